@@ -1,0 +1,3 @@
+from cyberaudit.cli import main
+
+main()

@@ -1,0 +1,355 @@
+"""How the scan reaches targets: address overrides, trust, timeouts, capped HTTP fetches.
+
+Every connection the scan makes (TLS handshakes, page fetches, policy fetches) goes through
+`Network`, so `--resolve`, `--connect-to`, a target's `address:`, `--ca-bundle` and
+`--nameserver` apply to all of them alike.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from email.message import Message
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import certifi
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+
+from cyberaudit.dnsclient import DnsClient
+from cyberaudit.errors import InputError, ProbeError
+
+USER_AGENT = "cyberaudit (privacy and security self-audit; +https://github.com/cyberaudit/cyberaudit)"
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    """What the user set about reaching targets; all optional."""
+
+    resolve: dict[tuple[str, int], str] = field(default_factory=dict)
+    connect_to: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
+    ca_bundle: Path | None = None
+    nameservers: tuple[tuple[str, int], ...] = ()
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    dns_timeout: float = 3.0
+    dns_retries: int = 1
+    max_body_bytes: int = 5 * 1024 * 1024
+    max_redirects: int = 5
+
+
+def parse_resolve(text: str) -> tuple[tuple[str, int], str]:
+    """curl's HOST:PORT:ADDRESS (ADDRESS may be [v6])."""
+    host, port, addr = _split_colon(text, 3, "--resolve expects HOST:PORT:ADDRESS")
+    return (host.lower(), _port(port, text)), addr
+
+
+def parse_connect_to(text: str) -> tuple[tuple[str, int], tuple[str, int]]:
+    """curl's HOST:PORT:ADDRESS:PORT2."""
+    host, port, addr, port2 = _split_colon(text, 4, "--connect-to expects HOST:PORT:ADDRESS:PORT2")
+    return (host.lower(), _port(port, text)), (addr, _port(port2, text))
+
+
+def _split_colon(text: str, n: int, usage: str) -> list[str]:
+    parts: list[str] = []
+    rest = text
+    while rest and len(parts) < n:
+        if rest.startswith("["):
+            end = rest.find("]")
+            if end < 0:
+                raise InputError(f"{usage}: unbalanced '[' in {text!r}")
+            parts.append(rest[1:end])
+            rest = rest[end + 1:]
+            rest = rest[1:] if rest.startswith(":") else rest
+        else:
+            head, sep, rest = rest.partition(":")
+            parts.append(head)
+            if not sep:
+                break
+    if len(parts) != n or any(p == "" for p in parts):
+        raise InputError(f"{usage}, got {text!r}")
+    return parts
+
+
+def _port(text: str, whole: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise InputError(f"invalid port {text!r} in {whole!r}") from None
+    if not 0 < port < 65536:
+        raise InputError(f"port out of range in {whole!r}")
+    return port
+
+
+def is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    """One HTTP response as received; the body is read up to the configured cap."""
+
+    url: str
+    status: int
+    reason: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    truncated: bool
+    elapsed_ms: int
+
+    def header(self, name: str) -> str | None:
+        """First value of a header (case-insensitive), or None."""
+        name = name.lower()
+        return next((v for k, v in self.headers if k.lower() == name), None)
+
+    def header_all(self, name: str) -> list[str]:
+        name = name.lower()
+        return [v for k, v in self.headers if k.lower() == name]
+
+    @property
+    def content_type(self) -> str:
+        value = self.header("content-type") or ""
+        return value.split(";")[0].strip().lower()
+
+    @property
+    def text(self) -> str:
+        msg = Message()
+        msg["content-type"] = self.header("content-type") or "text/plain"
+        charset = msg.get_content_charset() or "utf-8"
+        try:
+            return self.body.decode(charset, "replace")
+        except LookupError:
+            return self.body.decode("utf-8", "replace")
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """A fetch and the redirects it followed; `final` is the last response."""
+
+    chain: tuple[HttpResponse, ...]
+
+    @property
+    def final(self) -> HttpResponse:
+        return self.chain[-1]
+
+    @property
+    def redirected(self) -> bool:
+        return len(self.chain) > 1
+
+
+class Network:
+    """Connections for one scan, with the user's overrides applied to every one."""
+
+    def __init__(self, settings: NetworkSettings | None = None) -> None:
+        self.settings = settings or NetworkSettings()
+        self.dns = DnsClient(self.settings.nameservers, self.settings.dns_timeout, self.settings.dns_retries)
+        self._extra_resolve: dict[tuple[str, int], str] = {}
+        self._bundle_path: str | None = None
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    def add_address(self, host: str, port: int, address: str) -> None:
+        """A target's `address:`: connect there for host:port (a CLI --resolve wins)."""
+        self._extra_resolve.setdefault((host.lower(), port), address)
+
+    def address_for(self, host: str, port: int) -> tuple[str, int]:
+        """Where to connect for host:port, after --connect-to, --resolve, address: and --nameserver."""
+        key = (host.lower().strip("[]"), port)
+        if key in self.settings.connect_to:
+            return self.settings.connect_to[key]
+        if key in self.settings.resolve:
+            return self.settings.resolve[key], port
+        if key in self._extra_resolve:
+            return self._extra_resolve[key], port
+        if is_ip(key[0]) or not self.settings.nameservers:
+            return key[0], port
+        for rdtype in ("A", "AAAA"):
+            answer = self.dns.query(key[0], rdtype)
+            if answer.status == "ok" and answer.records:
+                return answer.records[0], port
+            if answer.failed:
+                raise ProbeError(f"cannot resolve {host}: {answer.error}")
+        raise ProbeError(f"cannot resolve {host}: no A or AAAA record")
+
+    def connect(self, host: str, port: int, timeout: float | None = None) -> socket.socket:
+        """A TCP connection to host:port (overrides applied); ProbeError when it fails."""
+        addr, real_port = self.address_for(host, port)
+        timeout = self.settings.connect_timeout if timeout is None else timeout
+        try:
+            return socket.create_connection((addr, real_port), timeout=timeout)
+        except TimeoutError:
+            raise ProbeError(f"connection to {host}:{port} timed out after {timeout:g}s") from None
+        except OSError as exc:
+            raise ProbeError(f"cannot connect to {host}:{port}: {exc.strerror or exc}") from None
+
+    def ca_bundle_path(self) -> str:
+        """A PEM file with certifi's roots plus the user's --ca-bundle (written once per scan)."""
+        with self._lock:
+            if self._bundle_path is None:
+                extra = self.settings.ca_bundle
+                if extra is None:
+                    self._bundle_path = certifi.where()
+                else:
+                    try:
+                        extra_pem = Path(extra).read_text()
+                    except OSError as exc:
+                        raise InputError(f"cannot read CA bundle: {exc.strerror}", extra) from None
+                    combined = Path(certifi.where()).read_text() + "\n" + extra_pem
+                    tmp = tempfile.NamedTemporaryFile("w", suffix=".pem", prefix="cyberaudit-ca-",
+                                                      delete=False)
+                    with tmp:
+                        tmp.write(combined)
+                    self._bundle_path = tmp.name
+            return self._bundle_path
+
+    def session(self) -> requests.Session:
+        """A requests session (one per thread) that connects through this Network."""
+        sess = getattr(self._local, "session", None)
+        if sess is None:
+            sess = requests.Session()
+            sess.trust_env = False  # proxies from the environment would bypass --resolve
+            sess.headers["User-Agent"] = USER_AGENT
+            adapter = _MappedAdapter(self, max_retries=0)
+            sess.mount("http://", adapter)
+            sess.mount("https://", adapter)
+            sess.verify = self.ca_bundle_path()
+            self._local.session = sess
+        return sess
+
+    def fetch(self, url: str, *, follow_redirects: bool = True, max_redirects: int | None = None,
+              method: str = "GET", verify: bool = True, deadline: float | None = None) -> FetchResult:
+        """GET `url`, following up to max_redirects redirects by hand so each hop is recorded.
+
+        Raises ProbeError when the first request fails; a later hop's failure ends the chain there.
+        """
+        limit = self.settings.max_redirects if max_redirects is None else max_redirects
+        chain: list[HttpResponse] = []
+        current = url
+        while True:
+            try:
+                resp = self._request(method, current, verify=verify, deadline=deadline)
+            except ProbeError:
+                if not chain:
+                    raise
+                break
+            chain.append(resp)
+            location = resp.header("location")
+            if not (follow_redirects and 300 <= resp.status < 400 and location):
+                break
+            if len(chain) > limit:
+                break
+            current = urljoin(current, location)
+        return FetchResult(tuple(chain))
+
+    def _request(self, method: str, url: str, *, verify: bool, deadline: float | None) -> HttpResponse:
+        start = time.monotonic()
+        cap = self.settings.max_body_bytes
+        try:
+            with self.session().request(
+                method, url, allow_redirects=False, stream=True,
+                timeout=(self.settings.connect_timeout, self.settings.read_timeout),
+                verify=self.ca_bundle_path() if verify else False,
+            ) as r:
+                chunks: list[bytes] = []
+                size = 0
+                truncated = False
+                for chunk in r.iter_content(64 * 1024):
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size >= cap:
+                        truncated = True
+                        break
+                    if deadline is not None and time.monotonic() > deadline:
+                        raise ProbeError(f"{url}: response body still arriving at the deadline")
+                body = b"".join(chunks)[:cap]
+                headers = tuple((k, v) for k, v in r.raw.headers.items())
+                return HttpResponse(url=url, status=r.status_code, reason=r.reason or "",
+                                    headers=headers, body=body, truncated=truncated,
+                                    elapsed_ms=int((time.monotonic() - start) * 1000))
+        except requests.exceptions.SSLError as exc:
+            raise ProbeError(f"{url}: TLS error: {_reason(exc)}") from None
+        except requests.exceptions.ConnectTimeout:
+            raise ProbeError(f"{url}: connection timed out after {self.settings.connect_timeout:g}s") from None
+        except requests.exceptions.ReadTimeout:
+            raise ProbeError(f"{url}: no response within {self.settings.read_timeout:g}s") from None
+        except requests.exceptions.ConnectionError as exc:
+            raise ProbeError(f"{url}: cannot connect: {_reason(exc)}") from None
+        except requests.exceptions.RequestException as exc:
+            raise ProbeError(f"{url}: {_reason(exc)}") from None
+        except urllib3.exceptions.HTTPError as exc:
+            raise ProbeError(f"{url}: {_reason(exc)}") from None
+
+
+def _reason(exc: BaseException) -> str:
+    inner: BaseException | None = exc
+    seen = 0
+    while inner is not None and seen < 6:
+        if isinstance(inner, ProbeError):
+            return str(inner)
+        nxt = inner.__context__ or inner.__cause__ or (inner.args[0] if inner.args and
+                                                         isinstance(inner.args[0], BaseException) else None)
+        if nxt is None:
+            break
+        inner, seen = nxt, seen + 1
+    text = str(inner or exc)
+    return text[:300]
+
+
+def site_of(url: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of a URL with the scheme's default port filled in."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    port = parts.port or (443 if scheme == "https" else 80)
+    return scheme, (parts.hostname or "").lower(), port
+
+
+def _mapped_connection(base: type[HTTPConnection], network: Network) -> type[HTTPConnection]:
+    class MappedConnection(base):  # type: ignore[valid-type, misc]
+        # Only the socket's destination changes: SNI, Host and certificate checks keep the name.
+        def _new_conn(self) -> socket.socket:
+            try:
+                addr, port = network.address_for(self._dns_host, self.port)
+            except ProbeError as exc:
+                raise NewConnectionError(self, str(exc)) from None
+            try:
+                sock = urllib3.util.connection.create_connection(
+                    (addr, port), self.timeout, source_address=self.source_address,
+                    socket_options=self.socket_options)
+            except TimeoutError as exc:
+                raise ConnectTimeoutError(self, f"connection to {self.host} timed out") from exc
+            except OSError as exc:
+                raise NewConnectionError(self, f"cannot connect to {addr}:{port}: {exc}") from exc
+            return sock
+
+    return MappedConnection
+
+
+class _MappedAdapter(HTTPAdapter):
+    def __init__(self, network: Network, **kwargs: object) -> None:
+        self._network = network
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+
+    def init_poolmanager(self, *args: object, **kwargs: object) -> None:
+        super().init_poolmanager(*args, **kwargs)  # type: ignore[arg-type]
+        network = self._network
+
+        class Pool(HTTPConnectionPool):
+            ConnectionCls = _mapped_connection(HTTPConnection, network)
+
+        class SecurePool(HTTPSConnectionPool):
+            ConnectionCls = _mapped_connection(HTTPSConnection, network)  # type: ignore[assignment]
+
+        self.poolmanager.pool_classes_by_scheme = {"http": Pool, "https": SecurePool}

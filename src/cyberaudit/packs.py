@@ -1,0 +1,217 @@
+"""Rule packs: the model, the loader and strict validation with file:line:col errors."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from cyberaudit.conditions import Check, CheckSyntaxError, compile_check, iter_facts, iter_params
+from cyberaudit.errors import InputError
+from cyberaudit.models import Strict, validate_document
+from cyberaudit.probes import PROBE_MODULES, fact_is_published
+from cyberaudit.resources import builtin_rules_dir
+from cyberaudit.targets import TARGET_KINDS, TargetKind
+from cyberaudit.yamlsrc import YamlDocument, load_yaml
+
+Severity = Literal["critical", "high", "medium", "low", "info"]
+SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
+RULE_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
+
+
+class ParamSpec(Strict):
+    default: Any = Field(description="Value used unless the profile overrides it.")
+    description: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+class RuleModel(Strict):
+    id: str = Field(description="Stable id, SCREAMING-KEBAB with the pack's prefix.")
+    title: str = Field(min_length=1, description="The goal, phrased as what good looks like.")
+    category: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    severity: Severity
+    scope: TargetKind
+    probe: str
+    check: Any = Field(description="A declarative check; see docs/rules.md.")
+    applies_if: Any = Field(None, description="When this check fails the rule is not_applicable.")
+    params: dict[str, ParamSpec] = Field(default_factory=dict)
+    summary: str = Field("", description="One plain sentence on what the rule looks at.")
+    rationale: str = Field(min_length=1, description="Why it matters, in plain words.")
+    remediation: str = Field(min_length=1, description="What to do, in plain words.")
+    references: list[str] = Field(min_length=1)
+    effort: Literal["low", "medium", "high"] = "medium"
+    fail_message: str | None = Field(None, description="Plain-words message when the rule fails.")
+    pass_message: str | None = None
+    evidence: list[str] = Field(default_factory=list, description="Facts to show with the finding.")
+    aliases: list[str] = Field(default_factory=list, description="Former ids of this rule.")
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not RULE_ID.match(v):
+            raise ValueError(f"rule id {v!r} must be SCREAMING-KEBAB such as TLS-CERT-HOSTNAME")
+        return v
+
+    @field_validator("probe")
+    @classmethod
+    def _probe(cls, v: str) -> str:
+        if v not in PROBE_MODULES:
+            raise ValueError(f"unknown probe {v!r} (known: {', '.join(sorted(PROBE_MODULES))})")
+        return v
+
+
+class PackModel(Strict):
+    pack: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$")
+    title: str
+    description: str = ""
+    rules: list[RuleModel] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A validated rule with its compiled checks and the pack it came from."""
+
+    model: RuleModel
+    check: Check
+    applies_if: Check | None
+    pack: str
+    source: str  # file:line of the rule
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.model, name)
+
+    @property
+    def id(self) -> str:
+        return self.model.id
+
+    def default_params(self) -> dict[str, Any]:
+        return {k: v.default for k, v in self.model.params.items()}
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    version: str
+    title: str
+    description: str
+    path: str
+    digest: str
+    builtin: bool
+    rules: tuple[Rule, ...]
+
+
+def load_pack(path: str | Path, builtin: bool = False) -> Pack:
+    """Load one pack file and validate it completely (ids, operators, probes, facts, params)."""
+    path = Path(path)
+    doc = load_yaml(path)
+    if not isinstance(doc.data, dict):
+        raise InputError("a pack must be a mapping with pack, version, title and rules", path, 1, 1)
+    model = validate_document(PackModel, doc)
+    rules = []
+    for i, rule in enumerate(model.rules):
+        loc = ("rules", i)
+        check = _compile(doc, rule.check, (*loc, "check"))
+        applies = _compile(doc, rule.applies_if, (*loc, "applies_if")) if rule.applies_if is not None else None
+        for compiled, key in ((check, "check"), (applies, "applies_if")):
+            if compiled is not None:
+                _validate_facts(doc, rule, compiled, (*loc, key))
+                _validate_params(doc, rule, compiled, (*loc, key))
+        for j, fact in enumerate(rule.evidence):
+            _validate_fact_path(doc, rule, fact, (*loc, "evidence", j))
+        line = doc.where(loc)[0]
+        rules.append(Rule(rule, check, applies, model.pack, f"{path}:{line}"))
+    digest = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    return Pack(model.pack, model.version, model.title, model.description, str(path), digest, builtin,
+                tuple(rules))
+
+
+def _compile(doc: YamlDocument, raw: Any, loc: tuple[Any, ...]) -> Check:
+    try:
+        return compile_check(raw)
+    except CheckSyntaxError as exc:
+        raise doc.error((*loc, *exc.loc), exc.message) from None
+
+
+def _validate_facts(doc: YamlDocument, rule: RuleModel, check: Check, loc: tuple[Any, ...]) -> None:
+    for path, _op in iter_facts(check):
+        _validate_fact_path(doc, rule, path, loc)
+
+
+def _validate_fact_path(doc: YamlDocument, rule: RuleModel, path: str, loc: tuple[Any, ...]) -> None:
+    head = path.split(".")[0].split("[")[0]
+    if head != rule.probe:
+        raise doc.error(loc, f"rule {rule.id} reads fact '{path}', but its probe is '{rule.probe}' "
+                             f"(facts of that probe start with '{rule.probe}.')")
+    published = fact_is_published(rule.probe, path)
+    if published is False:
+        raise doc.error(loc, f"rule {rule.id}: probe '{rule.probe}' does not publish fact '{path}' "
+                             f"(see `cyberaudit facts {rule.probe}`)")
+
+
+def _validate_params(doc: YamlDocument, rule: RuleModel, check: Check, loc: tuple[Any, ...]) -> None:
+    for name in iter_params(check):
+        if name not in rule.params:
+            raise doc.error(loc, f"rule {rule.id} refers to parameter '{name}' that it does not declare "
+                                 f"under params:")
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """All loaded packs with their rules by id (aliases resolved)."""
+
+    packs: tuple[Pack, ...]
+    rules: dict[str, Rule]
+    aliases: dict[str, str]
+
+    def resolve_id(self, rule_id: str) -> str | None:
+        if rule_id in self.rules:
+            return rule_id
+        return self.aliases.get(rule_id)
+
+
+def pack_files(path: Path) -> list[Path]:
+    """A pack path is a YAML file or a folder of them."""
+    if path.is_dir():
+        return sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+    if not path.exists():
+        raise InputError("pack not found", path)
+    return [path]
+
+
+def load_rule_set(extra: list[str | Path] | tuple[str | Path, ...] = (), builtin: bool = True) -> RuleSet:
+    """The built-in packs plus extra pack files or folders; duplicate ids are an error."""
+    files: list[tuple[Path, bool]] = []
+    if builtin:
+        files += [(p, True) for p in pack_files(builtin_rules_dir())]
+    for item in extra:
+        found = pack_files(Path(item))
+        if not found:
+            raise InputError("no *.yaml pack files in this folder", item)
+        files += [(p, False) for p in found]
+    packs: list[Pack] = []
+    rules: dict[str, Rule] = {}
+    aliases: dict[str, str] = {}
+    seen_files: set[Path] = set()
+    for file, is_builtin in files:
+        if file.resolve() in seen_files:
+            continue
+        seen_files.add(file.resolve())
+        pack = load_pack(file, builtin=is_builtin)
+        for rule in pack.rules:
+            for name in (rule.id, *rule.model.aliases):
+                clash = rules.get(name) or (rules.get(aliases[name]) if name in aliases else None)
+                if clash is not None:
+                    where = rule.source.rsplit(":", 1)
+                    raise InputError(f"rule id {name} is already defined at {clash.source}",
+                                     where[0], int(where[1]))
+            rules[rule.id] = rule
+            for alias in rule.model.aliases:
+                aliases[alias] = rule.id
+        packs.append(pack)
+    return RuleSet(tuple(packs), rules, aliases)

@@ -1,0 +1,66 @@
+"""The probe registry: every probe a rule may name, and the facts each one publishes."""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+
+from cyberaudit.probes.base import FactSpec, Probe
+
+# name → module defining PROBE. A probe whose module is absent is "not available": its rules
+# report `error` with that reason, never pass.
+PROBE_MODULES: dict[str, str] = {
+    "declared": "cyberaudit.probes.declared",
+    "tls": "cyberaudit.probes.tls",
+    "http": "cyberaudit.probes.http",
+    "privacy": "cyberaudit.probes.privacy",
+    "email": "cyberaudit.probes.email",
+    "mfa": "cyberaudit.probes.mfa",
+    "retention": "cyberaudit.probes.retention",
+    "device": "cyberaudit.probes.device",
+}
+
+
+@cache
+def available_probes() -> dict[str, Probe]:
+    """The probes whose code is installed, by name."""
+    out: dict[str, Probe] = {}
+    for name, module_name in PROBE_MODULES.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue
+            raise
+        out[name] = module.PROBE
+    return out
+
+
+def get_probe(name: str) -> Probe | None:
+    return available_probes().get(name)
+
+
+def fact_specs(name: str) -> tuple[FactSpec, ...] | None:
+    """The facts a probe publishes, or None when the probe is not available."""
+    probe = get_probe(name)
+    return None if probe is None else probe.facts
+
+
+def fact_is_published(probe_name: str, path: str) -> bool | None:
+    """Whether `path` is a documented fact of the probe (None: probe not available).
+
+    Spec paths may use `*` for one segment of any name (`http.headers.*`), and a spec of type
+    `object` with `*` admits any path below it.
+    """
+    specs = fact_specs(probe_name)
+    if specs is None:
+        return None
+    want = path.split(".")
+    for spec in specs:
+        have = spec.path.split(".")
+        if len(have) == len(want) and all(h in ("*", w) for h, w in zip(have, want)):
+            return True
+        if have[-1] == "**" and len(want) >= len(have) - 1 and all(
+                h in ("*", w) for h, w in zip(have[:-1], want)):
+            return True
+    return False

@@ -1,0 +1,259 @@
+"""The practice profile (`cyberaudit.yaml`): model, loader and the targets it declares."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, field_validator, model_validator
+
+from cyberaudit.errors import InputError
+from cyberaudit.models import Strict, validate_document
+from cyberaudit.targets import Target
+from cyberaudit.yamlsrc import YamlDocument, load_yaml
+
+DEFAULT_PROFILE = "cyberaudit.yaml"
+PlatformKind = Literal["video", "ehr", "email", "storage", "scheduling", "payments", "other"]
+Jurisdiction = Literal["US", "EU", "UK", "CA", "AU", "other"]
+
+
+class Practice(Strict):
+    name: str = Field(min_length=1, description="The practice's name, shown on reports.")
+    jurisdiction: Jurisdiction = Field("US", description="Selects retention minimums and references.")
+
+
+def _check_url(value: str, schemes: tuple[str, ...]) -> str:
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in schemes or not parts.hostname:
+        raise ValueError(f"expected a {' or '.join(schemes)} URL such as {schemes[0]}://example.org/, got {value!r}")
+    try:
+        parts.port  # noqa: B018  - raises on a bad port
+    except ValueError:
+        raise ValueError(f"invalid port in {value!r}") from None
+    return value
+
+
+class Website(Strict):
+    url: str = Field(description="The site's https:// address.")
+    pages: list[str] = Field(default_factory=lambda: ["/"], description="Paths (or URLs) to check.")
+    http_url: str | None = Field(None, description="Plain-HTTP address for the redirect check.")
+    address: str | None = Field(None, description="Connect to this IP address, keeping the name.")
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        return _check_url(v, ("https", "http"))
+
+    @field_validator("http_url")
+    @classmethod
+    def _http_url(cls, v: str | None) -> str | None:
+        return None if v is None else _check_url(v, ("http",))
+
+    @property
+    def host(self) -> str:
+        return (urlsplit(self.url).hostname or "").lower()
+
+    @property
+    def port(self) -> int:
+        parts = urlsplit(self.url)
+        return parts.port or (443 if parts.scheme.lower() == "https" else 80)
+
+
+class Endpoint(Strict):
+    host: str = Field(min_length=1)
+    port: int = Field(443, ge=1, le=65535)
+    address: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+class MailDomain(Strict):
+    domain: str = Field(min_length=1)
+    dkim_selectors: list[str] = Field(default_factory=list)
+    senders: list[str] = Field(default_factory=list, description="IPs that must pass SPF.")
+
+    @field_validator("domain")
+    @classmethod
+    def _domain(cls, v: str) -> str:
+        v = v.strip().rstrip(".").lower()
+        if not v or " " in v or "/" in v or "." not in v:
+            raise ValueError(f"expected a domain name such as practice.example, got {v!r}")
+        return v
+
+
+class Targets(Strict):
+    websites: list[Website] = Field(default_factory=list)
+    endpoints: list[Endpoint] = Field(default_factory=list)
+    mail_domains: list[MailDomain] = Field(default_factory=list)
+
+
+class Platform(Strict):
+    name: str = Field(min_length=1)
+    kind: PlatformKind = "other"
+    holds_client_data: bool | None = None
+    baa_signed: bool | None = Field(None, description="A signed BAA or data-processing agreement.")
+    mfa_enforced: bool | None = None
+    e2ee: bool | None = Field(None, description="End-to-end encryption (video).")
+    encrypted_at_rest: bool | None = None
+    domains: list[str] = Field(default_factory=list, description="Declared processor domains.")
+    notes: str | None = None
+
+
+class RetentionPath(Strict):
+    path: str
+    kind: Literal["notes", "recordings", "exports", "other"] = "other"
+    max_age_days: int | None = Field(None, ge=0)
+    patterns: list[str] = Field(default_factory=list, description="Glob patterns; all files if empty.")
+
+
+class Retention(Strict):
+    clinical_records_years: float | None = Field(None, ge=0)
+    recordings_days: int | None = Field(None, ge=0, description="0 = recordings are never kept.")
+    paths: list[RetentionPath] = Field(default_factory=list)
+
+
+class Backups(Strict):
+    encrypted: bool | None = None
+    last_restore_test: dt.date | None = None
+
+
+class Devices(Strict):
+    disk_encrypted: bool | None = Field(None, description="Declared when the scan does not run on it.")
+    screen_lock: bool | None = None
+    auto_updates: bool | None = None
+    scan_this_machine: bool = Field(True, description="Read this computer's own encryption state.")
+
+
+class Controls(Strict):
+    retention: Retention = Field(default_factory=Retention)
+    backups: Backups = Field(default_factory=Backups)
+    devices: Devices = Field(default_factory=Devices)
+
+
+class MfaEvidence(Strict):
+    file: str
+    format: Literal["google_workspace", "entra", "csv"]
+    platform: str | None = None
+    columns: dict[str, str] | None = Field(None, description="For format csv: field → column name.")
+
+
+class TrackerList(Strict):
+    file: str
+    format: Literal["disconnect", "domains", "adblock"]
+    name: str | None = None
+    version: str | None = None
+    licence: str | None = None
+
+
+class Evidence(Strict):
+    mfa: list[MfaEvidence] = Field(default_factory=list)
+
+
+class PrivacySettings(Strict):
+    tracker_lists: list[TrackerList] = Field(default_factory=list)
+
+
+class TlsSettings(Strict):
+    ca_bundle: str | None = None
+
+
+class DnsSettings(Strict):
+    nameservers: list[str] = Field(default_factory=list)
+
+
+class RuleSettings(Strict):
+    params: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    disable: list[str] = Field(default_factory=list)
+    packs: list[str] = Field(default_factory=list)
+
+
+class Waiver(Strict):
+    rule: str = Field(min_length=1)
+    target: str = Field("*", description="The target as written, or a glob pattern.")
+    reason: str = Field(min_length=1)
+    expires: dt.date = Field(description="Required: a waiver is a decision to revisit.")
+
+
+class Profile(Strict):
+    practice: Practice
+    targets: Targets = Field(default_factory=Targets)
+    platforms: list[Platform] = Field(default_factory=list)
+    controls: Controls = Field(default_factory=Controls)
+    evidence: Evidence = Field(default_factory=Evidence)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+    tls: TlsSettings = Field(default_factory=TlsSettings)
+    dns: DnsSettings = Field(default_factory=DnsSettings)
+    rules: RuleSettings = Field(default_factory=RuleSettings)
+    waivers: list[Waiver] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Profile:
+        seen: set[str] = set()
+        for p in self.platforms:
+            if p.name in seen:
+                raise ValueError(f"two platforms are named {p.name!r}")
+            seen.add(p.name)
+        return self
+
+
+@dataclass(frozen=True)
+class LoadedProfile:
+    """A validated profile with where it came from (for relative paths, digests and errors)."""
+
+    profile: Profile
+    path: Path
+    doc: YamlDocument
+    digest: str
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent
+
+    def resolve_path(self, value: str) -> Path:
+        """A path from the profile: ~ expanded, relative to the profile's folder."""
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else (self.base_dir / p)
+
+
+def load_profile(path: str | Path) -> LoadedProfile:
+    """Load and validate a profile; every mistake is an InputError with file:line:col."""
+    path = Path(path)
+    doc = load_yaml(path)
+    if doc.data is None:
+        raise InputError("the profile is empty (it needs at least practice: {name: ...})", path, 1, 1)
+    if not isinstance(doc.data, dict):
+        raise InputError("the profile must be a mapping of sections (practice, targets, ...)", path, 1, 1)
+    profile = validate_document(Profile, doc)
+    digest = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    return LoadedProfile(profile=profile, path=path.resolve(), doc=doc, digest=digest)
+
+
+def build_targets(loaded: LoadedProfile) -> list[Target]:
+    """Every target of the profile, in profile order; websites also yield their TLS endpoint."""
+    prof, doc = loaded.profile, loaded.doc
+    out: list[Target] = []
+    endpoint_ids: set[str] = set()
+    for i, site in enumerate(prof.targets.websites):
+        out.append(Target("website", site.url, site, doc.where(("targets", "websites", i))[0]))
+    for i, ep in enumerate(prof.targets.endpoints):
+        if ep.id not in endpoint_ids:
+            endpoint_ids.add(ep.id)
+            out.append(Target("endpoint", ep.id, ep, doc.where(("targets", "endpoints", i))[0]))
+    for i, site in enumerate(prof.targets.websites):
+        if urlsplit(site.url).scheme.lower() == "https":
+            ep = Endpoint(host=site.host, port=site.port, address=site.address)
+            if ep.id not in endpoint_ids:
+                endpoint_ids.add(ep.id)
+                out.append(Target("endpoint", ep.id, ep, doc.where(("targets", "websites", i))[0]))
+    for i, md in enumerate(prof.targets.mail_domains):
+        out.append(Target("mail_domain", md.domain, md, doc.where(("targets", "mail_domains", i))[0]))
+    for i, pf in enumerate(prof.platforms):
+        out.append(Target("platform", pf.name, pf, doc.where(("platforms", i))[0]))
+    out.append(Target("practice", "practice", prof, doc.where(("practice",))[0]))
+    return out
