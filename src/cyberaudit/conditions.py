@@ -207,10 +207,10 @@ class FactView:
 
     def error_for(self, path: str) -> str | None:
         best: str | None = None
-        for prefix, reason in self.errors.items():
-            if path == prefix or path.startswith(prefix + "."):
-                if best is None or len(prefix) > len(best):
-                    best = prefix
+        for prefix in self.errors:
+            covers = path == prefix or path.startswith(prefix + ".")
+            if covers and (best is None or len(prefix) > len(best)):
+                best = prefix
         return self.errors[best] if best is not None else None
 
     def get(self, path: str) -> Any:
