@@ -1,0 +1,254 @@
+"""From what was seen of a site's pages to privacy facts: trackers, forms, processors, policy link.
+
+The same classification serves both modes: in static mode the evidence is the served HTML; in
+browser mode it is the rendered DOM plus every request, cookie and localStorage key recorded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from cyberaudit.htmldoc import Form, HtmlDocument, parse_html
+from cyberaudit.privacy.evidence import PageEvidence
+from cyberaudit.privacy.formfields import field_kind
+from cyberaudit.privacy.parties import Parties, registrable_domain
+from cyberaudit.privacy.trackerdb import TrackerDatabase, TrackerEntry
+
+Mode = Literal["static", "browser"]
+
+STATIC_NOTE = (
+    "Static scan: only tags written into the pages' HTML were seen. A static scan cannot see tags "
+    "that JavaScript injects while the page runs (most tag-manager setups load trackers this way), "
+    "so trackers may be missing from this report. Run the scan with --browser to render the pages "
+    "in a headless browser and record every request they make.")
+BROWSER_NOTE = (
+    "Browser scan: each page was rendered in headless Chromium {consent}, and every request, cookie "
+    "and localStorage key it produced was recorded, so tags injected by JavaScript are included.")
+CONSENT_NONE = "without clicking any cookie banner (what a visitor gets before consenting)"
+CONSENT_ACCEPTED = "after trying to accept the cookie banner (best effort)"
+
+_INLINE_URL = re.compile(r"(?:https?:)?//((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62})",
+                         re.IGNORECASE)
+_POLICY_LINK = re.compile(r"privacy|datenschutz|confidentialit|donn[ée]es personnelles|privacidad|"
+                          r"privacit|\bhipaa\b|notice of privacy practices", re.IGNORECASE)
+_SEARCH_NAMES = {"q", "s", "search", "query", "keyword", "keywords"}
+_DATA_TYPES = {"text", "textarea", "email", "tel", "date", "number", "select", "radio", "checkbox", "file",
+               "url", "password", "datetime-local", "month"}
+_MAX_INLINE_SCRIPT = 256 * 1024
+
+
+@dataclass
+class _Collected:
+    trackers: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
+    third: dict[str, dict[str, Any]] = field(default_factory=dict)
+    processors: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
+    forms: list[dict[str, Any]] = field(default_factory=list)
+    form_pages: list[str] = field(default_factory=list)
+    policy: dict[str, Any] | None = None
+    cookies: list[dict[str, Any]] = field(default_factory=list)
+    storage: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Facts below `privacy.` and errors keyed by full fact path."""
+
+    facts: dict[str, Any]
+    errors: dict[str, str]
+
+
+def _host(url: str) -> str | None:
+    try:
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https", ""):
+            return None
+        return (parts.hostname or "").lower() or None
+    except ValueError:
+        return None
+
+
+class _PageScanner:
+    def __init__(self, db: TrackerDatabase, parties: Parties, out: _Collected) -> None:
+        self.db = db
+        self.parties = parties
+        self.out = out
+
+    def host_seen(self, host: str, page: str, evidence: str, how: str) -> None:
+        """Classify one host the page loads from or sends to."""
+        party = self.parties.classify(host)
+        if party == "first":
+            return
+        if party == "processor":
+            name = self.parties.processor_for(host) or host
+            self.out.processors.setdefault((name, host, page), {"name": name, "domain": host, "page": page})
+            return
+        match = self.db.match_host(host)
+        entry = match[0] if match else None
+        reg = registrable_domain(host)
+        third = self.out.third.setdefault(reg, {
+            "domain": reg, "company": entry.company if entry else None,
+            "product": entry.product if entry else None,
+            "category": entry.category if entry else "unknown",
+            "tracker": bool(entry and entry.tracks), "pages": []})
+        if page not in third["pages"]:
+            third["pages"].append(page)
+        if entry is not None and entry.tracks:
+            self.tracker(entry, page, evidence, how, match[1] if match else None)
+
+    def tracker(self, entry: TrackerEntry, page: str, evidence: str, how: str, domain: str | None) -> None:
+        key = (page, entry.company, entry.product)
+        hit = self.out.trackers.get(key)
+        if hit is not None:
+            hit["hits"] += 1
+            return
+        self.out.trackers[key] = {
+            "name": f"{entry.product} ({entry.company}) on {page}",
+            "company": entry.company, "product": entry.product, "category": entry.category,
+            "page": page, "evidence": evidence[:300], "detected_by": how, "source": entry.source,
+            "domain": domain, "hits": 1}
+
+    def document(self, page: str, doc: HtmlDocument) -> None:
+        for res in doc.resources:
+            host = _host(res.absolute)
+            if host is None:
+                if res.tag == "link" and res.rel and "privacy-policy" in res.rel.split():
+                    self._policy(page, res.absolute, "link rel=privacy-policy")
+                continue
+            if res.tag == "link" and res.rel and "privacy-policy" in res.rel.split():
+                self._policy(page, res.absolute, "link rel=privacy-policy")
+                continue
+            if res.in_noscript:
+                how = "noscript pixel" if res.tag == "img" else f"noscript {res.tag}"
+            else:
+                how = res.tag
+            self.host_seen(host, page, res.absolute, how)
+        for code in doc.inline_scripts:
+            code = code[:_MAX_INLINE_SCRIPT]
+            for entry, signature in self.db.match_script(code):
+                if entry.tracks:
+                    self.tracker(entry, page, signature, "inline script signature", None)
+            for m in _INLINE_URL.finditer(code):
+                self.host_seen(m.group(1).lower(), page, m.group(0), "inline script URL")
+        for link in doc.links:
+            if _POLICY_LINK.search(f"{link.text} {link.href}"):
+                self._policy(page, link.absolute, link.text or link.href)
+                break
+        for form in doc.forms:
+            self._form(page, form)
+
+    def _policy(self, page: str, url: str, text: str) -> None:
+        if self.out.policy is None:
+            self.out.policy = {"present": True, "url": url, "text": text[:200], "page": page}
+
+    def _form(self, page: str, form: Form) -> None:
+        action = form.absolute_action
+        scheme = urlsplit(action).scheme.lower() if action else ""
+        host = _host(action) if scheme in ("http", "https") else None
+        party = self.parties.classify(host) if host else "first"
+        processor = self.parties.processor_for(host) if host and party == "processor" else None
+        match = self.db.match_host(host) if host and party == "third" else None
+        sensitive = []
+        for f in form.fields:
+            kind = field_kind(f.name, f.label, f.type)
+            if kind is not None:
+                sensitive.append({"name": f.name, "label": f.label, "kind": kind})
+        collects = bool(sensitive) or any(
+            f.type in _DATA_TYPES and f.name.lower() not in _SEARCH_NAMES for f in form.fields)
+        destination = host or (action if scheme not in ("http", "https", "") else _host(action) or "")
+        self.out.forms.append({
+            "name": f"{form.method} form on {page} to {destination or 'this page'}",
+            "page": page, "action": action, "method": form.method, "destination": destination,
+            "third_party": party == "third", "processor": processor,
+            "tracker": match[0].company if match and match[0].tracks else None,
+            "collects_data": collects, "fields": len(form.fields),
+            "sensitive_fields": sensitive,
+            "health_fields": [s["name"] for s in sensitive if s["kind"] == "health"]})
+        if collects and page not in self.out.form_pages:
+            self.out.form_pages.append(page)
+
+    def browser_data(self, ev: PageEvidence) -> None:
+        for req in ev.requests:
+            host = _host(req.url)
+            if host:
+                self.host_seen(host, ev.page, req.url, f"request ({req.resource_type})")
+        for cookie in ev.cookies:
+            domain = cookie.domain.lstrip(".").lower()
+            party = self.parties.classify(domain)
+            entry: TrackerEntry | None = None
+            if party == "first":
+                entry = self.db.match_cookie(cookie.name)
+                if entry is not None and entry.tracks:
+                    self.tracker(entry, ev.page, f"cookie {cookie.name}", "cookie", None)
+            elif party == "third":
+                match = self.db.match_host(domain)
+                entry = match[0] if match else None
+            self.out.cookies.append({
+                "name": cookie.name, "domain": domain, "party": party, "page": ev.page,
+                "company": entry.company if entry else None,
+                "product": entry.product if entry else None,
+                "category": entry.category if entry else None,
+                "tracker": bool(entry and entry.tracks)})
+        for item in ev.storage:
+            self.out.storage.append({"origin": item.origin, "key": item.key, "page": ev.page})
+
+
+def analyse(pages: list[PageEvidence], db: TrackerDatabase, parties: Parties, mode: Mode,
+            accepted_consent: bool = False) -> Analysis:
+    """Classify everything seen on the pages; an unchecked page turns would-be passes into errors."""
+    out = _Collected()
+    scanner = _PageScanner(db, parties, out)
+    page_facts: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for ev in pages:
+        analysed = ev.error is None and ev.html is not None
+        page_facts.append({"page": ev.page, "url": ev.url, "final_url": ev.final_url, "status": ev.status,
+                           "analysed": analysed, "error": ev.error})
+        if ev.error is not None:
+            problems.append(f"{ev.page}: {ev.error}")
+            continue
+        if ev.html is not None:
+            doc = parse_html(ev.html, ev.final_url or ev.url)
+            if doc.truncated:
+                problems.append(f"{ev.page}: the page is larger than the size cap and was read in part")
+            scanner.document(ev.page, doc)
+        if mode == "browser":
+            scanner.browser_data(ev)
+
+    trackers = list(out.trackers.values())
+    form_pages = set(out.form_pages)
+    facts: dict[str, Any] = {
+        "mode": mode,
+        "note": STATIC_NOTE if mode == "static" else BROWSER_NOTE.format(
+            consent=CONSENT_ACCEPTED if accepted_consent else CONSENT_NONE),
+        "sees_injected_tags": mode == "browser",
+        "pages": page_facts,
+        "coverage": {"pages": len(pages), "analysed": sum(p["analysed"] for p in page_facts),
+                     "complete": not problems},
+        "lists": [info.as_fact() for info in db.lists],
+        "trackers": trackers,
+        "session_replay": [t for t in trackers if t["category"] == "session-replay"],
+        "advertising": [t for t in trackers if t["category"] == "advertising"],
+        "forms": out.forms,
+        "form_pages": out.form_pages,
+        "trackers_on_form_pages": [t for t in trackers if t["page"] in form_pages],
+        "processors": list(out.processors.values()),
+        "third_parties": sorted(out.third.values(), key=lambda t: t["domain"]),
+        "privacy_policy": out.policy or {"present": False, "url": None, "text": None, "page": None},
+        "cookies": out.cookies if mode == "browser" else None,
+        "local_storage": out.storage if mode == "browser" else None,
+    }
+    errors: dict[str, str] = {}
+    if problems:
+        # Something found still counts; finding nothing on a partial view proves nothing.
+        reason = "not every page could be checked: " + "; ".join(problems)[:500]
+        for key in ("trackers", "session_replay", "advertising", "trackers_on_form_pages"):
+            if not facts[key]:
+                errors[f"privacy.{key}"] = reason
+        if not any(f["third_party"] for f in out.forms):
+            errors["privacy.forms"] = reason
+        if out.policy is None:
+            errors["privacy.privacy_policy"] = reason
+    return Analysis(facts, errors)
