@@ -103,12 +103,14 @@ class _PageScanner:
         hit = self.out.trackers.get(key)
         if hit is not None:
             hit["hits"] += 1
+            if how not in hit["methods"]:
+                hit["methods"].append(how)
             return
         self.out.trackers[key] = {
             "name": f"{entry.product} ({entry.company}) on {page}",
             "company": entry.company, "product": entry.product, "category": entry.category,
             "page": page, "evidence": evidence[:300], "detected_by": how, "source": entry.source,
-            "domain": domain, "hits": 1}
+            "domain": domain, "hits": 1, "methods": [how]}
 
     def document(self, page: str, doc: HtmlDocument) -> None:
         for res in doc.resources:

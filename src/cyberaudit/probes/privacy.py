@@ -37,6 +37,7 @@ _TRACKER_ITEM = (
     ("source", "str", "The tracker list that named it (cyberaudit trackers or a user list)."),
     ("domain", "str?", "The listed domain that matched, when found by host."),
     ("hits", "int", "How many times it was seen on that page."),
+    ("methods", "list", "Every way it was detected on that page (detected_by is the first)."),
 )
 
 
