@@ -206,8 +206,12 @@ def analyse(pages: list[PageEvidence], db: TrackerDatabase, parties: Parties, mo
     problems: list[str] = []
     for ev in pages:
         analysed = ev.error is None and ev.html is not None
-        page_facts.append({"page": ev.page, "url": ev.url, "final_url": ev.final_url, "status": ev.status,
-                           "analysed": analysed, "error": ev.error})
+        page_facts.append({
+            "page": ev.page, "url": ev.url, "final_url": ev.final_url, "status": ev.status,
+            "analysed": analysed, "error": ev.error,
+            "requests": len(ev.requests) if mode == "browser" else None,
+            "failed_requests": [{"url": r.url[:300], "reason": r.failed} for r in ev.requests
+                                if r.failed][:50] if mode == "browser" else None})
         if ev.error is not None:
             problems.append(f"{ev.page}: {ev.error}")
             continue

@@ -58,6 +58,11 @@ FACTS: tuple[FactSpec, ...] = (
     FactSpec("privacy.pages[].status", "int?", "HTTP status, null when the page could not be fetched."),
     FactSpec("privacy.pages[].analysed", "bool", "Whether its HTML was analysed."),
     FactSpec("privacy.pages[].error", "str?", "Why the page could not be checked."),
+    FactSpec("privacy.pages[].requests", "int?", "Requests the page made while rendering (browser mode)."),
+    FactSpec("privacy.pages[].failed_requests", "list?", "Requests that failed, with the reason (browser "
+                                                         "mode; names the scan does not map fail here)."),
+    FactSpec("privacy.pages[].failed_requests[].url", "str", "The URL."),
+    FactSpec("privacy.pages[].failed_requests[].reason", "str", "Chromium's reason (net::ERR_...)."),
     FactSpec("privacy.coverage", "object", "How much of the site could be checked."),
     FactSpec("privacy.coverage.pages", "int", "Configured pages."),
     FactSpec("privacy.coverage.analysed", "int", "Pages analysed."),

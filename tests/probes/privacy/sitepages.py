@@ -56,6 +56,7 @@ src="https://px.ads.linkedin.com/collect/?pid=424242&fmt=gif" /></noscript>
 
 INTAKE = """<!doctype html><html><head><title>Intake</title>
 <script src="https://connect.facebook.net/en_US/fbevents.js"></script></head><body>
+<img src="https://bat.bing.com/action/0?ti=42&Ver=2" width="1" height="1" alt="">
 <form action="https://forms.intake-hub.test/submit" method="POST">
   <label for="fn">Full name</label><input id="fn" name="full_name">
   <label for="dob">Date of birth</label><input id="dob" type="date" name="dob">
