@@ -175,3 +175,34 @@ def test_probe_deadline_stops_further_fetches(site):
     contact = next(p for p in scan.facts["pages"] if p["page"] == "/contact")
     assert "time ran out" in contact["error"]
     assert scan.status("HTTP-MIXED-CONTENT") == "error"
+
+
+def _paths(tree: object, prefix: str) -> set[str]:
+    """Every leaf and list path of a fact tree, written the way FactSpecs write them."""
+    out: set[str] = set()
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            out |= _paths(value, f"{prefix}.{key}")
+        if not tree:
+            out.add(prefix)
+    elif isinstance(tree, list):
+        out.add(prefix)
+        for item in tree:
+            out |= _paths(item, prefix + "[]") - {prefix + "[]"} if isinstance(item, dict) else set()
+    else:
+        out.add(prefix)
+    return out
+
+
+def test_every_published_fact_is_documented(site):
+    from cyberaudit.probes import fact_is_published
+
+    routes = good_routes()
+    routes["/contact"] = Route(200, '<img src="http://x.example/a.png"><form action="http://x.example/f">'
+                                    '</form>', SECURE_HEADERS)
+    scan = site.scan(https=routes, plain={"/": Route(200, "plain")})
+    paths = _paths(scan.facts, "http")
+    undocumented = sorted(p for p in paths if not fact_is_published("http", p))
+    assert undocumented == []
+    assert {"http.cookies[].secure", "http.csp.directives.script-src", "http.headers.x-frame-options", "http.mixed_content[].kind", "http.insecure_forms[].action",
+            "http.redirect.chain[].status", "http.pages[].status"} <= paths
