@@ -15,6 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from email.message import Message
+from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -221,6 +222,9 @@ class Network:
         if sess is None:
             sess = requests.Session()
             sess.trust_env = False  # proxies from the environment would bypass --resolve
+            # every fetch stands alone: no cookie is kept or sent back, so each page shows its own
+            # Set-Cookie headers and no cookie value outlives the response that carried it
+            sess.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
             sess.headers["User-Agent"] = USER_AGENT
             adapter = _MappedAdapter(self, max_retries=0)
             sess.mount("http://", adapter)
