@@ -159,11 +159,19 @@ def tracker_database(lists: list[TrackerList], base_dir: Path | None) -> Tracker
 
 
 def page_urls(target: Target) -> list[tuple[str, str]]:
-    """(page as configured, absolute URL) for each page of a website target."""
+    """(page, absolute URL): the site's own address first, then each configured page, as the http
+    probe fetches them (a page naming the site's address takes its place)."""
     site = target.spec
-    pages = getattr(site, "pages", None) or ["/"]
     base = getattr(site, "url", target.id)
-    return [(p, urljoin(base, p)) for p in pages]
+    items: list[list[str]] = [[urlsplit(base).path or "/", base.split("#")[0]]]
+    for page in getattr(site, "pages", None) or ["/"]:
+        url = urljoin(base, page).split("#")[0]
+        same = next((item for item in items if item[1] == url), None)
+        if same is None:
+            items.append([page, url])
+        elif same is items[0]:
+            same[0] = page
+    return [(page, url) for page, url in items]
 
 
 def _static_evidence(pages: list[FetchedPage]) -> list[PageEvidence]:

@@ -18,9 +18,11 @@ def world(tmp_path_factory):
              "/img/office.jpg": Route(200, b"", (("Content-Type", "image/jpeg"),))},
             ("lakeside.test", "www.lakeside.test"))
     w.serve({"/": Route(200, sitepages.TAGGED_HOME), "/intake": Route(200, sitepages.INTAKE),
-             "/injected": Route(200, sitepages.INJECTED_HOME), "/app.js": Route(200, sitepages.INJECTOR_JS, JS),
-             "/consent": Route(200, sitepages.CONSENT_HOME),
              "/moved": Route(302, "", (("Location", "https://www.lakeside.test/"),))},
             ("sunny.test",))
+    # hidden.test: trackers added only by its own JavaScript; consent.test: only after "Accept all"
+    w.serve({"/": Route(200, sitepages.INJECTED_HOME), "/app.js": Route(200, sitepages.INJECTOR_JS, JS)},
+            ("hidden.test",))
+    w.serve({"/": Route(200, sitepages.CONSENT_HOME)}, ("consent.test",))
     yield w
     w.stop()

@@ -43,7 +43,7 @@ def test_resolver_rules_follow_the_scan_settings():
 
 @needs_browser
 def test_injected_trackers_are_found_by_the_browser(world):
-    out = run_privacy(website("https://sunny.test/", ["/injected"]), world.network(), browser=True)
+    out = run_privacy(website("https://hidden.test/", ["/"]), world.network(), browser=True)
     assert out.facts["mode"] == "browser" and out.facts["sees_injected_tags"] is True
     products = {t["product"]: t for t in out.facts["trackers"]}
     # app.js adds GTM and the Meta pixel; the GTM container then adds Hotjar
@@ -54,12 +54,12 @@ def test_injected_trackers_are_found_by_the_browser(world):
     cookies = {c["name"]: c for c in out.facts["cookies"]}
     assert cookies["_ga"]["party"] == "first" and cookies["_ga"]["company"] == "Google"
     keys = {(s["origin"], s["key"]) for s in out.facts["local_storage"]}
-    assert ("https://sunny.test", "_hjSessionUser_42") in keys
+    assert ("https://hidden.test", "_hjSessionUser_42") in keys
     assert out.facts["privacy_policy"]["present"] is True  # "Notice of Privacy Practices"
     result = outcomes(out)
     assert result["PRIV-TRACKERS"] == result["PRIV-SESSION-REPLAY"] == result["PRIV-AD-PIXELS"] == "fail"
     # the same page scanned statically: nothing seen, and the facts say why
-    static = run_privacy(website("https://sunny.test/", ["/injected"]), world.network())
+    static = run_privacy(website("https://hidden.test/", ["/"]), world.network())
     assert static.facts["trackers"] == [] and "cannot see tags that JavaScript injects" in static.facts["note"]
 
 
@@ -92,7 +92,7 @@ def test_tagged_site_and_unmapped_names_fail_to_resolve(world):
 
 @needs_browser
 def test_consent_acceptance_is_recorded_when_asked(world):
-    target = website("https://sunny.test/", ["/consent"])
+    target = website("https://consent.test/", ["/"])
     before = run_privacy(target, world.network(), browser=True)
     assert before.facts["trackers"] == []
     assert "without clicking" in before.facts["note"]

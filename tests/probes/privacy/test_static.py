@@ -82,7 +82,7 @@ def test_noscript_pixel_is_detected_on_its_own(world):
 
 def test_intake_form_to_a_third_party_with_health_fields(world):
     out = run_privacy(website("https://sunny.test/", ["/intake"]), world.network())
-    (form,) = out.facts["forms"]
+    (form,) = out.facts["forms"]  # the home page (fetched as the site's address) has none
     assert form["destination"] == "forms.intake-hub.test"
     assert form["third_party"] is True and form["method"] == "POST"
     kinds = {f["name"]: f["kind"] for f in form["sensitive_fields"]}
@@ -128,7 +128,7 @@ def test_processor_resources_are_listed_not_counted(world):
 
 
 def test_injected_tags_are_invisible_statically_and_the_facts_say_so(world):
-    out = run_privacy(website("https://sunny.test/", ["/injected"]), world.network())
+    out = run_privacy(website("https://hidden.test/", ["/"]), world.network())
     assert out.facts["trackers"] == []
     assert out.facts["sees_injected_tags"] is False
     assert "cannot see tags that JavaScript injects" in out.facts["note"]
@@ -136,7 +136,7 @@ def test_injected_tags_are_invisible_statically_and_the_facts_say_so(world):
 
 
 def test_redirect_to_another_host_of_the_same_site_stays_first_party(world):
-    out = run_privacy(website("https://sunny.test/", ["/moved"]), world.network())
+    out = run_privacy(website("https://sunny.test/moved", ["/moved"]), world.network())
     (page,) = out.facts["pages"]
     assert page["final_url"] == "https://www.lakeside.test/"
     assert out.facts["trackers"] == []
@@ -206,5 +206,22 @@ def test_no_page_fetched_is_a_probe_error(world):
 
 
 def test_every_page_failed_is_a_probe_error(world):
-    with pytest.raises(ProbeError, match="no page could be checked"):
-        run_privacy(website("https://down.test/", ["/"]), world.network(connect_timeout=1.0))
+    import time
+
+    from cyberaudit.probes.pages import FetchedPage
+
+    pages = [FetchedPage("/", "https://lakeside.test/", "https://lakeside.test/", None, "", None,
+                         error="connection refused")]
+    ctx = ProbeContext(profile=profile(), network=world.network(), options=ScanOptions(),
+                       deadline=time.monotonic() + 5, deps={"http": ProbeOutput(artifacts={"pages": pages})})
+    with pytest.raises(ProbeError, match="no page could be checked: /: connection refused"):
+        PROBE.run(website("https://lakeside.test/", ["/"]), ctx)
+
+
+def test_pages_are_the_site_address_then_the_configured_pages():
+    from cyberaudit.probes.privacy import page_urls
+
+    assert page_urls(website("https://a.test/", ["/", "/contact", "/contact#form"])) == [
+        ("/", "https://a.test/"), ("/contact", "https://a.test/contact")]
+    assert page_urls(website("https://a.test/start", ["/intake"])) == [
+        ("/start", "https://a.test/start"), ("/intake", "https://a.test/intake")]

@@ -28,7 +28,7 @@ TRACKER_HOSTS = (
     "static.hotjar.com", "analytics.tiktok.com", "snap.licdn.com", "px.ads.linkedin.com",
     "forms.intake-hub.test", "secure.simplepractice.com", "cdn.listed-only.test",
 )
-SITE_HOSTS = ("lakeside.test", "www.lakeside.test", "sunny.test")
+SITE_HOSTS = ("lakeside.test", "www.lakeside.test", "sunny.test", "hidden.test", "consent.test")
 JS = (("Content-Type", "application/javascript"),)
 GIF = (("Content-Type", "image/gif"),)
 PIXEL = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00" \
@@ -68,19 +68,23 @@ class World:
     connect_to: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.refused = closed_port()
         self.ca_file = self.tmp / "ca.pem"
         self.ca.cert_pem.write_to_path(str(self.ca_file))
         leaf = self.ca.issue_cert(*TRACKER_HOSTS, *SITE_HOSTS)
         self.tls = server_context(b"".join(p.bytes() for p in leaf.cert_chain_pems), leaf.private_key_pem.bytes())
         self.trackers = self.serve(TRACKER_ROUTES, TRACKER_HOSTS)
         # down.test: a loopback port nobody listens on (connection refused, no lookup anywhere)
-        self.connect_to[("down.test", 443)] = ("127.0.0.1", closed_port())
+        self.connect_to[("down.test", 443)] = ("127.0.0.1", self.refused)
+        self.connect_to[("down.test", 80)] = ("127.0.0.1", self.refused)
 
     def serve(self, routes: dict, hosts: tuple[str, ...]) -> HttpServer:
         server = HttpServer(routes, tls=self.tls).start()
         self.servers.append(server)
         for host in hosts:
             self.connect_to[(host, 443)] = ("127.0.0.1", server.port)
+            # the http probe's plain-HTTP redirect check: refused at once, never looked up
+            self.connect_to[(host, 80)] = ("127.0.0.1", self.refused)
         return server
 
     def stop(self) -> None:
@@ -103,24 +107,13 @@ def website(url: str, pages: list[str]) -> Target:
     return Target("website", url, Website(url=url, pages=pages))
 
 
-def fetch_pages(network: Network, target: Target) -> list[FetchedPage]:
-    """The pages as the http probe shares them: fetched once, for real, over the loopback network."""
-    from urllib.parse import urljoin
+def fetch_pages(network: Network, target: Target, prof: Profile | None = None) -> list[FetchedPage]:
+    """The pages as the real http probe fetched and shared them (it raises ProbeError like in a scan)."""
+    from cyberaudit.probes.http import PROBE as HTTP
 
-    from cyberaudit.errors import ProbeError
-
-    out = []
-    for page in target.spec.pages:
-        url = urljoin(target.spec.url, page)
-        try:
-            result = network.fetch(url, deadline=time.monotonic() + 5)
-        except ProbeError as exc:
-            out.append(FetchedPage(page, url, url, None, "", None, error=str(exc)))
-            continue
-        final = result.final
-        html = final.text if final.content_type == "text/html" else None
-        out.append(FetchedPage(page, url, final.url, final.status, final.content_type, html, final.truncated))
-    return out
+    ctx = ProbeContext(profile=prof or profile(), network=network, options=ScanOptions(),
+                       deadline=time.monotonic() + 15)
+    return HTTP.run(target, ctx).artifacts["pages"]
 
 
 def run_privacy(target: Target, network: Network, prof: Profile | None = None, *,
@@ -131,7 +124,7 @@ def run_privacy(target: Target, network: Network, prof: Profile | None = None, *
 
     deps = {}
     if not browser:
-        deps["http"] = ProbeOutput(artifacts={"pages": fetch_pages(network, target)})
+        deps["http"] = ProbeOutput(artifacts={"pages": fetch_pages(network, target, prof)})
     ctx = ProbeContext(profile=prof or profile(), network=network,
                        options=ScanOptions(browser=browser, browser_accept_consent=accept_consent),
                        deadline=time.monotonic() + seconds, deps=deps, profile_dir=profile_dir)
