@@ -75,19 +75,29 @@ class _PageScanner:
         self.db = db
         self.parties = parties
         self.out = out
+        self._hosts: dict[str, tuple[str, str | None, tuple[TrackerEntry, str] | None, str]] = {}
+
+    def _classify(self, host: str) -> tuple[str, str | None, tuple[TrackerEntry, str] | None, str]:
+        known = self._hosts.get(host)
+        if known is None:
+            party = self.parties.classify(host)
+            processor = self.parties.processor_for(host) if party == "processor" else None
+            match = self.db.match_host(host) if party == "third" else None
+            known = (party, processor, match, registrable_domain(host))
+            if len(self._hosts) < 20_000:
+                self._hosts[host] = known
+        return known
 
     def host_seen(self, host: str, page: str, evidence: str, how: str) -> None:
         """Classify one host the page loads from or sends to."""
-        party = self.parties.classify(host)
+        party, processor, match, reg = self._classify(host)
         if party == "first":
             return
         if party == "processor":
-            name = self.parties.processor_for(host) or host
+            name = processor or host
             self.out.processors.setdefault((name, host, page), {"name": name, "domain": host, "page": page})
             return
-        match = self.db.match_host(host)
         entry = match[0] if match else None
-        reg = registrable_domain(host)
         third = self.out.third.setdefault(reg, {
             "domain": reg, "company": entry.company if entry else None,
             "product": entry.product if entry else None,

@@ -8,7 +8,7 @@ the publicsuffixlist package: nothing is downloaded at run time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from publicsuffixlist import PublicSuffixList
@@ -24,6 +24,7 @@ def _psl() -> PublicSuffixList:
     return PublicSuffixList()  # bundled snapshot
 
 
+@lru_cache(maxsize=8192)
 def registrable_domain(host: str) -> str:
     """The registrable domain of a host (`a.b.example.co.uk` → `example.co.uk`); IPs stay as they are."""
     host = host.lower().strip().rstrip(".").strip("[]")

@@ -16,7 +16,7 @@ def test_builtin_database_size_and_categories():
     assert len(db.companies) >= 60
     assert {e.category for e in db.entries} <= set(CATEGORIES)
     (info,) = db.lists
-    assert (info.name, info.licence, info.domains) == ("cyberaudit trackers", "Apache-2.0", len(db.domains))
+    assert (info.name, info.licence, info.domains) == ("cyberaudit trackers", "MIT (same as cyberaudit)", len(db.domains))
 
 
 def test_builtin_database_is_shipped_inside_the_package():
