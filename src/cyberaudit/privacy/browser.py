@@ -18,6 +18,7 @@ import ssl
 import tempfile
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -120,23 +121,30 @@ def trusted_leaf_keys(network: Network, pairs: Iterable[tuple[str, int]], timeou
     connection of the scan; only keys that pass are handed to Chromium.
     """
     context = ssl.create_default_context(cafile=network.ca_bundle_path())
-    keys: list[str] = []
-    for host, port in pairs:
+
+    def key_of(pair: tuple[str, int]) -> str | None:
+        host, port = pair
         try:
             sock = network.connect(host, port, timeout=timeout)
         except ProbeError:
-            continue
+            return None
         try:
             sock.settimeout(timeout)
             with context.wrap_socket(sock, server_hostname=host) as tls:
                 der = tls.getpeercert(binary_form=True)
-                if der:
-                    keys.append(_spki_hash(der))
+                return _spki_hash(der) if der else None
         except (ssl.SSLError, OSError, ValueError):
-            continue
+            return None
         finally:
             sock.close()
-    return sorted(set(keys))
+
+    pairs = list(pairs)
+    if not pairs:
+        return []
+    # in parallel, so one hung host costs one timeout, not one per host
+    with ThreadPoolExecutor(max_workers=min(16, len(pairs))) as pool:
+        found = list(pool.map(key_of, pairs))
+    return sorted({k for k in found if k})
 
 
 def _storage_keys(page: object) -> list[StorageKey]:
@@ -196,7 +204,7 @@ def render_pages(pages: list[tuple[str, str]], network: Network, deadline: float
     remaining = max(0.5, deadline - time.monotonic())
     args = [*CHROMIUM_ARGS, f"--host-resolver-rules={plan.rules}"]
     if network.settings.ca_bundle is not None:
-        keys = trusted_leaf_keys(network, plan.mapped, timeout=min(3.0, remaining))
+        keys = trusted_leaf_keys(network, plan.mapped, timeout=min(2.0, remaining / 4))
         if keys:
             args.append("--ignore-certificate-errors-spki-list=" + ",".join(keys))
 
@@ -205,7 +213,8 @@ def render_pages(pages: list[tuple[str, str]], network: Network, deadline: float
         try:
             context = pw.chromium.launch_persistent_context(
                 str(Path(profile_dir)), executable_path=executable, headless=True, args=args,
-                timeout=max(1000, min(30_000, (deadline - time.monotonic()) * 1000)),
+                # start-up gets at least a few seconds even near the deadline: a busy machine is slow
+                timeout=max(5000, min(30_000, (deadline - time.monotonic()) * 1000)),
                 service_workers="block", accept_downloads=False, ignore_https_errors=False)
         except PlaywrightError as exc:
             raise ProbeError(f"Chromium did not start: {_short(exc)}") from None
