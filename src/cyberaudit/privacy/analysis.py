@@ -235,10 +235,15 @@ def analyse(pages: list[PageEvidence], db: TrackerDatabase, parties: Parties, mo
 
     trackers = list(out.trackers.values())
     form_pages = set(out.form_pages)
+    note = STATIC_NOTE if mode == "static" else BROWSER_NOTE.format(
+        consent=CONSENT_ACCEPTED if accepted_consent else CONSENT_NONE)
+    managers = sorted({t["product"] for t in trackers if t["category"] == "tag-manager"})
+    if mode == "static" and managers:
+        note += (f" This site uses {', '.join(managers)}, which loads further tags at run time: expect "
+                 "more trackers than listed here.")
     facts: dict[str, Any] = {
         "mode": mode,
-        "note": STATIC_NOTE if mode == "static" else BROWSER_NOTE.format(
-            consent=CONSENT_ACCEPTED if accepted_consent else CONSENT_NONE),
+        "note": note,
         "sees_injected_tags": mode == "browser",
         "pages": page_facts,
         "coverage": {"pages": len(pages), "analysed": sum(p["analysed"] for p in page_facts),
