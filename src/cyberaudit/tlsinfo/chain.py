@@ -162,12 +162,17 @@ def verify(chain: tuple[x509.Certificate, ...], host: str, bundle_path: str,
            now: dt.datetime | None = None) -> TrustVerdict:
     """Trust and the host-name match, judged apart so that each rule reads one cause.
 
-    Validity dates belong to their own rules: the path is checked at a moment inside the leaf's
-    validity, so an expired certificate from a trusted CA is reported as expired, not untrusted.
+    Validity dates belong to their own rules: the path is checked at the moment closest to now at
+    which every served certificate is valid, so an expired certificate from a trusted CA is
+    reported as expired, not as untrusted.
     """
     now = now or _now()
     leaf = chain[0]
-    when = min(max(now, leaf.not_valid_before_utc), leaf.not_valid_after_utc)
+    lo = max(c.not_valid_before_utc for c in chain)
+    hi = min(c.not_valid_after_utc for c in chain)
+    if lo > hi:  # served certificates were never valid together: judge at the leaf's own dates
+        lo, hi = leaf.not_valid_before_utc, leaf.not_valid_after_utc
+    when = min(max(now, lo), hi)
     store, root_subjects = load_store(bundle_path)
     error = _verify(store, when, host, chain)
     if error is None:
