@@ -103,18 +103,31 @@ class _Run:
     host: str
     port: int
     count: int = 0
+    reached: bool = False  # some handshake has completed
     errors: dict[str, str] = field(default_factory=dict)
 
     def budget(self) -> float:
+        """Seconds one handshake may take after connecting: the read timeout, within the deadline."""
         return min(self.ctx.network.settings.read_timeout, self.ctx.remaining())
+
+    def connect_budget(self) -> float:
+        return min(self.ctx.network.settings.connect_timeout, self.ctx.remaining())
 
     def full(self, protocol: str, ocsp: bool = False) -> Handshake:
         timeout = self.budget()
         if timeout < _MIN_STEP:
             return Handshake(protocol, False, "timeout", "the probe's deadline came first")
         self.count += 1
-        return handshake(self.ctx.network, self.host, self.port, protocol, timeout=timeout,
-                         request_ocsp=ocsp)
+        try:
+            result = handshake(self.ctx.network, self.host, self.port, protocol, timeout=timeout,
+                               connect_timeout=self.connect_budget(), request_ocsp=ocsp)
+        except ProbeError as exc:
+            if not self.reached:
+                raise  # nothing known about the target: the whole probe is an error
+            # reachable a moment ago: this version stays unknown, never "refused"
+            return Handshake(protocol, False, "timeout", str(exc))
+        self.reached = self.reached or result.accepted
+        return result
 
     def offer(self, codes: list[int], version: int = hello.TLS1_2) -> hello.HelloAnswer | str:
         """The server's answer, or the reason there is none (a string)."""
@@ -124,7 +137,7 @@ class _Run:
         self.count += 1
         try:
             return hello.offer(self.ctx.network, self.host, self.port, codes, version=version,
-                               timeout=timeout)
+                               timeout=timeout, connect_timeout=self.connect_budget())
         except hello.HelloTimeout:
             return f"no answer to the ClientHello within {timeout:g}s"
         except hello.NotTls as exc:

@@ -32,7 +32,7 @@ class Handshake:
 
     protocol: str
     accepted: bool
-    failure: Failure = ""  # refused: an alert; closed: EOF or reset; timeout; not_tls: garbage
+    failure: Failure = ""  # refused: an alert; closed: EOF or reset; timeout (or no connection); not_tls
     reason: str = ""
     version: str | None = None  # as negotiated ("TLSv1.3")
     suite: str | None = None  # OpenSSL's name
@@ -42,7 +42,7 @@ class Handshake:
 
 
 def handshake(network: Network, host: str, port: int, protocol: str, *, timeout: float,
-              request_ocsp: bool = False) -> Handshake:
+              connect_timeout: float | None = None, request_ocsp: bool = False) -> Handshake:
     """Attempt a handshake at exactly `protocol`. Raises ProbeError only when TCP connect fails."""
     ctx = SSL.Context(SSL.TLS_CLIENT_METHOD)
     ctx.set_min_proto_version(PROTOCOL_VERSIONS[protocol])
@@ -52,8 +52,8 @@ def handshake(network: Network, host: str, port: int, protocol: str, *, timeout:
     stapled: list[bytes] = []
     if request_ocsp:
         ctx.set_ocsp_client_callback(lambda conn, data, _: stapled.append(data) or True)
+    sock = network.connect(host, port, timeout=max(0.05, min(timeout, connect_timeout or timeout)))
     end = time.monotonic() + timeout
-    sock = network.connect(host, port, timeout=max(0.05, timeout))
     try:
         sock.settimeout(None)
         sock.setblocking(False)

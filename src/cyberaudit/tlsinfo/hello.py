@@ -77,10 +77,10 @@ def client_hello(host: str, suites: list[int], version: int = TLS1_2) -> bytes:
 
 
 def offer(network: Network, host: str, port: int, suites: list[int], *, version: int = TLS1_2,
-          timeout: float) -> HelloAnswer:
+          timeout: float, connect_timeout: float | None = None) -> HelloAnswer:
     """Send one ClientHello and read the first flight. Raises ProbeError (connect), HelloTimeout, NotTls."""
+    sock = network.connect(host, port, timeout=max(0.05, min(timeout, connect_timeout or timeout)))
     end = time.monotonic() + timeout
-    sock = network.connect(host, port, timeout=max(0.05, timeout))
     try:
         sock.settimeout(None)
         sock.setblocking(False)
