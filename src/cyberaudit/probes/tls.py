@@ -42,7 +42,7 @@ FACTS: tuple[FactSpec, ...] = (
     FactSpec("tls.ssl3.method", "str", "How SSL 3.0 was tested: `handshake` (full, by OpenSSL) or "
              "`server_hello` (an SSL 3.0 ClientHello; accepted when the ServerHello agrees to 3.0)."),
     FactSpec("tls.ssl3.note", "str?", "Why the linked OpenSSL could not test SSL 3.0 itself, if it could not."),
-    FactSpec("tls.negotiated.tls1_3.suite", "str?", "Suite chosen by the server at TLS 1.3."),
+    FactSpec("tls.negotiated.tls1_3.suite", "str?", "Suite chosen by the server at TLS 1.3 (null: not accepted)."),
     FactSpec("tls.negotiated.tls1_3.group", "str?", "Key-exchange group chosen at TLS 1.3."),
     FactSpec("tls.negotiated.tls1_2.suite", "str?", "Suite chosen at TLS 1.2 (OpenSSL name)."),
     FactSpec("tls.negotiated.tls1_2.group", "str?", "Key-exchange group chosen at TLS 1.2 (null for RSA "
@@ -174,8 +174,8 @@ class TlsProbe:
             "host": host, "port": port, "library": library_version(),
             "protocols": {k: protocols[k] for k in ("ssl3", "tls1_0", "tls1_1", "tls1_2", "tls1_3")},
             "ssl3": {k: ssl3[k] for k in ("library_support", "method", "note")},
-            "negotiated": {p: ({"suite": shakes[p].suite, "group": shakes[p].group}
-                               if shakes[p].accepted else None) for p in ("tls1_3", "tls1_2")},
+            "negotiated": {p: {"suite": shakes[p].suite, "group": shakes[p].group}
+                           for p in ("tls1_3", "tls1_2")},
             "ciphers": self._ciphers(run, any(below_13), all(v is False for v in below_13)),
         }
         facts.update(self._certificate(first.chain, host, ctx))
