@@ -24,7 +24,9 @@ from cyberaudit.tlsinfo import hello, suites
 from cyberaudit.tlsinfo.handshake import Handshake, handshake, library_protocols, library_version
 
 _FULL = ("tls1_3", "tls1_2", "tls1_1", "tls1_0")
-_MIN_STEP = 0.05  # below this, a handshake is not worth starting before the deadline
+_MIN_STEP = 0.05
+# suites an SSL 3.0 server could pick: the 0xC0xx range (ECC, RFC 4492) and later are TLS-only
+_SSL3_SUITES = [code for code in suites.SUITES if code < 0x0100]  # below this, a handshake is not worth starting before the deadline
 
 FACTS: tuple[FactSpec, ...] = (
     FactSpec("tls.host", "str", "The name used for SNI and the certificate check."),
@@ -205,8 +207,7 @@ class TlsProbe:
                 run.errors["tls.protocols.ssl3"] = h.reason
             return {"accepted": None if h.failure == "timeout" else h.accepted,
                     "library_support": True, "method": "handshake", "note": None}
-        answer = run.offer([c for c in suites.SUITES if c < 0x0100 or c in (0xC00A, 0xC014)],
-                           version=hello.SSL3)
+        answer = run.offer(_SSL3_SUITES, version=hello.SSL3)
         accepted: bool | None
         if isinstance(answer, str):
             accepted = None

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tls_servers import HOST, NOW, judge, probe_server, resign_sha1, self_signed, tls_server
+from tls_servers import HOST, NOW, judge, probe, probe_server, resign_sha1, self_signed, tls_server
 
 from cyberaudit.loopback import certs
+from cyberaudit.network import Network, NetworkSettings
 
 
 def test_good_server_passes_every_certificate_rule(good, bundle, tls_pack):
@@ -131,3 +132,20 @@ def test_sha1_signed_intermediate_fails(ca, bundle, tls_pack):
     assert v.output.facts["cert"]["signature_hash"] == "sha256"
     assert v.output.facts["chain"][1]["signature_hash"] == "sha1"
     assert v["TLS-CERT-SIGNATURE"] == "fail"
+
+
+def test_ip_address_endpoint_matches_ip_san_only(intermediate, bundle, tls_pack):
+    """An endpoint given as an IP sends no SNI and must match an IP subjectAltName."""
+    for names, expected in ((["127.0.0.1"], "pass"), ([HOST], "fail")):
+        leaf = certs.issue(intermediate, names)
+        with tls_server(leaf.fullchain_pem, leaf.key_pem) as srv:
+            out = probe(Network(NetworkSettings(ca_bundle=bundle)), host="127.0.0.1", port=srv.port)
+        assert judge(tls_pack, out)["TLS-CERT-HOSTNAME"] == expected, names
+
+
+def test_resolve_override_keeps_the_name(good, bundle, tls_pack):
+    """curl's --resolve HOST:PORT:ADDRESS: connect to ADDRESS, check the certificate against HOST."""
+    with tls_server(good.fullchain_pem, good.key_pem) as srv:
+        network = Network(NetworkSettings(resolve={(HOST, srv.port): "127.0.0.1"}, ca_bundle=bundle))
+        v = judge(tls_pack, probe(network, port=srv.port))
+    assert v["TLS-CERT-HOSTNAME"] == "pass" and v["TLS-CERT-TRUSTED"] == "pass"
