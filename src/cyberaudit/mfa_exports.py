@@ -20,9 +20,11 @@ from cyberaudit.errors import InputError
 MAX_EXPORT_BYTES = 50 * 1024 * 1024
 
 
-_TRUE = {"true", "yes", "y", "1", "on", "enrolled", "registered", "capable", "enabled", "active", "x"}
+# English as the consoles write it, plus the yes/no of spreadsheets saved in other languages
+_TRUE = {"true", "yes", "y", "1", "on", "enrolled", "registered", "capable", "enabled", "active", "x",
+         "ja", "oui", "si", "wahr", "vrai"}
 _FALSE = {"false", "no", "n", "0", "off", "notenrolled", "notregistered", "notcapable", "disabled",
-          "notenabled", "none"}
+          "notenabled", "none", "nein", "non", "falsch", "faux"}
 _INACTIVE = {"suspended", "disabled", "blocked", "archived", "deleted", "inactive", "deprovisioned",
              "locked", "signinblocked"}
 

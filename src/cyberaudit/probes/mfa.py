@@ -167,6 +167,8 @@ class MfaProbe:
                      "platforms": platforms}
 
         if failed:
+            # partial counts would read as the whole practice; keep only who is known to be missing
+            summary.update({k: None for k, _, _ in _COUNTS})
             out.errors["mfa.summary"] = "; ".join(failed)
         elif entries:
             if summary["active_users"] == 0:
