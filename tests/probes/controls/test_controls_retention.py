@@ -163,3 +163,14 @@ def test_recordings_declared_only_missing_or_unknown(tmp_path):
     out, t = run(tmp_path, {"recordings_days": 0, "paths": [{"path": "gone", "kind": "recordings"}]})
     f = finding("RET-RECORDINGS", out, t)
     assert f.status == "error" and "does not exist" in f.message
+
+
+def test_walk_stops_at_the_deadline_and_is_not_clean(tmp_path):
+    for i in range(1100):
+        (tmp_path / f"f{i}").write_bytes(b"")
+    walked = walk_folder(tmp_path, [], 30, deadline=time.monotonic() - 1)
+    assert walked.complete is False
+    item = {}
+    conf = profile({"controls": {"retention": {"paths": [{"path": "x"}]}}}).controls.retention.paths[0]
+    RetentionProbe._fill(item, walked, conf, 30, False, 0)
+    assert item["over_max_age"] is None and "deadline" in item["error"]
