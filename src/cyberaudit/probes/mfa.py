@@ -43,6 +43,9 @@ def _specs() -> tuple[FactSpec, ...]:
                                           "counts below."),
     ]
     for key, typ, text in _COUNTS:
+        # counts are null when an export could not be read
+        typ = typ if typ.endswith("?") else typ + "?"
+        text = text[0].lower() + text[1:]
         out.append(FactSpec(f"mfa.summary.{key}", typ, f"All exports: {text}"))
         out.append(FactSpec(f"mfa.exports[].{key}", typ, f"This export: {text}"))
         out.append(FactSpec(f"mfa.platforms[].{key}", typ, f"This platform: {text}"))
