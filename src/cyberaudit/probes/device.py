@@ -257,7 +257,7 @@ class DeviceProbe:
     requires: tuple[str, ...] = ()
     facts = _specs()
 
-    def __init__(self, reader: Callable[[str], dict[str, Reading]] = read_this_machine) -> None:
+    def __init__(self, reader: Callable[[str, Runner], dict[str, Reading]] = read_this_machine) -> None:
         self._reader = reader
 
     def run(self, target: Target, ctx: ProbeContext) -> ProbeOutput:
@@ -266,7 +266,11 @@ class DeviceProbe:
         devices = ctx.profile.controls.devices
         system = platform.system()
         scanned = devices.scan_this_machine
-        readings = self._reader(system) if scanned else {}
+        def run(argv: list[str], timeout: float) -> CommandResult:
+            # no command may outlive the probe's deadline
+            return run_command(argv, max(0.5, min(timeout, ctx.remaining())))
+
+        readings = self._reader(system, run) if scanned else {}
         out = ProbeOutput()
         out.facts = {"os": system.lower(), "scan_this_machine": scanned}
         for key, what, declared_key in _PARTS:
