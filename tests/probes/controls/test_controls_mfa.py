@@ -188,3 +188,11 @@ def test_utf16_export_and_no_evidence_is_not_applicable(tmp_path):
     out, t = run(tmp_path, [])
     assert status("MFA-USER-COVERAGE", out, t) == "not_applicable"
     assert status("MFA-ADMINS", out, t) == "not_applicable"
+
+
+def test_spreadsheet_instead_of_csv_is_an_error(tmp_path):
+    # an .xlsx saved by mistake: a zip archive, not text
+    (tmp_path / "users.xlsx").write_bytes(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb7\xac\xce\xff" * 8)
+    out, t = run(tmp_path, [{"file": "users.xlsx", "format": "google_workspace"}])
+    f = finding("MFA-USER-COVERAGE", out, t)
+    assert f.status == "error" and "users.xlsx:1: not UTF-8 text" in f.message
