@@ -109,7 +109,8 @@ class RetentionProbe:
                 rec["folders"] += 1
             if not item["exists"]:
                 what = "is not a folder" if root.exists() else "does not exist"
-                item["error"] = f"{conf.path}: the folder {what} ({root})"
+                where = "" if ctx.options.redact else f" ({root})"
+                item["error"] = f"{conf.path}: the folder {what}{where}"
                 kinds[conf.kind]["over_max_age"] = None
                 if conf.kind == "recordings":
                     rec_problems.append(item["error"])

@@ -84,6 +84,8 @@ def test_missing_folder_is_an_error_not_a_pass(tmp_path):
     f = finding("RET-STALE-FILES", out, t)
     assert f.status == "error"
     assert out.facts["folders"][0]["error"].endswith(")") and "does not exist" in out.facts["folders"][0]["error"]
+    out, _ = run(tmp_path, {"paths": [{"path": "gone", "max_age_days": 30}]}, redact=True)
+    assert str(tmp_path) not in out.facts["folders"][0]["error"]
     # a stale file in another folder is still a failure
     touch(tmp_path / "old/x.txt", 90)
     out, t = run(tmp_path, {"paths": [{"path": "missing", "max_age_days": 30},
