@@ -227,50 +227,37 @@ class TlsProbe:
             else:
                 run.errors["tls.ciphers"] = "it could not be told whether TLS 1.2 or older is accepted"
             return out
-        open_classes = list(suites.WEAK_CLASSES)
-        answer = run.offer(suites.suites_in_any(open_classes))
-        while True:
-            if isinstance(answer, str):
-                for c in open_classes:
-                    run.errors[f"tls.ciphers.{c}"] = answer
-                break
-            if not answer.accepted:
-                out.update({c: False for c in open_classes})
-                break
-            name = suites.name_of(answer.suite or 0)
-            picked = suites.classes_of(name.removeprefix("TLS_")) & set(open_classes)
-            out["accepted_weak"].append(name)
-            if not picked:  # the server chose a suite outside the offer: it cannot be trusted to tell
-                for c in open_classes:
-                    run.errors[f"tls.ciphers.{c}"] = f"the server picked {name}, which was not offered"
-                break
-            out.update({c: True for c in picked})
-            open_classes = [c for c in open_classes if c not in picked]
-            if not open_classes:
-                break
+        # one offer of every weak suite: a sound server refuses it and the classes are settled at once
+        weak = list(suites.WEAK_CLASSES)
+        first = _pick(run, weak)
+        if first.error:
+            run.errors.update({f"tls.ciphers.{c}": first.error for c in weak})
+        elif first.suite is None:
+            out.update({c: False for c in weak})
+        else:
+            out["accepted_weak"].append(first.suite)
+            hit = suites.classes_of(first.suite.removeprefix("TLS_")) & set(weak)
+            out.update({c: True for c in hit})
             # one offer per class still open: the server's preference must not hide another class
-            for c in open_classes:
-                single = run.offer(suites.suites_in(c))
-                if isinstance(single, str):
-                    run.errors[f"tls.ciphers.{c}"] = single
-                elif single.accepted:
-                    out[c] = True
-                    out["accepted_weak"].append(suites.name_of(single.suite or 0))
+            for c in (c for c in weak if c not in hit):
+                single = _pick(run, [c])
+                if single.error:
+                    run.errors[f"tls.ciphers.{c}"] = single.error
                 else:
-                    out[c] = False
-            break
-        cbc = run.offer(suites.suites_in("cbc_sha1"))
-        if isinstance(cbc, str):
-            run.errors["tls.ciphers.cbc_sha1"] = cbc
+                    out[c] = single.suite is not None
+                    if single.suite is not None:
+                        out["accepted_weak"].append(single.suite)
+        cbc = _pick(run, ["cbc_sha1"])
+        if cbc.error:
+            run.errors["tls.ciphers.cbc_sha1"] = cbc.error
         else:
-            out["cbc_sha1"] = cbc.accepted
-        static = run.offer(suites.suites_in("no_forward_secrecy"))
-        if isinstance(static, str):
-            run.errors["tls.ciphers.forward_secrecy"] = static
+            out["cbc_sha1"] = cbc.suite is not None
+        static = _pick(run, ["no_forward_secrecy"])
+        if static.error:
+            run.errors["tls.ciphers.forward_secrecy"] = static.error
         else:
-            out["forward_secrecy"] = not static.accepted
-            if static.accepted:
-                out["accepted_without_fs"] = suites.name_of(static.suite or 0)
+            out["forward_secrecy"] = static.suite is None
+            out["accepted_without_fs"] = static.suite
         return out
 
     @staticmethod
@@ -287,6 +274,32 @@ class TlsProbe:
             "intermediates_missing": verdict.intermediates_missing,
             "hostname_match": verdict.hostname_match,
         }
+
+
+@dataclass(frozen=True)
+class _Pick:
+    """The answer to one offer: the suite picked (IANA name), none (refused), or why there is no answer."""
+
+    suite: str | None = None
+    error: str | None = None
+
+
+def _pick(run: _Run, classes: list[str]) -> _Pick:
+    """Offer every suite of `classes` in one ClientHello.
+
+    A pick from outside the offer counts as no answer: such a server cannot be trusted to tell what
+    it accepts.
+    """
+    offered = suites.suites_in_any(classes)
+    answer = run.offer(offered)
+    if isinstance(answer, str):
+        return _Pick(error=f"{answer} (offer: {', '.join(classes)})")
+    if not answer.accepted:
+        return _Pick()
+    name = suites.name_of(answer.suite or 0)
+    if answer.suite not in offered:
+        return _Pick(error=f"the server picked {name}, which was not offered")
+    return _Pick(suite=name)
 
 
 def _plain(h: Handshake) -> str:
