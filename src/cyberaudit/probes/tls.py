@@ -6,7 +6,7 @@ Handshake budget per endpoint (each new TCP connection counts once, none is repe
   cipher classes, only when TLS 1.2 or older is accepted: 1 offer of every weak suite (NULL, EXPORT,
   anon, RC4, DES/3DES) and, only if the server picks one, 1 offer per weak class still open;
   then 1 offer of CBC-with-SHA-1 suites and 1 of suites without forward secrecy.
-So 5 for a TLS 1.3-only server, 8 for a typical TLS 1.2 + 1.3 server, 13 at most.
+So 5 for a TLS 1.3-only server, 8 for a typical TLS 1.2 + 1.3 server, 12 at most (the first weak offer settles at least one class).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ FACTS: tuple[FactSpec, ...] = (
     FactSpec("tls.host", "str", "The name used for SNI and the certificate check."),
     FactSpec("tls.port", "int", "The TCP port probed."),
     FactSpec("tls.handshakes", "int", "TCP connections opened for TLS handshakes and hello offers "
-             "(5 to 13 per endpoint, see docs/tls.md)."),
+             "(5 to 12 per endpoint, see docs/tls.md)."),
     FactSpec("tls.library", "str", "The OpenSSL version the probe's handshakes ran on."),
     FactSpec("tls.protocols", "object", "Each protocol version below, true when the server accepts it."),
     FactSpec("tls.protocols.ssl3", "bool?", "The server accepts SSL 3.0 (null: could not tell)."),

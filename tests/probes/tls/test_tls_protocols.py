@@ -111,3 +111,11 @@ def test_ssl3_is_reported_with_how_it_was_tested(good, bundle):
     if not can:
         assert "cannot speak SSL 3.0" in facts["ssl3"]["note"]
     assert facts["protocols"]["ssl3"] is False
+
+
+def test_legacy_server_stays_within_the_handshake_budget(rsa_good, bundle):
+    with tls_server(rsa_good.fullchain_pem, rsa_good.key_pem, minimum=TLS1, ciphers="ALL:@SECLEVEL=0") as srv:
+        facts = probe_server(srv, bundle).facts
+    # anon is picked first, then null, export, rc4 and des are each asked once: 5 + 5 + 2
+    assert facts["handshakes"] == 12
+    assert facts["ciphers"]["anon"] is True and facts["ciphers"]["forward_secrecy"] is False
