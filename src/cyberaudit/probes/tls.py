@@ -6,7 +6,8 @@ Handshake budget per endpoint (each new TCP connection counts once, none is repe
   cipher classes, only when TLS 1.2 or older is accepted: 1 offer of every weak suite (NULL, EXPORT,
   anon, RC4, DES/3DES) and, only if the server picks one, 1 offer per weak class still open;
   then 1 offer of CBC-with-SHA-1 suites and 1 of suites without forward secrecy.
-So 5 for a TLS 1.3-only server, 8 for a typical TLS 1.2 + 1.3 server, 12 at most (the first weak offer settles at least one class).
+So 5 for a TLS 1.3-only server, 8 for a typical TLS 1.2 + 1.3 server, and 12 at most (the first
+weak offer, when accepted, settles at least one class).
 """
 
 from __future__ import annotations
