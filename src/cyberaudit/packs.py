@@ -15,7 +15,7 @@ from cyberaudit.errors import InputError
 from cyberaudit.models import Strict, validate_document
 from cyberaudit.probes import PROBE_MODULES, fact_is_published
 from cyberaudit.resources import builtin_rules_dir
-from cyberaudit.targets import TARGET_KINDS, TargetKind
+from cyberaudit.targets import TargetKind
 from cyberaudit.yamlsrc import YamlDocument, load_yaml
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
