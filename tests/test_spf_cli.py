@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from conftest import run_cli_subprocess
 from cyberaudit.loopback.dns_server import DnsResponder, txt
+from tests.conftest import run_cli_subprocess
 
 ZONE = {
     "practice.example": {"TXT": [txt("v=spf1 ip4:192.0.2.0/24 include:_spf.ehr.example -all "
