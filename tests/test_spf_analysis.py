@@ -234,3 +234,15 @@ def test_nameserver_that_is_down_is_temperror(dns):
         assert analyze_spf("good.example", dead).status == "temperror"
     finally:
         sock.close()
+
+
+def test_every_published_key_is_documented(dns):
+    from cyberaudit.spf.facts import analysis_fact_specs, result_fact_specs
+
+    a = analyze_spf("good.example", dns).to_dict()
+    documented = {s.path for s in analysis_fact_specs("email.spf")}
+    published = {f"email.spf.{k}" for k in a} | {f"email.spf.terms[].{k}" for k in a["terms"][1]}
+    assert published == documented
+    r = check_host("192.0.2.1", "good.example", "", "h.example", dns).to_dict()
+    assert {f"x.{k}" for k in r} == {s.path for s in result_fact_specs("x")}
+    assert a["present"] and a["valid"] and a["strict"]
