@@ -246,3 +246,48 @@ def test_every_published_key_is_documented(dns):
     r = check_host("192.0.2.1", "good.example", "", "h.example", dns).to_dict()
     assert {f"x.{k}" for k in r} == {s.path for s in result_fact_specs("x")}
     assert a["present"] and a["valid"] and a["strict"]
+
+
+def test_large_txt_answer_comes_over_tcp():
+    # many verification tokens beside the SPF record: the UDP answer is truncated and the client
+    # must ask again over TCP to see the record at all
+    tokens = [txt(f"verification-token-{i}=" + "x" * 120) for i in range(20)]
+    zone = {"busy.example": {"TXT": [*tokens, txt("v=spf1 ip4:192.0.2.0/24 -all")]}}
+    with DnsResponder(zone) as server:
+        dns = DnsClient(((server.host, server.port),), timeout=2.0, retries=0)
+        r = check_host("192.0.2.8", "busy.example", "", "h.example", dns)
+        assert r.result == "pass" and r.mechanism == "ip4:192.0.2.0/24"
+        assert analyze_spf("busy.example", dns).status == "ok"
+        assert server.queries.count(("busy.example", "TXT")) == 2  # truncated over UDP, then TCP
+
+
+def test_server_answering_garbage_is_temperror():
+    import socket
+    import threading
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                data, peer = sock.recvfrom(4096)
+            except OSError:
+                continue
+            sock.sendto(data[:2] + b"\xff" * 40, peer)  # right id, nonsense after it
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        dns = DnsClient((("127.0.0.1", sock.getsockname()[1]),), timeout=0.5, retries=0)
+        start = time.monotonic()
+        r = check_host("192.0.2.1", "good.example", "", "h.example", dns)
+        a = analyze_spf("good.example", dns)
+        assert time.monotonic() - start < 5
+        assert r.result == "temperror" and a.status == "temperror"
+    finally:
+        stop.set()
+        thread.join(2)
+        sock.close()

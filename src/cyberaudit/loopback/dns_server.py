@@ -190,7 +190,8 @@ class DnsResponder:
                 reply.answer.append(rrset)
         if self.signed and query.ednsflags & dns.flags.DO:
             reply.flags |= dns.flags.AD
-        wire = reply.to_wire()
+        # Render in full, then truncate ourselves: dnspython would refuse past the client's EDNS size.
+        wire = reply.to_wire(max_size=65535)
         if len(wire) > max_size:
             reply.answer = []
             reply.flags |= dns.flags.TC
