@@ -291,3 +291,11 @@ def test_server_answering_garbage_is_temperror():
         stop.set()
         thread.join(2)
         sock.close()
+
+
+def test_internationalised_domain_is_looked_up_in_ascii_form():
+    zone = {"xn--mnchen-3ya.example": spf("v=spf1 ip4:192.0.2.0/24 -all")}
+    with DnsResponder(zone) as server:
+        dns = DnsClient(((server.host, server.port),), timeout=2.0, retries=0)
+        assert check_host("192.0.2.3", "münchen.example", "", "h.example", dns).result == "pass"
+        assert analyze_spf("münchen.example", dns).domain == "xn--mnchen-3ya.example"

@@ -13,7 +13,7 @@ from typing import Any
 from cyberaudit.dnsclient import DnsAnswer, DnsClient
 from cyberaudit.spf.check import MAX_LOOKUPS, MAX_NAMES_PER_LOOKUP, MAX_VOID_LOOKUPS
 from cyberaudit.spf.macros import Literal, Macro, Token, transform, truncate_domain
-from cyberaudit.spf.names import ptr_target, query_text, valid_dns_name
+from cyberaudit.spf.names import ascii_domain, ptr_target, query_text, valid_dns_name
 from cyberaudit.spf.record import SpfSyntaxError, Term, is_spf_record, parse_spf, parse_term
 
 # Past this many lookups the walk stops following includes: the verdict cannot change.
@@ -103,7 +103,7 @@ class SpfAnalysis:
 
 def analyze_spf(domain: str, dns: DnsClient) -> SpfAnalysis:
     """Walk `domain`'s SPF record and everything it includes or redirects to."""
-    return _Walk(dns).run(domain.strip().rstrip("."))
+    return _Walk(dns).run(ascii_domain(domain).rstrip("."))
 
 
 class _Walk:

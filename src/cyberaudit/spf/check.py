@@ -12,6 +12,7 @@ from cyberaudit.errors import InputError
 from cyberaudit.spf.macros import MacroSyntaxError, MacroValues, expand, parse_macro_string, truncate_domain
 from cyberaudit.spf.names import (
     IPAddress,
+    ascii_domain,
     client_address,
     dotted_ip,
     ptr_target,
@@ -100,7 +101,7 @@ def check_host(ip: str | IPAddress, domain: str, sender: str = "", helo: str = "
     if not local:
         local = "postmaster"
     sender = f"{local}@{sender_domain}"
-    domain = (domain or sender_domain).strip()
+    domain = ascii_domain(domain or sender_domain)
     ev = _Evaluation(addr, sender, local, sender_domain, helo, dns, receiver, timeout)
     try:
         if domain.startswith("[") or not valid_dns_name(domain):
