@@ -167,8 +167,9 @@ class _Walk:
             try:
                 term = parse_term(part)
             except SpfSyntaxError as exc:
-                if record_terms is not None:  # parse_spf accepted it: cannot happen, but stay honest
-                    raise
+                self.syntax_ok = False
+                if record_terms is not None:  # parse_spf and parse_term agree; never leave it unsaid
+                    self.perm.append(f"syntax error in the SPF record of {domain}: {exc}")
                 nodes.append(SpfNode(part, "invalid", None, None, 0, self.lookups, False, error=exc.message))
                 continue
             if term.kind == "all":
