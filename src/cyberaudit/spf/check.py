@@ -79,16 +79,14 @@ class _Outcome:
     reason: str = ""
 
 
-def check_host(ip: str | IPAddress, domain: str, sender: str = "", helo: str = "",
-               dns: DnsClient | None = None, *, receiver: str = "unknown",
+def check_host(ip: str | IPAddress, domain: str, sender: str, helo: str, dns: DnsClient, *,
+               receiver: str = "unknown",
                timeout: float = DEFAULT_TIMEOUT) -> SpfResult:
     """Evaluate `domain`'s SPF policy for mail from `sender` sent by `ip` (RFC 7208 §4).
 
     An empty sender means a null reverse-path: `postmaster@<helo>` is used (§4.3).
     Raises InputError for an IP that is not an address.
     """
-    if dns is None:
-        raise TypeError("check_host needs a DnsClient")
     try:
         addr = client_address(ip)
     except ValueError:
