@@ -64,6 +64,8 @@ def _policy(path: str, headers: Mapping[str, str]) -> Route:
         return Route(200, zones.TESTING_POLICY, TEXT)
     if host == "mta-sts.stsmx.test":
         return Route(200, zones.STSMX_POLICY, TEXT)
+    if host == "mta-sts.ststype.test":  # a valid enforce policy, served as a web page
+        return Route(200, zones.GOOD_POLICY.replace("good.test", "ststype.test"))
     if host == "mta-sts.stsredirect.test":
         return Route(301, "", (("Location", "https://mta-sts.good.test" + POLICY_PATH),))
     return Route(404, "not found", TEXT)

@@ -91,6 +91,9 @@ def test_mta_sts_scenarios(run_probe):
     assert testing["policy"]["valid"] is True and testing["policy"]["mode"] == "testing"
     redirect = run_probe("stsredirect.test").facts["mta_sts"]["policy"]
     assert redirect["redirected"] is True and redirect["http_status"] == 301 and redirect["valid"] is False
+    html = run_probe("ststype.test").facts["mta_sts"]["policy"]
+    assert html["mode"] == "enforce" and html["valid"] is False
+    assert html["problems"] == ["the policy is served as text/html, not text/plain"]
     mx = run_probe("stsmx.test").facts["mta_sts"]
     assert mx["mx_covered"] is False and mx["uncovered_mx"] == ["mx.deep.stsmx.test"]
 

@@ -49,6 +49,7 @@ def test_pack_holds_exactly_the_catalogue(email_pack):
     ("ststesting.test", {}, {"MAIL-MTA-STS": "fail"}),
     ("stsredirect.test", {}, {"MAIL-MTA-STS": "fail"}),
     ("stsmx.test", {}, {"MAIL-MTA-STS": "fail"}),
+    ("ststype.test", {}, {"MAIL-MTA-STS": "fail"}),
     ("good.test", {"signed": False}, {"DNS-DNSSEC": "fail", "DNS-CAA": "pass", "MAIL-MTA-STS": "pass"}),
 ])
 def test_rule_outcomes(run_probe, evaluate, domain, kwargs, expected):

@@ -114,7 +114,7 @@ def build_zone() -> dict[str, dict[str, list[str]]]:
     zone["s2._domainkey.dkimmixed.test"] = {"TXT": [txt(f"v=DKIM1; p={rsa_key(512)}")]}
 
     # MTA-STS.
-    for name in ("ststesting", "stsredirect", "stshang"):
+    for name in ("ststesting", "stsredirect", "stshang", "ststype"):
         zone.update(_mail(f"{name}.test"))
         zone[f"_mta-sts.{name}.test"] = {"TXT": [txt("v=STSv1; id=1")]}
     zone["ststesting.test"]["MX"] = ["10 mx.ststesting.test."]
@@ -137,4 +137,4 @@ def build_zone() -> dict[str, dict[str, list[str]]]:
 SILENT = ["silent.test", "_dmarc.partial.test",
           *(f"{sel}._domainkey.slowdkim.test" for sel in WELL_KNOWN_SELECTORS)]
 SERVFAIL = ["_mta-sts.servfail.test"]
-POLICY_HOSTS = ["good", "ststesting", "stsredirect", "stsmx", "stshang"]
+POLICY_HOSTS = ["good", "ststesting", "stsredirect", "stsmx", "stshang", "ststype"]
