@@ -54,7 +54,7 @@ def ca_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, Path]:
     return ca, path
 
 
-def _policy(path: str, headers: Mapping[str, str]) -> Route:
+def policy_route(path: str, headers: Mapping[str, str]) -> Route:
     host = next((v for k, v in headers.items() if k.lower() == "host"), "").split(":")[0]
     if path != POLICY_PATH:
         return Route(404, "not found", TEXT)
@@ -75,7 +75,7 @@ def _policy(path: str, headers: Mapping[str, str]) -> Route:
 def policy_server(ca_file: tuple) -> Iterator[HttpServer]:
     ca, _ = ca_file
     leaf = issue(ca, [f"mta-sts.{name}.test" for name in zones.POLICY_HOSTS])
-    with HttpServer(routes={POLICY_PATH: _policy}, tls=server_context(leaf.fullchain_pem, leaf.key_pem)) as srv:
+    with HttpServer(routes={POLICY_PATH: policy_route}, tls=server_context(leaf.fullchain_pem, leaf.key_pem)) as srv:
         yield srv
 
 
