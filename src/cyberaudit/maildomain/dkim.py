@@ -105,7 +105,7 @@ def lookup_dkim(domain: str, selectors: list[str] | tuple[str, ...], dns: DnsCli
     keys: list[DkimKey] = []
     failures: list[tuple[str, str]] = []
     # The selectors are independent names: ask them side by side so a slow zone costs one timeout.
-    with ThreadPoolExecutor(max_workers=8) as pool:
+    with ThreadPoolExecutor(max_workers=min(32, max(1, len(ordered)))) as pool:
         answers = list(pool.map(lambda item: dns.txt(f"{item[0]}._domainkey.{domain}"), ordered))
     for (sel, source), answer in zip(ordered, answers, strict=True):
         if answer.failed:
