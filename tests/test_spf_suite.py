@@ -14,7 +14,7 @@ import pytest
 from cyberaudit.dnsclient import DnsClient
 from cyberaudit.loopback.dns_server import DnsResponder
 from cyberaudit.spf import check_host
-from spf_zones import build_zone, load_suite
+from tests.spf_zones import build_zone, load_suite
 
 SCENARIOS = load_suite()
 CASES = [(index, name, test) for index, scenario in enumerate(SCENARIOS)

@@ -108,9 +108,17 @@ class DnsResponder:
                     buf += chunk
                 return buf
 
-        self._udp = Udp((host, port), UdpHandler)
-        self.port = self._udp.server_address[1]
-        self._tcp = Tcp((host, self.port), TcpHandler)
+        # A free UDP port may be taken for TCP by another process: pick again rather than fail.
+        for attempt in range(50):
+            self._udp = Udp((host, port), UdpHandler)
+            self.port = self._udp.server_address[1]
+            try:
+                self._tcp = Tcp((host, self.port), TcpHandler)
+                break
+            except OSError:
+                self._udp.server_close()
+                if port or attempt == 49:
+                    raise
         self._threads: list[threading.Thread] = []
 
     @staticmethod
@@ -182,7 +190,8 @@ class DnsResponder:
                 reply.answer.append(rrset)
         if self.signed and query.ednsflags & dns.flags.DO:
             reply.flags |= dns.flags.AD
-        wire = reply.to_wire()
+        # Render in full, then truncate ourselves: dnspython would refuse past the client's EDNS size.
+        wire = reply.to_wire(max_size=65535)
         if len(wire) > max_size:
             reply.answer = []
             reply.flags |= dns.flags.TC

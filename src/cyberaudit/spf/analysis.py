@@ -73,9 +73,25 @@ class SpfAnalysis:
     lookup_limit: int = MAX_LOOKUPS
     void_lookup_limit: int = MAX_VOID_LOOKUPS
 
+    @property
+    def present(self) -> bool:
+        """At least one v=spf1 record is published."""
+        return self.records_found > 0
+
+    @property
+    def valid(self) -> bool:
+        """One record, valid syntax throughout, within both lookup limits, no loop."""
+        return self.status == "ok"
+
+    @property
+    def strict(self) -> bool:
+        """Servers not listed get fail (-all) or softfail (~all)."""
+        return self.all_qualifier in ("-", "~")
+
     def to_dict(self) -> dict[str, Any]:
         return {
-            "domain": self.domain, "status": self.status, "record": self.record,
+            "domain": self.domain, "status": self.status, "present": self.present, "valid": self.valid,
+            "strict": self.strict, "record": self.record,
             "records_found": self.records_found, "records": list(self.records),
             "terms": [t.to_dict() for t in self.terms], "lookups": self.lookups,
             "lookup_limit": self.lookup_limit, "void_lookups": self.void_lookups,
