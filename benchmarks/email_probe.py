@@ -1,6 +1,6 @@
 """Time and DNS queries of the email probe on loopback zones; reproducible, no network needed.
 
-    PYTHONPATH=src:tests python benchmarks/email_probe.py [--runs 20]
+    PYTHONPATH=src:. python benchmarks/email_probe.py [--runs 20]
 
 Prints, for the good domain of the test zones (all records present, MTA-STS policy over HTTPS):
 median and worst wall time per probe run with a cold cache, DNS queries per run, and peak memory.
@@ -14,6 +14,9 @@ import statistics
 import time
 import tracemalloc
 
+from tests.probes.email import zones
+from tests.probes.email.conftest import POLICY_PATH, policy_route
+
 from cyberaudit.loopback.certs import issue, make_ca
 from cyberaudit.loopback.dns_server import DnsResponder
 from cyberaudit.loopback.http_server import HttpServer, server_context
@@ -22,8 +25,6 @@ from cyberaudit.probes.base import ProbeContext, ScanOptions
 from cyberaudit.probes.email import PROBE
 from cyberaudit.profile import MailDomain, Practice, Profile
 from cyberaudit.targets import Target
-from probes.email import zones
-from probes.email.conftest import POLICY_PATH, policy_route
 
 
 def measure(domain: str, dns: DnsResponder, settings: dict, runs: int) -> tuple[list[float], int, int]:

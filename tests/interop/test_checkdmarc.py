@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.probes.email import zones
+from tests.probes.email.conftest import POLICY_PATH, policy_route
 
 from cyberaudit.loopback.certs import issue, make_ca
 from cyberaudit.loopback.dns_server import DnsResponder
@@ -23,8 +25,6 @@ from cyberaudit.probes.base import ProbeContext, ScanOptions
 from cyberaudit.probes.email import PROBE
 from cyberaudit.profile import MailDomain, Practice, Profile
 from cyberaudit.targets import Target
-from probes.email import zones  # tests/ is on sys.path through its conftest.py
-from probes.email.conftest import POLICY_PATH, policy_route
 
 pytestmark = pytest.mark.interop
 HERE = Path(__file__).resolve().parent

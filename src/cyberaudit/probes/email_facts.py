@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cyberaudit.probes.base import FactSpec
+from cyberaudit.spf.facts import analysis_fact_specs, result_fact_specs
 
 
 def _specs(prefix: str, rows: list[tuple[str, str, str]]) -> tuple[FactSpec, ...]:
@@ -18,40 +19,10 @@ FACTS: tuple[FactSpec, ...] = (
         ("hosts[].host", "str", "Host name of one MX record."),
         ("hosts[].preference", "int", "Its preference (lower is tried first)."),
     ]),
-    *_specs("email.spf", [
-        ("present", "bool", "At least one v=spf1 TXT record is published at the domain."),
-        ("record_count", "int", "How many v=spf1 records the domain publishes (more than one is an error)."),
-        ("records", "list", "Every v=spf1 record found at the domain."),
-        ("record", "str?", "The SPF record (strings joined), when there is exactly one."),
-        ("status", "str", "none, ok, permerror or temperror for the whole record tree."),
-        ("valid", "bool", "The record tree evaluates without error (status ok)."),
-        ("syntax_ok", "bool", "Every record in the tree parses."),
-        ("lookups", "int", "DNS-mechanism lookups (include, a, mx, ptr, exists, redirect) in the whole tree."),
-        ("lookup_limit", "int", "The RFC 7208 §4.6.4 limit on DNS-mechanism lookups (10)."),
-        ("void_lookups", "int", "Lookups that returned no records (NXDOMAIN or no data); more than 2 is an error."),
-        ("void_lookup_limit", "int", "The RFC 7208 §4.6.4 limit on void lookups (2)."),
-        ("loops", "list", "Include or redirect loops, written a → b → a."),
-        ("all_qualifier", "str?", "Qualifier of the final all (+, -, ~ or ?), through redirect=; null if none."),
-        ("all_meaning", "str", "What the all term tells receivers, in plain words."),
-        ("errors", "list", "Why the record is a permerror or temperror, each with the offending term."),
-        ("warnings", "list", "Things that work but should change (the deprecated ptr, ...)."),
-        ("terms", "list", "The record's terms in order, with included and redirected records nested."),
-        ("terms[].text", "str", "The term as written (e.g. include:_spf.google.com)."),
-        ("terms[].kind", "str", "Mechanism (all, include, a, mx, ptr, ip4, ip6, exists), redirect, exp, modifier or invalid."),
-        ("terms[].qualifier", "str?", "+, -, ~ or ? for a mechanism."),
-        ("terms[].domain", "str?", "The name the term looks up."),
-        ("terms[].lookups", "int", "DNS-mechanism lookups this term costs itself (0 or 1)."),
-        ("terms[].running", "int", "Lookups counted so far in the whole tree, this term included, out of 10."),
-        ("terms[].void", "bool", "This term's lookup found no records."),
-        ("terms[].error", "str?", "What is wrong with this term, if anything."),
-        ("terms[].note", "str?", "What the lookup found, in plain words."),
-        ("terms[].record", "str?", "The SPF record at an include or redirect target."),
-        ("terms[].children", "list", "Terms of the included or redirected record (same fields)."),
-        ("senders", "list", "check_host() result for each sending IP declared in the profile."),
-        ("senders[].ip", "str", "The declared sending IP."),
-        ("senders[].result", "str", "pass, fail, softfail, neutral, none, permerror or temperror."),
-        ("senders[].explanation", "str", "Why, in plain words (the deciding term or the error)."),
-    ]),
+    *analysis_fact_specs("email.spf"),
+    FactSpec("email.spf.senders", "list", "check_host() for each sending IP declared in the profile "
+                                          "(sender postmaster@<domain>, HELO <domain>)."),
+    *result_fact_specs("email.spf.senders[]"),
     *_specs("email.dmarc", [
         ("present", "bool", "A usable DMARC record applies to the domain (its own or its organizational domain's)."),
         ("record_count", "int", "v=DMARC1 records at the name consulted (more than one: receivers ignore them)."),

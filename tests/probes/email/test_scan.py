@@ -53,3 +53,12 @@ def test_facts_command_lists_the_email_facts(cli):
     paths = {f["path"] for f in json.loads(run.out)["email"]["facts"]}
     assert {"email.dmarc.policy", "email.spf.lookups", "email.mta_sts.policy.mode",
             "email.dkim.keys[].key_bits"} <= paths
+
+
+def test_a_sender_that_is_not_an_ip_is_an_input_error(cli, tmp_path):
+    profile = tmp_path / "cyberaudit.yaml"
+    profile.write_text("practice: {name: t}\ntargets:\n  mail_domains:\n"
+                       "    - domain: good.test\n      senders: [mail.ehr.example]\n")
+    run = cli("scan", "-p", str(profile), "-o", str(tmp_path / "out.json"), "--quiet")
+    assert run.code == 2
+    assert f"{profile}:5" in run.err and "mail.ehr.example" in run.err
