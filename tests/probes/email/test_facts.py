@@ -110,3 +110,17 @@ def test_each_name_is_asked_once(run_probe, dns_server):
     run_probe("good.test", senders=("198.51.100.25",))
     asked = dns_server.queries[before:]
     assert len(asked) == len(set(asked))
+
+
+def test_caa_is_found_by_climbing_the_tree(run_probe):
+    caa = run_probe("mail.orgonly.test").facts["caa"]
+    assert caa["found_at"] == "orgonly.test" and caa["issuers"] == ["ca.example"]
+    assert run_probe("nodmarc.test").facts["caa"] == {"present": False, "found_at": None, "records": [],
+                                                      "issuers": [], "restricts_issuance": False}
+
+
+def test_tls_rpt_problems(run_probe):
+    bad = run_probe("rptbad.test").facts["tls_rpt"]
+    assert bad["present"] is True and bad["valid"] is False and "ftp://" in bad["problems"][0]
+    two = run_probe("rpttwo.test").facts["tls_rpt"]
+    assert len(two["records"]) == 2 and two["valid"] is False

@@ -50,6 +50,9 @@ def test_pack_holds_exactly_the_catalogue(email_pack):
     ("stsredirect.test", {}, {"MAIL-MTA-STS": "fail"}),
     ("stsmx.test", {}, {"MAIL-MTA-STS": "fail"}),
     ("ststype.test", {}, {"MAIL-MTA-STS": "fail"}),
+    ("rptbad.test", {}, {"MAIL-TLS-RPT": "fail"}),
+    ("rpttwo.test", {}, {"MAIL-TLS-RPT": "fail"}),
+    ("mail.orgonly.test", {}, {"DNS-CAA": "pass"}),
     ("good.test", {"signed": False}, {"DNS-DNSSEC": "fail", "DNS-CAA": "pass", "MAIL-MTA-STS": "pass"}),
 ])
 def test_rule_outcomes(run_probe, evaluate, domain, kwargs, expected):

@@ -95,7 +95,7 @@ def build_zone() -> dict[str, dict[str, list[str]]]:
     zone["_dmarc.dmarcnone.test"] = {"TXT": [txt("v=DMARC1; p=none; rua=mailto:dmarc@dmarcnone.test")]}
     zone.update(_mail("nodmarc.test"))
     zone.update(_mail("mail.orgonly.test"))
-    zone["orgonly.test"] = {"TXT": [txt("v=spf1 -all")]}
+    zone["orgonly.test"] = {"TXT": [txt("v=spf1 -all")], "CAA": ['0 issue "ca.example"']}
     zone["_dmarc.orgonly.test"] = {"TXT": [txt("v=DMARC1; p=reject; sp=quarantine; rua=mailto:d@orgonly.test")]}
     zone.update(_mail("badp.test"))  # invalid p with a valid rua: read as p=none (RFC 7489 §6.6.3)
     zone["_dmarc.badp.test"] = {"TXT": [txt("v=DMARC1; p=block; rua=mailto:dmarc@badp.test")]}
@@ -123,6 +123,13 @@ def build_zone() -> dict[str, dict[str, list[str]]]:
     zone["_mta-sts.stsmx.test"] = {"TXT": [txt("v=STSv1; id=2")]}
     zone.update(_mail("stsnull.test"))
     zone["stsnull.test"]["MX"] = ["0 ."]
+
+    # TLS-RPT mistakes: a rua that is not a report URI; two records.
+    zone.update(_mail("rptbad.test"))
+    zone["_smtp._tls.rptbad.test"] = {"TXT": [txt("v=TLSRPTv1; rua=ftp://reports.rptbad.test/")]}
+    zone.update(_mail("rpttwo.test"))
+    zone["_smtp._tls.rpttwo.test"] = {"TXT": [txt("v=TLSRPTv1; rua=mailto:a@rpttwo.test"),
+                                              txt("v=TLSRPTv1; rua=mailto:b@rpttwo.test")]}
 
     # Lookups that fail: a silent zone, and single names that time out or get SERVFAIL.
     zone.update(_mail("silent.test"))
