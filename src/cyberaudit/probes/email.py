@@ -9,39 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
-from dataclasses import dataclass
 from typing import Any
 
 from cyberaudit.dnsclient import DnsClient
 from cyberaudit.errors import ProbeError
 from cyberaudit.maildomain import caa, dkim, dmarc, mta_sts, tls_rpt
+from cyberaudit.maildomain.mx import MxHosts, read_mx
 from cyberaudit.probes.base import ProbeContext, ProbeOutput
 from cyberaudit.probes.email_facts import FACTS
 from cyberaudit.probes.email_section import Section
 from cyberaudit.probes.email_spf import spf_section
 from cyberaudit.profile import MailDomain
 from cyberaudit.targets import Target
-
-
-@dataclass(frozen=True)
-class MxHosts:
-    hosts: tuple[tuple[int, str], ...]  # (preference, host) in preference order
-    null: bool  # "0 ." : the domain accepts no mail (RFC 7505)
-
-
-def read_mx(domain: str, dns: DnsClient) -> MxHosts | str:
-    """The domain's MX hosts, or the lookup failure as a string."""
-    answer = dns.query(domain, "MX")
-    if answer.failed:
-        return f"{domain} MX: {answer.error}"
-    hosts: list[tuple[int, str]] = []
-    for record in answer.records:
-        pref, _, host = record.partition(" ")
-        host = host.strip().rstrip(".").lower()
-        hosts.append((int(pref) if pref.isdigit() else 0, host))
-    hosts.sort()
-    null = len(hosts) == 1 and hosts[0][1] == ""
-    return MxHosts(() if null else tuple(hosts), null)
 
 
 def _mx_section(mx: MxHosts) -> Section:
