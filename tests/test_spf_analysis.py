@@ -291,3 +291,23 @@ def test_server_answering_garbage_is_temperror():
         stop.set()
         thread.join(2)
         sock.close()
+
+
+def test_internationalised_domain_is_looked_up_in_ascii_form():
+    zone = {"xn--mnchen-3ya.example": spf("v=spf1 ip4:192.0.2.0/24 -all")}
+    with DnsResponder(zone) as server:
+        dns = DnsClient(((server.host, server.port),), timeout=2.0, retries=0)
+        assert check_host("192.0.2.3", "münchen.example", "", "h.example", dns).result == "pass"
+        assert analyze_spf("münchen.example", dns).domain == "xn--mnchen-3ya.example"
+
+
+def test_ptr_warns_and_redirect_beside_all_is_ignored():
+    zone = {"old.example": spf("v=spf1 ptr:mail.old.example redirect=good.example ~all")}
+    with DnsResponder(zone) as server:
+        dns = DnsClient(((server.host, server.port),), timeout=2.0, retries=0)
+        a = analyze_spf("old.example", dns)
+        assert a.status == "ok" and a.lookups == 1  # the redirect is never used
+        assert "ignored" in a.terms[1].note and a.terms[1].lookups == 0
+        assert any("ptr" in w and "deprecated" in w for w in a.warnings)
+        assert a.all_qualifier == "~"
+        assert check_host("192.0.2.5", "old.example", "", "h.example", dns).result == "softfail"

@@ -13,7 +13,7 @@ from typing import Any
 from cyberaudit.dnsclient import DnsAnswer, DnsClient
 from cyberaudit.spf.check import MAX_LOOKUPS, MAX_NAMES_PER_LOOKUP, MAX_VOID_LOOKUPS
 from cyberaudit.spf.macros import Literal, Macro, Token, transform, truncate_domain
-from cyberaudit.spf.names import ptr_target, query_text, valid_dns_name
+from cyberaudit.spf.names import ascii_domain, ptr_target, query_text, valid_dns_name
 from cyberaudit.spf.record import SpfSyntaxError, Term, is_spf_record, parse_spf, parse_term
 
 # Past this many lookups the walk stops following includes: the verdict cannot change.
@@ -103,7 +103,7 @@ class SpfAnalysis:
 
 def analyze_spf(domain: str, dns: DnsClient) -> SpfAnalysis:
     """Walk `domain`'s SPF record and everything it includes or redirects to."""
-    return _Walk(dns).run(domain.strip().rstrip("."))
+    return _Walk(dns).run(ascii_domain(domain).rstrip("."))
 
 
 class _Walk:
@@ -167,8 +167,9 @@ class _Walk:
             try:
                 term = parse_term(part)
             except SpfSyntaxError as exc:
-                if record_terms is not None:  # parse_spf accepted it: cannot happen, but stay honest
-                    raise
+                self.syntax_ok = False
+                if record_terms is not None:  # parse_spf and parse_term agree; never leave it unsaid
+                    self.perm.append(f"syntax error in the SPF record of {domain}: {exc}")
                 nodes.append(SpfNode(part, "invalid", None, None, 0, self.lookups, False, error=exc.message))
                 continue
             if term.kind == "all":

@@ -12,6 +12,7 @@ from cyberaudit.errors import InputError
 from cyberaudit.spf.macros import MacroSyntaxError, MacroValues, expand, parse_macro_string, truncate_domain
 from cyberaudit.spf.names import (
     IPAddress,
+    ascii_domain,
     client_address,
     dotted_ip,
     ptr_target,
@@ -78,16 +79,14 @@ class _Outcome:
     reason: str = ""
 
 
-def check_host(ip: str | IPAddress, domain: str, sender: str = "", helo: str = "",
-               dns: DnsClient | None = None, *, receiver: str = "unknown",
+def check_host(ip: str | IPAddress, domain: str, sender: str, helo: str, dns: DnsClient, *,
+               receiver: str = "unknown",
                timeout: float = DEFAULT_TIMEOUT) -> SpfResult:
     """Evaluate `domain`'s SPF policy for mail from `sender` sent by `ip` (RFC 7208 §4).
 
     An empty sender means a null reverse-path: `postmaster@<helo>` is used (§4.3).
     Raises InputError for an IP that is not an address.
     """
-    if dns is None:
-        raise TypeError("check_host needs a DnsClient")
     try:
         addr = client_address(ip)
     except ValueError:
@@ -100,7 +99,7 @@ def check_host(ip: str | IPAddress, domain: str, sender: str = "", helo: str = "
     if not local:
         local = "postmaster"
     sender = f"{local}@{sender_domain}"
-    domain = (domain or sender_domain).strip()
+    domain = ascii_domain(domain or sender_domain)
     ev = _Evaluation(addr, sender, local, sender_domain, helo, dns, receiver, timeout)
     try:
         if domain.startswith("[") or not valid_dns_name(domain):

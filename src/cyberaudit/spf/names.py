@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 
+import dns.exception
 import dns.name
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -28,6 +29,17 @@ def dotted_ip(addr: IPAddress) -> str:
 def reverse_name(addr: IPAddress) -> str:
     """The in-addr.arpa or ip6.arpa name of an address."""
     return addr.reverse_pointer
+
+
+def ascii_domain(domain: str) -> str:
+    """An internationalised domain name in its ASCII (IDNA) form; others unchanged."""
+    domain = domain.strip()
+    if domain.isascii():
+        return domain
+    try:
+        return dns.name.from_text(domain).to_text(omit_final_dot=True)
+    except (dns.exception.DNSException, UnicodeError):
+        return domain
 
 
 def valid_dns_name(name: str) -> bool:
