@@ -63,6 +63,13 @@ def test_dmarc_inherited_from_the_organizational_domain(run_probe):
     assert dmarc["policy"] == "reject" and dmarc["effective_policy"] == "quarantine"
 
 
+def test_two_records_are_no_record(run_probe):
+    dmarc = run_probe("twodmarc.test").facts["dmarc"]
+    assert (dmarc["present"], dmarc["record_count"], dmarc["policy"]) == (False, 2, None)
+    sts = run_probe("ststwo.test").facts["mta_sts"]
+    assert sts["record_present"] is True and sts["record_valid"] is False
+
+
 def test_dmarc_invalid_p_with_rua_reads_as_none(run_probe):
     dmarc = run_probe("badp.test").facts["dmarc"]
     assert dmarc["present"] is True and dmarc["policy"] == "none"

@@ -36,6 +36,8 @@ def test_pack_holds_exactly_the_catalogue(email_pack):
                           "MAIL-DMARC-ENFORCED": "fail", "MAIL-DMARC-REPORTING": "fail"}),
     ("dmarcnone.test", {}, {"MAIL-DMARC-PRESENT": "pass", "MAIL-DMARC-ENFORCED": "fail",
                             "MAIL-DMARC-REPORTING": "pass"}),
+    ("twodmarc.test", {}, {"MAIL-DMARC-PRESENT": "fail", "MAIL-DMARC-ENFORCED": "fail"}),
+    ("ststwo.test", {}, {"MAIL-MTA-STS": "fail"}),
     ("pct50.test", {}, {"MAIL-DMARC-PRESENT": "pass", "MAIL-DMARC-ENFORCED": "fail"}),
     ("badp.test", {}, {"MAIL-DMARC-PRESENT": "pass", "MAIL-DMARC-ENFORCED": "fail"}),
     ("extrua.test", {}, {"MAIL-DMARC-ENFORCED": "pass", "MAIL-DMARC-REPORTING": "fail"}),

@@ -101,6 +101,8 @@ def build_zone() -> dict[str, dict[str, list[str]]]:
     zone["_dmarc.badp.test"] = {"TXT": [txt("v=DMARC1; p=block; rua=mailto:dmarc@badp.test")]}
     zone.update(_mail("extrua.test"))  # external rua whose domain never authorised the reports
     zone["_dmarc.extrua.test"] = {"TXT": [txt("v=DMARC1; p=reject; rua=mailto:agg@elsewhere.test")]}
+    zone.update(_mail("twodmarc.test"))  # two records: receivers ignore both (RFC 7489 §6.6.3)
+    zone["_dmarc.twodmarc.test"] = {"TXT": [txt("v=DMARC1; p=reject"), txt("v=DMARC1; p=none")]}
     zone.update(_mail("pct50.test"))
     zone["_dmarc.pct50.test"] = {"TXT": [txt("v=DMARC1; p=quarantine; pct=50; rua=mailto:d@pct50.test")]}
 
@@ -121,6 +123,8 @@ def build_zone() -> dict[str, dict[str, list[str]]]:
     zone.update(_mail("stsmx.test"))
     zone["stsmx.test"]["MX"] = ["10 mx1.stsmx.test.", "20 mx.deep.stsmx.test."]
     zone["_mta-sts.stsmx.test"] = {"TXT": [txt("v=STSv1; id=2")]}
+    zone.update(_mail("ststwo.test"))
+    zone["_mta-sts.ststwo.test"] = {"TXT": [txt("v=STSv1; id=1"), txt("v=STSv1; id=2")]}
     zone.update(_mail("stsnull.test"))
     zone["stsnull.test"]["MX"] = ["0 ."]
 
