@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass
+@dataclass(frozen=True)
 class Section:
     """Facts of one part of the tree and the errors that concern it (keys are full fact paths)."""
 
