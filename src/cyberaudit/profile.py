@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -86,6 +87,16 @@ class MailDomain(Strict):
             raise ValueError(f"expected a domain name such as practice.example, got {v!r}")
         return v
 
+    @field_validator("senders")
+    @classmethod
+    def _senders(cls, v: list[str]) -> list[str]:
+        for item in v:
+            try:
+                ipaddress.ip_address(item.strip())
+            except ValueError:
+                raise ValueError(f"senders lists IP addresses such as 203.0.113.25, got {item!r}") from None
+        return [item.strip() for item in v]
+
 
 class Targets(Strict):
     websites: list[Website] = Field(default_factory=list)
@@ -136,11 +147,30 @@ class Controls(Strict):
     devices: Devices = Field(default_factory=Devices)
 
 
+MFA_CSV_FIELDS = ("email", "enrolled", "name", "status", "admin", "enabled")
+
+
 class MfaEvidence(Strict):
     file: str
     format: Literal["google_workspace", "entra", "csv"]
     platform: str | None = None
-    columns: dict[str, str] | None = Field(None, description="For format csv: field → column name.")
+    columns: dict[str, str] | None = Field(
+        None, description="For format csv: field (email, enrolled, name, status, admin, enabled) → column name.")
+    admins: list[str] = Field(default_factory=list,
+                              description="Admin accounts' e-mail addresses, when the export does not say.")
+
+    @model_validator(mode="after")
+    def _columns(self) -> MfaEvidence:
+        if self.format == "csv":
+            if not self.columns:
+                raise ValueError("format csv needs columns: {email: COLUMN, enrolled: COLUMN, ...}")
+            missing = [f for f in ("email", "enrolled") if f not in self.columns]
+            if missing:
+                raise ValueError(f"columns must name the {' and '.join(missing)} column")
+        unknown = sorted(set(self.columns or {}) - set(MFA_CSV_FIELDS))
+        if unknown:
+            raise ValueError(f"unknown columns field {unknown[0]!r} (known: {', '.join(MFA_CSV_FIELDS)})")
+        return self
 
 
 class TrackerList(Strict):
