@@ -88,10 +88,10 @@ class _PageScanner:
                 self._hosts[host] = known
         return known
 
-    def host_seen(self, host: str, page: str, evidence: str, how: str) -> None:
+    def host_seen(self, host: str, page: str, evidence: str, how: str, known_only: bool = False) -> None:
         """Classify one host the page loads from or sends to."""
         party, processor, match, reg = self._classify(host)
-        if party == "first":
+        if party == "first" or (known_only and party == "third" and match is None):
             return
         if party == "processor":
             name = processor or host
@@ -124,13 +124,11 @@ class _PageScanner:
 
     def document(self, page: str, doc: HtmlDocument) -> None:
         for res in doc.resources:
-            host = _host(res.absolute)
-            if host is None:
-                if res.tag == "link" and res.rel and "privacy-policy" in res.rel.split():
-                    self._policy(page, res.absolute, "link rel=privacy-policy")
-                continue
             if res.tag == "link" and res.rel and "privacy-policy" in res.rel.split():
                 self._policy(page, res.absolute, "link rel=privacy-policy")
+                continue
+            host = _host(res.absolute)
+            if host is None:
                 continue
             if res.in_noscript:
                 how = "noscript pixel" if res.tag == "img" else f"noscript {res.tag}"
@@ -143,7 +141,8 @@ class _PageScanner:
                 if entry.tracks:
                     self.tracker(entry, page, signature, "inline script signature", None)
             for m in _INLINE_URL.finditer(code):
-                self.host_seen(m.group(1).lower(), page, m.group(0), "inline script URL")
+                # only hosts a list knows: inline code names many URLs it never loads (XML namespaces)
+                self.host_seen(m.group(1).lower(), page, m.group(0), "inline script URL", known_only=True)
         for link in doc.links:
             if _POLICY_LINK.search(f"{link.text} {link.href}"):
                 self._policy(page, link.absolute, link.text or link.href)
@@ -169,7 +168,8 @@ class _PageScanner:
                 sensitive.append({"name": f.name, "label": f.label, "kind": kind})
         collects = bool(sensitive) or any(
             f.type in _DATA_TYPES and f.name.lower() not in _SEARCH_NAMES for f in form.fields)
-        destination = host or (action if scheme not in ("http", "https", "") else _host(action) or "")
+        # a mailto: or javascript: action leaves no data with a web host: name it as written
+        destination = host or (action if scheme not in ("http", "https") else "")
         self.out.forms.append({
             "name": f"{form.method} form on {page} to {destination or 'this page'}",
             "page": page, "action": action, "method": form.method, "destination": destination,

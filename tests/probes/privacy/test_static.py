@@ -226,3 +226,20 @@ def test_pages_are_the_site_address_then_the_configured_pages():
         ("/", "https://a.test/"), ("/contact", "https://a.test/contact")]
     assert page_urls(website("https://a.test/start", ["/intake"])) == [
         ("/start", "https://a.test/start"), ("/intake", "https://a.test/intake")]
+
+
+def test_inline_urls_count_only_when_a_list_knows_the_host():
+    from cyberaudit.privacy.analysis import analyse
+    from cyberaudit.privacy.evidence import PageEvidence
+    from cyberaudit.privacy.parties import Parties
+    from cyberaudit.privacy.trackerdb import builtin_database
+
+    html = ("<script>var ns='http://www.w3.org/2000/svg'; var u='https://cdn.example.org/x';"
+            "var t='https://www.clarity.ms/tag/'+id;</script>"
+            '<form action="mailto:office@a.test"><input name="email"></form>')
+    result = analyse([PageEvidence("/", "https://a.test/", "https://a.test/", 200, html)], builtin_database(),
+                     Parties.for_site(["a.test"], []), "static")
+    assert [t["domain"] for t in result.facts["third_parties"]] == ["clarity.ms"]
+    assert [t["product"] for t in result.facts["session_replay"]] == ["Microsoft Clarity"]
+    (form,) = result.facts["forms"]
+    assert form["destination"] == "mailto:office@a.test" and form["third_party"] is False
