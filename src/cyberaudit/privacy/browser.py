@@ -1,5 +1,8 @@
 """Browser mode: render pages in headless Chromium (Playwright) and record what they really load.
 
+cyberaudit starts Chromium itself (privacy/chromium.py) and drives it with Playwright over the
+DevTools protocol, so a page that never yields can be stopped at the probe's deadline.
+
 Tag managers inject most trackers at run time, which static HTML cannot show. Chromium runs with a
 fresh profile, resolves names through the scan's --resolve/--connect-to/address:/--nameserver
 settings (as --host-resolver-rules) and, when the scan points names at chosen addresses, fails
@@ -28,6 +31,7 @@ from cryptography.hazmat.primitives import serialization
 
 from cyberaudit.errors import InputError, ProbeError
 from cyberaudit.network import Network, site_of
+from cyberaudit.privacy.chromium import ChromiumProcess
 from cyberaudit.privacy.evidence import ObservedCookie, ObservedRequest, PageEvidence, StorageKey
 
 ENV_CHROMIUM = "CYBERAUDIT_CHROMIUM"
@@ -209,22 +213,40 @@ def render_pages(pages: list[tuple[str, str]], network: Network, deadline: float
             args.append("--ignore-certificate-errors-spki-list=" + ",".join(keys))
 
     results: list[PageEvidence] = []
-    with tempfile.TemporaryDirectory(prefix="cyberaudit-chromium-") as profile_dir, sync_playwright() as pw:
+    with tempfile.TemporaryDirectory(prefix="cyberaudit-chromium-") as profile_dir:
+        chromium = ChromiumProcess(executable, args, Path(profile_dir))
+        # start-up gets at least a few seconds even near the deadline: a busy machine is slow
+        endpoint = chromium.start(timeout=max(5.0, min(30.0, deadline - time.monotonic())))
+        chromium.kill_at(deadline)
         try:
-            context = pw.chromium.launch_persistent_context(
-                str(Path(profile_dir)), executable_path=executable, headless=True, args=args,
-                # start-up gets at least a few seconds even near the deadline: a busy machine is slow
-                timeout=max(5000, min(30_000, (deadline - time.monotonic()) * 1000)),
-                service_workers="block", accept_downloads=False, ignore_https_errors=False)
-        except PlaywrightError as exc:
-            raise ProbeError(f"Chromium did not start: {_short(exc)}") from None
-        try:
-            for page_name, url in pages:
-                results.append(_render_one(context, page_name, url, deadline, accept_consent, page_timeout))
+            with sync_playwright() as pw:
+                try:
+                    browser = pw.chromium.connect_over_cdp(
+                        endpoint, timeout=max(5000, min(30_000, (deadline - time.monotonic()) * 1000)))
+                except PlaywrightError as exc:
+                    raise ProbeError(f"cannot drive Chromium: {_short(exc)}") from None
+                context = browser.contexts[0]
+                for page_name, url in pages:
+                    if chromium.killed.is_set():
+                        results.append(PageEvidence(page_name, url, url, None, None, error=_OUT_OF_TIME))
+                        continue
+                    try:
+                        evidence = _render_one(context, page_name, url, deadline, accept_consent, page_timeout)
+                    except PlaywrightError as exc:  # the browser went away between two steps
+                        evidence = PageEvidence(page_name, url, url, None, None, error=_short(exc))
+                    if chromium.killed.is_set() and evidence.html is None:
+                        evidence = PageEvidence(page_name, url, evidence.final_url, evidence.status, None,
+                                                error=_STOPPED, requests=evidence.requests)
+                    results.append(evidence)
+                with contextlib.suppress(PlaywrightError):
+                    browser.close()
         finally:
-            with contextlib.suppress(PlaywrightError):
-                context.close()
+            chromium.stop()
     return results
+
+
+_OUT_OF_TIME = "not rendered: the probe's time ran out"
+_STOPPED = "the page kept the browser busy until the probe's time ran out (the browser was stopped)"
 
 
 def _render_one(context: object, page_name: str, url: str, deadline: float, accept_consent: bool,
@@ -271,9 +293,11 @@ def _render_one(context: object, page_name: str, url: str, deadline: float, acce
         except PlaywrightError as exc:
             error = _short(exc)
         storage = _storage_keys(page) if error is None else []
-        cookies = [ObservedCookie(c["name"], c["domain"].lstrip("."))
-                   for c in context.cookies()  # type: ignore[attr-defined]
-                   if (c["name"], c["domain"]) not in cookies_before]
+        cookies: list[ObservedCookie] = []
+        with contextlib.suppress(PlaywrightError):  # the browser may have been stopped
+            cookies = [ObservedCookie(c["name"], c["domain"].lstrip("."))
+                       for c in context.cookies()  # type: ignore[attr-defined]
+                       if (c["name"], c["domain"]) not in cookies_before]
     finally:
         context.remove_listener("request", on_request)  # type: ignore[attr-defined]
         context.remove_listener("requestfailed", on_failed)  # type: ignore[attr-defined]

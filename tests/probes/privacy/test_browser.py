@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -136,3 +137,33 @@ def test_hung_server_gets_a_timeout_and_an_error(world, silent_server):
     with pytest.raises(ProbeError, match="no page could be checked: /: the page did not finish loading"):
         run_privacy(website("https://hung.test/", ["/"]), network, browser=True, seconds=4)
     assert time.monotonic() - started < 15
+
+
+def _our_chromium_processes() -> list[int]:
+    """Chromium processes still running with a cyberaudit profile (Linux /proc)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"cyberaudit-chromium-" in cmdline and b"--user-data-dir" in cmdline:
+                pids.append(int(entry.name))
+    return pids
+
+
+@needs_browser
+def test_a_page_that_never_yields_is_stopped_at_the_deadline(world):
+    from cyberaudit.loopback.http_server import HttpServer, Route
+
+    busy = "<html><body>x<script>setTimeout(function(){ while (true) {} }, 20)</script></body></html>"
+    with HttpServer({"/": Route(200, busy)}, tls=world.tls) as server:
+        network = world.network()
+        network.settings.connect_to[("sunny.test", 443)] = ("127.0.0.1", server.port)
+        started = time.monotonic()
+        with pytest.raises(ProbeError, match="kept the browser busy"):
+            run_privacy(website("https://sunny.test/", ["/"]), network, browser=True, seconds=5)
+        assert time.monotonic() - started < 12
+    time.sleep(0.2)
+    assert _our_chromium_processes() == []
