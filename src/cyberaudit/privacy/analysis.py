@@ -60,6 +60,10 @@ class Analysis:
     errors: dict[str, str]
 
 
+def _brief(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def _host(url: str) -> str | None:
     try:
         parts = urlsplit(url)
@@ -117,7 +121,7 @@ class _PageScanner:
                 hit["methods"].append(how)
             return
         self.out.trackers[key] = {
-            "name": f"{entry.product} ({entry.company}) on {page}",
+            "name": f"{entry.product} by {entry.company} ({entry.category}) on {page}: {_brief(evidence)}",
             "company": entry.company, "product": entry.product, "category": entry.category,
             "page": page, "evidence": evidence[:300], "detected_by": how, "source": entry.source,
             "domain": domain, "hits": 1, "methods": [how]}
@@ -170,8 +174,13 @@ class _PageScanner:
             f.type in _DATA_TYPES and f.name.lower() not in _SEARCH_NAMES for f in form.fields)
         # a mailto: or javascript: action leaves no data with a web host: name it as written
         destination = host or (action if scheme not in ("http", "https") else "")
+        name = f"{form.method} form on {page} to {destination or 'this page'}"
+        for kind in ("health", "identity"):
+            shown = [f["label"] or f["name"] for f in sensitive if f["kind"] == kind]
+            if shown:
+                name += f"; {kind} fields: {_brief(', '.join(shown), 80)}"
         self.out.forms.append({
-            "name": f"{form.method} form on {page} to {destination or 'this page'}",
+            "name": name,
             "page": page, "action": action, "method": form.method, "destination": destination,
             "third_party": party == "third", "processor": processor,
             "tracker": match[0].company if match and match[0].tracks else None,

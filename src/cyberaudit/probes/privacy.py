@@ -25,7 +25,7 @@ from cyberaudit.targets import Target, TargetKind
 __all__ = ["PROBE", "PrivacyProbe", "check_browser_available"]
 
 _TRACKER_ITEM = (
-    ("name", "str", "Display label: product, company and page."),
+    ("name", "str", "Display label: product, company, category, page and evidence."),
     ("company", "str", "The company behind the tracker (Meta, Google, ...)."),
     ("product", "str", "The product (Meta Pixel, Google Analytics, Hotjar, ...)."),
     ("category", "str", "advertising, analytics, session-replay, social, tag-manager, customer-interaction "
@@ -42,7 +42,7 @@ _TRACKER_ITEM = (
 
 
 def _tracker_specs(path: str, what: str) -> tuple[FactSpec, ...]:
-    return (FactSpec(path, "list", what),
+    return (FactSpec(path, "list", what), FactSpec(f"{path}[]", "object", "One tracker on one page."),
             *(FactSpec(f"{path}[].{name}", kind, text) for name, kind, text in _TRACKER_ITEM))
 
 
@@ -81,7 +81,8 @@ FACTS: tuple[FactSpec, ...] = (
     *_tracker_specs("privacy.advertising", "The trackers that are advertising pixels or ad platforms."),
     *_tracker_specs("privacy.trackers_on_form_pages", "Trackers on a page with a form that collects data."),
     FactSpec("privacy.forms", "list", "Every form on the checked pages."),
-    FactSpec("privacy.forms[].name", "str", "Display label: method, page and destination."),
+    FactSpec("privacy.forms[].name", "str", "Display label: method, page, destination and the health or "
+                                            "identity fields."),
     FactSpec("privacy.forms[].page", "str", "The page the form is on."),
     FactSpec("privacy.forms[].action", "str", "Where it submits (absolute URL)."),
     FactSpec("privacy.forms[].method", "str", "GET or POST."),
