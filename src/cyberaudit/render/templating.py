@@ -1,0 +1,71 @@
+"""The jinja2 environment for reports: autoescaped, strict, sandboxed, user templates first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from cyberaudit.errors import InputError
+from cyberaudit.render.view import STATUS_LABEL, evidence_items
+from cyberaudit.resources import templates_dir
+
+
+def _anchor(value: object) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-") or "x"
+
+
+def _when(value: str) -> str:
+    try:
+        stamp = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(dt.timezone.utc)
+    return stamp.strftime("%d %B %Y, %H:%M UTC")
+
+
+def _short_digest(value: str) -> str:
+    algo, _, hexdigest = str(value).partition(":")
+    return f"{algo}:{hexdigest[:12]}" if hexdigest else str(value)[:12]
+
+
+def environment(template_dir: Path | None = None) -> ImmutableSandboxedEnvironment:
+    """Templates from `template_dir` override the built-in ones of the same name."""
+    loaders = []
+    if template_dir is not None:
+        if not Path(template_dir).is_dir():
+            raise InputError("template folder not found", template_dir)
+        loaders.append(FileSystemLoader(str(template_dir)))
+    loaders.append(FileSystemLoader(str(templates_dir())))
+    # Sandboxed: a template handed over by someone else can format data but not reach Python internals.
+    env = ImmutableSandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
+                                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(
+        anchor=_anchor,
+        when=_when,
+        short_digest=_short_digest,
+        status_label=lambda s: STATUS_LABEL.get(s, "Absent" if s is None else str(s)),
+        evidence_items=evidence_items,
+    )
+    return env
+
+
+def render_template(name: str, template_dir: Path | None = None, **context: object) -> str:
+    """Render one template; a broken user template is an InputError naming its file and line."""
+    env = environment(template_dir)
+    try:
+        return env.get_template(name).render(**context)
+    except TemplateSyntaxError as exc:
+        raise InputError(f"template error: {exc.message}", exc.filename or name, exc.lineno) from None
+    except TemplateError as exc:
+        raise InputError(f"template error: {exc}", _origin(name, template_dir)) from None
+
+
+def _origin(name: str, template_dir: Path | None) -> Path:
+    if template_dir is not None and (Path(template_dir) / name).is_file():
+        return Path(template_dir) / name
+    return templates_dir() / name
