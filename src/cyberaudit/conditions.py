@@ -195,7 +195,7 @@ class Outcome:
     evidence: dict[str, Any] = field(default_factory=dict)
 
 
-_MISSING = object()
+MISSING = object()
 
 
 class FactView:
@@ -207,10 +207,10 @@ class FactView:
 
     def error_for(self, path: str) -> str | None:
         best: str | None = None
-        for prefix, reason in self.errors.items():
-            if path == prefix or path.startswith(prefix + "."):
-                if best is None or len(prefix) > len(best):
-                    best = prefix
+        for prefix in self.errors:
+            covers = path == prefix or path.startswith(prefix + ".")
+            if covers and (best is None or len(prefix) > len(best)):
+                best = prefix
         return self.errors[best] if best is not None else None
 
     def get(self, path: str) -> Any:
@@ -218,7 +218,7 @@ class FactView:
 
 
 def lookup(tree: Any, path: str) -> Any:
-    """The value at a dotted path, or _MISSING. Keys may contain '-' (header names)."""
+    """The value at a dotted path, or MISSING. Keys may contain '-' (header names)."""
     if path == ".":
         return tree
     node = tree
@@ -226,7 +226,7 @@ def lookup(tree: Any, path: str) -> Any:
         if isinstance(node, Mapping) and part in node:
             node = node[part]
         else:
-            return _MISSING
+            return MISSING
     return node
 
 
@@ -313,7 +313,7 @@ class _Evaluator:
         full = _join(prefix, path)
         reason = self.view.error_for(full) if not prefix else None
         if reason is not None:
-            return _MISSING, reason
+            return MISSING, reason
         value = lookup(scope, path)
         return value, None
 
@@ -324,12 +324,12 @@ class _Evaluator:
             return Outcome("error", [f"{full}: {error}"])
         expected = self._value(check.value)
         if check.op == "exists":
-            present = value is not _MISSING and value is not None
+            present = value is not MISSING and value is not None
             ok = present == expected
             return Outcome("pass" if ok else "fail",
                            [] if ok else [f"{full} is {'missing' if not present else 'present'}"],
-                           {full: None if value is _MISSING else value})
-        if value is _MISSING:
+                           {full: None if value is MISSING else value})
+        if value is MISSING:
             return Outcome("error", [f"{full} was not reported"])
         if value is None:
             return Outcome("error", [f"{full} is unknown"])
@@ -351,7 +351,7 @@ class _Evaluator:
         items, error = self._read(check.fact, scope, prefix)
         if error is not None:
             return Outcome("error", [f"{full}: {error}"])
-        if items is _MISSING:
+        if items is MISSING:
             return Outcome("error", [f"{full} was not reported"])
         if items is None:
             return Outcome("error", [f"{full} is unknown"])

@@ -8,6 +8,7 @@ Every connection the scan makes (TLS handshakes, page fetches, policy fetches) g
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 import tempfile
 import threading
@@ -208,11 +209,10 @@ class Network:
                     except OSError as exc:
                         raise InputError(f"cannot read CA bundle: {exc.strerror}", extra) from None
                     combined = Path(certifi.where()).read_text() + "\n" + extra_pem
-                    tmp = tempfile.NamedTemporaryFile("w", suffix=".pem", prefix="cyberaudit-ca-",
-                                                      delete=False)
-                    with tmp:
-                        tmp.write(combined)
-                    self._bundle_path = tmp.name
+                    fd, name = tempfile.mkstemp(suffix=".pem", prefix="cyberaudit-ca-")
+                    with os.fdopen(fd, "w") as fh:
+                        fh.write(combined)
+                    self._bundle_path = name
             return self._bundle_path
 
     def session(self) -> requests.Session:

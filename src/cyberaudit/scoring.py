@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cyberaudit.result import STATUSES, Finding, Scores, ScoreCard
+from cyberaudit.result import STATUSES, Finding, ScoreCard, Scores
 
 WEIGHTS: dict[str, int] = {"critical": 10, "high": 6, "medium": 3, "low": 1, "info": 0}
 SEVERITY_ORDER: tuple[str, ...] = ("critical", "high", "medium", "low", "info")

@@ -58,9 +58,9 @@ def fact_is_published(probe_name: str, path: str) -> bool | None:
     want = path.split(".")
     for spec in specs:
         have = spec.path.split(".")
-        if len(have) == len(want) and all(h in ("*", w) for h, w in zip(have, want)):
+        if len(have) == len(want) and all(h in ("*", w) for h, w in zip(have, want, strict=True)):
             return True
         if have[-1] == "**" and len(want) >= len(have) - 1 and all(
-                h in ("*", w) for h, w in zip(have[:-1], want)):
+                h in ("*", w) for h, w in zip(have[:-1], want[:len(have) - 1], strict=True)):
             return True
     return False

@@ -1,0 +1,198 @@
+"""Plan each (probe, target) pair once and run the pairs on a bounded pool with deadlines.
+
+Probe threads are daemon threads: a probe stuck past its deadline is abandoned (its rules read
+`error`) and can never keep the scan, or the process, from finishing.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from cyberaudit.errors import CyberauditError, ProbeError
+from cyberaudit.packs import Rule
+from cyberaudit.probes import available_probes
+from cyberaudit.probes.base import Probe, ProbeContext, ProbeOutput
+from cyberaudit.result import ProbeRun
+from cyberaudit.targets import Target
+
+GRACE_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Task:
+    probe: str
+    target: Target
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.probe, self.target.kind, self.target.id)
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    output: ProbeOutput | None
+    run: ProbeRun
+
+
+class Observer(Protocol):
+    """Progress reporting; the CLI supplies one, the core never imports rich."""
+
+    def started(self, total: int) -> None: ...
+
+    def task_done(self, task: Task, result: TaskResult, done: int, total: int) -> None: ...
+
+    def finished(self) -> None: ...
+
+
+class NullObserver:
+    def started(self, total: int) -> None:
+        pass
+
+    def task_done(self, task: Task, result: TaskResult, done: int, total: int) -> None:
+        pass
+
+    def finished(self) -> None:
+        pass
+
+
+def plan(rules: Iterable[Rule], targets: Iterable[Target],
+         probes: Mapping[str, Probe] | None = None) -> list[Task]:
+    """Every (probe, target) pair some enabled rule needs, plus the probes those depend on, once each."""
+    probes = available_probes() if probes is None else probes
+    targets = list(targets)
+    wanted: set[tuple[str, str]] = {(r.probe, r.scope) for r in rules}
+    tasks: dict[tuple[str, str, str], Task] = {}
+
+    def add(name: str, target: Target) -> None:
+        probe = probes.get(name)
+        if probe is None or target.kind not in probe.scopes:
+            return
+        task = Task(name, target)
+        if task.key in tasks:
+            return
+        for dep in probe.requires:
+            add(dep, target)
+        tasks[task.key] = task
+
+    for target in targets:
+        for name, scope in sorted(wanted):
+            if scope == target.kind:
+                add(name, target)
+    return list(tasks.values())
+
+
+ContextFactory = Callable[[Task, float, dict[str, ProbeOutput]], ProbeContext]
+
+
+def run_tasks(tasks: list[Task], make_context: ContextFactory, *, concurrency: int = 8,
+              timeout: float = 60.0, max_time: float | None = None,
+              observer: Observer | None = None,
+              probes: Mapping[str, Probe] | None = None) -> dict[tuple[str, str, str], TaskResult]:
+    """Run the tasks, each once, dependencies first; every task ends with a TaskResult."""
+    observer = observer or NullObserver()
+    probes = available_probes() if probes is None else probes
+    results: dict[tuple[str, str, str], TaskResult] = {}
+    done_q: queue.Queue[tuple[tuple[str, str, str], TaskResult]] = queue.Queue()
+    pending = list(tasks)
+    running: dict[tuple[str, str, str], tuple[Task, float, float]] = {}  # key → task, start, hard stop
+    total = len(tasks)
+    started_at = time.monotonic()
+    scan_deadline = started_at + max_time if max_time else None
+    observer.started(total)
+
+    def finish(task: Task, result: TaskResult) -> None:
+        results[task.key] = result
+        observer.task_done(task, result, len(results), total)
+
+    def worker(task: Task, ctx: ProbeContext, start: float) -> None:
+        probe = probes[task.probe]
+        try:
+            output = probe.run(task.target, ctx)
+            if not isinstance(output, ProbeOutput):
+                raise TypeError(f"probe {task.probe} returned {type(output).__name__}, not ProbeOutput")
+            run = ProbeRun(task.probe, "ok", _ms(start))
+        except ProbeError as exc:
+            output, run = None, ProbeRun(task.probe, "error", _ms(start), str(exc))
+        except CyberauditError as exc:
+            output, run = None, ProbeRun(task.probe, "error", _ms(start), str(exc))
+        except Exception as exc:  # a probe bug must not end the scan: its rules read `error`
+            tb = traceback.extract_tb(exc.__traceback__)
+            where = f" at {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else ""
+            output, run = None, ProbeRun(task.probe, "error", _ms(start),
+                                         f"internal error in the {task.probe} probe: "
+                                         f"{type(exc).__name__}: {exc}{where}")
+        done_q.put((task.key, TaskResult(output, run)))
+
+    while pending or running:
+        now = time.monotonic()
+        if scan_deadline is not None and now >= scan_deadline:
+            for task, start, _ in running.values():
+                finish(task, TaskResult(None, ProbeRun(task.probe, "timeout", _ms(start),
+                                                       f"the scan's overall time limit ({max_time:g}s) "
+                                                       f"was reached")))
+            for task in pending:
+                finish(task, TaskResult(None, ProbeRun(task.probe, "timeout", 0,
+                                                       f"not started: the scan's overall time limit "
+                                                       f"({max_time:g}s) was reached")))
+            running.clear()
+            pending.clear()
+            break
+        for task in list(pending):
+            if len(running) >= concurrency:
+                break
+            deps = probes[task.probe].requires
+            dep_keys = [(d, task.target.kind, task.target.id) for d in deps]
+            if any(k not in results for k in dep_keys if any(t.key == k for t in tasks)):
+                continue
+            pending.remove(task)
+            failed = [results[k] for k in dep_keys if k in results and results[k].output is None]
+            if failed:
+                reason = "; ".join(f"{r.run.probe}: {r.run.error}" for r in failed)
+                finish(task, TaskResult(None, ProbeRun(task.probe, "error", 0,
+                                                       f"needs the {', '.join(deps)} probe, which could not "
+                                                       f"run ({reason})")))
+                continue
+            deps_out = {k[0]: results[k].output for k in dep_keys if k in results}
+            start = time.monotonic()
+            deadline = start + timeout
+            if scan_deadline is not None:
+                deadline = min(deadline, scan_deadline)
+            ctx = make_context(task, deadline, deps_out)  # type: ignore[arg-type]
+            running[task.key] = (task, start, deadline + GRACE_SECONDS)
+            threading.Thread(target=worker, args=(task, ctx, start), daemon=True,
+                             name=f"probe-{task.probe}-{task.target.id}").start()
+        if not running:
+            if pending:  # only tasks whose dependencies are missing from the plan remain
+                for task in pending:
+                    finish(task, TaskResult(None, ProbeRun(task.probe, "error", 0, "dependency not planned")))
+                pending.clear()
+            break
+        wait_until = min(stop for _, _, stop in running.values())
+        if scan_deadline is not None:
+            wait_until = min(wait_until, scan_deadline)
+        try:
+            key, result = done_q.get(timeout=max(0.01, wait_until - time.monotonic()))
+        except queue.Empty:
+            now = time.monotonic()
+            for key, (task, start, stop) in list(running.items()):
+                if now >= stop:
+                    del running[key]
+                    finish(task, TaskResult(None, ProbeRun(task.probe, "timeout", _ms(start),
+                                                           f"the {task.probe} probe did not finish within "
+                                                           f"{timeout:g}s")))
+            continue
+        if key in running:
+            task, _, _ = running.pop(key)
+            finish(task, result)
+    observer.finished()
+    return results
+
+
+def _ms(start: float) -> int:
+    return int((time.monotonic() - start) * 1000)

@@ -1,0 +1,34 @@
+"""The CI gate: --fail-under, --fail-on and --allow-errors decide exit code 1."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cyberaudit.result import Result
+from cyberaudit.scoring import score_findings, severity_at_least
+
+
+@dataclass(frozen=True)
+class GateOutcome:
+    passed: bool
+    reasons: tuple[str, ...]
+
+
+def check_gate(result: Result, *, fail_under: float | None = None, fail_on: str | None = None,
+               allow_errors: bool = False) -> GateOutcome:
+    """Whether the result passes the gate; errors count as failures unless allow_errors."""
+    reasons: list[str] = []
+    if fail_under is not None:
+        card = score_findings(result.findings, ignore_errors=allow_errors)
+        if card.score is None:
+            reasons.append(f"no scored rule could be checked, so the score cannot reach {fail_under:g}")
+        elif card.score < fail_under:
+            reasons.append(f"score {card.score:.1f} is below {fail_under:g}")
+    if fail_on is not None:
+        statuses = ("fail",) if allow_errors else ("fail", "error")
+        hits = [f for f in result.findings if f.status in statuses and severity_at_least(f.severity, fail_on)]
+        if hits:
+            listed = ", ".join(f"{f.rule_id} ({f.status}) on {f.target}" for f in hits[:5])
+            more = f" and {len(hits) - 5} more" if len(hits) > 5 else ""
+            reasons.append(f"{len(hits)} finding(s) at {fail_on} or above: {listed}{more}")
+    return GateOutcome(not reasons, tuple(reasons))

@@ -1,0 +1,169 @@
+"""One scan, end to end: profile + packs → plan → probes → facts → findings → scores → Result."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cyberaudit import __version__
+from cyberaudit.dnsclient import parse_nameserver
+from cyberaudit.engine import Observer, Task, plan, run_tasks
+from cyberaudit.errors import InputError
+from cyberaudit.evaluate import TargetFacts, check_unused_target_patterns, evaluate_rule, resolve_settings
+from cyberaudit.network import Network, NetworkSettings
+from cyberaudit.packs import RuleSet, load_rule_set
+from cyberaudit.probes import PROBE_MODULES, available_probes
+from cyberaudit.probes.base import ProbeContext, ProbeOutput, ScanOptions
+from cyberaudit.profile import LoadedProfile, Website, build_targets, load_profile
+from cyberaudit.result import (
+    SCHEMA_VERSION,
+    PackInfo,
+    ProbeRun,
+    ProfileInfo,
+    Result,
+    RuleInfo,
+    TargetResult,
+)
+from cyberaudit.scoring import score_result
+from cyberaudit.targets import Target
+
+
+@dataclass(frozen=True)
+class ScanRequest:
+    """Everything a scan needs; the CLI fills it from arguments and CYBERAUDIT_* variables."""
+
+    profile_path: Path
+    packs: tuple[str, ...] = ()
+    network: NetworkSettings = field(default_factory=NetworkSettings)
+    options: ScanOptions = field(default_factory=ScanOptions)
+    concurrency: int = 8
+    timeout: float = 60.0
+    max_time: float | None = 900.0
+    today: dt.date | None = None  # for waiver expiry; defaults to the local date
+
+
+def load_rules_for(loaded: LoadedProfile, extra: tuple[str, ...] = ()) -> RuleSet:
+    """Built-in packs, the profile's `rules.packs` (relative to the profile) and --pack paths."""
+    profile_packs = [str(loaded.resolve_path(p)) for p in loaded.profile.rules.packs]
+    return load_rule_set([*profile_packs, *extra])
+
+
+def network_settings_for(loaded: LoadedProfile, base: NetworkSettings) -> NetworkSettings:
+    """The CLI's network settings completed with the profile's tls and dns sections."""
+    prof = loaded.profile
+    ca_bundle = base.ca_bundle
+    if ca_bundle is None and prof.tls.ca_bundle:
+        ca_bundle = loaded.resolve_path(prof.tls.ca_bundle)
+        if not ca_bundle.is_file():
+            line, col = loaded.doc.where(("tls", "ca_bundle"))
+            raise InputError(f"tls.ca_bundle: file not found: {ca_bundle}", loaded.path, line, col)
+    nameservers = base.nameservers
+    if not nameservers and prof.dns.nameservers:
+        try:
+            nameservers = tuple(parse_nameserver(n) for n in prof.dns.nameservers)
+        except ValueError:
+            line, col = loaded.doc.where(("dns", "nameservers"))
+            raise InputError("dns.nameservers: expected ADDRESS or ADDRESS:PORT", loaded.path, line, col) from None
+    return NetworkSettings(**{**base.__dict__, "ca_bundle": ca_bundle, "nameservers": nameservers})
+
+
+def _register_addresses(network: Network, targets: list[Target]) -> None:
+    for t in targets:
+        spec = t.spec
+        address = getattr(spec, "address", None)
+        if not address:
+            continue
+        if isinstance(spec, Website):
+            network.add_address(spec.host, spec.port, address)
+            network.add_address(spec.host, 443, address)
+            network.add_address(spec.host, 80, address)
+        else:
+            network.add_address(spec.host, spec.port, address)
+
+
+def run_scan(request: ScanRequest, observer: Observer | None = None) -> Result:
+    """Run one scan and return its Result; invalid input raises InputError before any probe runs."""
+    started = time.monotonic()
+    generated_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    loaded = load_profile(request.profile_path)
+    rules = load_rules_for(loaded, request.packs)
+    settings = resolve_settings(loaded, rules)
+    targets = build_targets(loaded)
+    check_unused_target_patterns(loaded, targets)
+    network = Network(network_settings_for(loaded, request.network))
+    network.ca_bundle_path()  # a bad --ca-bundle is an input error before probes start
+    _register_addresses(network, targets)
+
+    tasks = plan(settings.enabled, targets)
+
+    def make_context(task: Task, deadline: float, deps: dict[str, ProbeOutput]) -> ProbeContext:
+        return ProbeContext(profile=loaded.profile, network=network, options=request.options,
+                            deadline=deadline, deps=deps, profile_dir=loaded.base_dir)
+
+    outcomes = run_tasks(tasks, make_context, concurrency=max(1, request.concurrency),
+                         timeout=request.timeout, max_time=request.max_time, observer=observer)
+    probes_done = time.monotonic()
+
+    unavailable = frozenset(set(PROBE_MODULES) - set(available_probes()))
+    target_results: list[TargetResult] = []
+    facts_by_target: dict[tuple[str, str], TargetFacts] = {}
+    for target in targets:
+        facts: dict[str, object] = {}
+        errors: dict[str, str] = {}
+        probe_errors: dict[str, str] = {}
+        runs: list[ProbeRun] = []
+        for task in tasks:
+            if task.target is not target:
+                continue
+            res = outcomes[task.key]
+            runs.append(res.run)
+            if res.output is None:
+                probe_errors[task.probe] = res.run.error or "the probe gave no answer"
+            else:
+                facts[task.probe] = res.output.facts
+                errors.update(res.output.errors)
+        facts_by_target[(target.kind, target.id)] = TargetFacts(facts, errors, probe_errors, unavailable)
+        target_results.append(TargetResult(target.id, target.kind, target.line, facts, errors, tuple(runs)))
+
+    today = request.today or dt.date.today()
+    findings = []
+    for target in targets:
+        tf = facts_by_target[(target.kind, target.id)]
+        for rule in sorted(settings.enabled, key=lambda r: r.id):
+            if rule.scope == target.kind:
+                findings.append(evaluate_rule(rule, target, tf, settings.params[rule.id],
+                                              settings.waivers, today))
+    scores = score_result(findings)
+    used = sorted({f.rule_id for f in findings})
+    rule_infos = {rid: _rule_info(rules, rid, settings.params[rid]) for rid in used}
+    finished = time.monotonic()
+    return Result(
+        schema_version=SCHEMA_VERSION,
+        tool={"name": "cyberaudit", "version": __version__},
+        generated_at=generated_at.isoformat().replace("+00:00", "Z"),
+        profile=ProfileInfo(str(loaded.path), loaded.digest, loaded.profile.practice.name,
+                            loaded.profile.practice.jurisdiction),
+        packs=tuple(PackInfo(p.name, p.version, p.digest, p.path if not p.builtin else f"builtin:{p.name}",
+                             p.builtin, len(p.rules)) for p in rules.packs),
+        rules=rule_infos,
+        targets=tuple(target_results),
+        findings=tuple(findings),
+        scores=scores,
+        timings={"total_ms": int((finished - started) * 1000),
+                 "probes_ms": int((probes_done - started) * 1000),
+                 "probe_runs": len(tasks)},
+        options={"concurrency": request.concurrency, "timeout": request.timeout,
+                 "max_time": request.max_time, "browser": request.options.browser,
+                 "redact": request.options.redact,
+                 "disabled_rules": sorted(set(rules.rules) - {r.id for r in settings.enabled})},
+    )
+
+
+def _rule_info(rules: RuleSet, rid: str, params: dict[str, object]) -> RuleInfo:
+    r = rules.rules[rid]
+    m = r.model
+    return RuleInfo(id=m.id, title=m.title, summary=m.summary, category=m.category, severity=m.severity,
+                    scope=m.scope, probe=m.probe, rationale=m.rationale, remediation=m.remediation,
+                    references=tuple(m.references), effort=m.effort, pack=r.pack, params=dict(params))
