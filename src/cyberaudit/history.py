@@ -115,3 +115,11 @@ def record(result: Result, directory: str | Path) -> HistoryContext:
     ctx = context_for(result, earlier)
     saved = save_result(result, directory)
     return HistoryContext(saved, ctx.previous, ctx.changes, ctx.trend)
+
+
+def context_before(result: Result, directory: str | Path) -> HistoryContext:
+    """History as it stood when `result` was made: only saved results of its profile older than it."""
+    stamp = _stamp(result)
+    earlier = [e for e in load_history(directory, profile_path=result.profile.path)
+               if _stamp(e.result) < stamp]
+    return context_for(result, earlier)

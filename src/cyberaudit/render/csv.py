@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from cyberaudit.render.options import RenderOptions
+from cyberaudit.render import RenderOptions
 from cyberaudit.result import Result
 from cyberaudit.textsafe import csv_cell
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from cyberaudit.render.options import RenderOptions, load_logo
+from cyberaudit.render import RenderOptions
+from cyberaudit.render.logo import load_logo
 from cyberaudit.render.templating import render_template
 from cyberaudit.render.view import build_view
 from cyberaudit.result import Result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from cyberaudit.render.options import RenderOptions
+from cyberaudit.render import RenderOptions
 from cyberaudit.render.view import evidence_items
 from cyberaudit.result import Finding, Result
 from cyberaudit.textsafe import xml_text as x

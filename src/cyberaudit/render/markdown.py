@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cyberaudit.render.options import RenderOptions
+from cyberaudit.render import RenderOptions
 from cyberaudit.render.view import STATUS_LABEL, build_view, evidence_items
 from cyberaudit.result import Finding, Result
 from cyberaudit.textsafe import md_escape as e

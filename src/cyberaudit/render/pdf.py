@@ -10,8 +10,8 @@ import tempfile
 from pathlib import Path
 
 from cyberaudit.errors import CyberauditError, InputError
+from cyberaudit.render import RenderOptions
 from cyberaudit.render.html import render_html
-from cyberaudit.render.options import RenderOptions
 from cyberaudit.result import Result
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")

@@ -9,7 +9,7 @@ import os
 from pathlib import PurePath
 from typing import Any
 
-from cyberaudit.render.options import RenderOptions
+from cyberaudit.render import RenderOptions
 from cyberaudit.render.view import evidence_items
 from cyberaudit.result import Finding, Result, RuleInfo
 

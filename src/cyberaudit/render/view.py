@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cyberaudit.diff import ExpiringWaiver, expiring_waivers
-from cyberaudit.render.options import RenderOptions
+from cyberaudit.render import RenderOptions
 from cyberaudit.result import Finding, Result, ScoreCard
 from cyberaudit.scoring import SEVERITY_ORDER, WEIGHTS
 

@@ -1,4 +1,4 @@
-"""Choices that shape a rendered report: branding, template overrides and history context."""
+"""A consultant's logo, checked and embedded in the report as a data: URI."""
 
 from __future__ import annotations
 
@@ -6,35 +6,10 @@ import base64
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from cyberaudit.errors import InputError
 
-if TYPE_CHECKING:
-    from cyberaudit.diff import ResultDiff
-    from cyberaudit.history import TrendPoint
-
 MAX_LOGO_BYTES = 2 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class RenderOptions:
-    """Branding and context for one rendering; every field is optional."""
-
-    title: str | None = None
-    organization: str | None = None
-    logo: Path | None = None  # PNG, JPEG or SVG, embedded as a data: URI
-    template_dir: Path | None = None  # user templates, tried before the built-in ones
-    changes: ResultDiff | None = None  # what changed since the previous saved result
-    trend: tuple[TrendPoint, ...] = ()  # scores of earlier results, oldest first, this one last
-    profile_uri: str | None = None  # SARIF: the profile's path relative to the repository root
-
-    def validate(self) -> None:
-        """Raise InputError now for a bad logo or template folder, before any scan runs."""
-        if self.logo is not None:
-            load_logo(self.logo)
-        if self.template_dir is not None and not Path(self.template_dir).is_dir():
-            raise InputError("template folder not found", self.template_dir)
 
 
 @dataclass(frozen=True)
