@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -53,17 +55,34 @@ def html_to_pdf(html: str, *, browser: str | None = None, timeout: float = TIMEO
                f"--print-to-pdf={out}", src.as_uri()]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.insert(1, "--no-sandbox")  # Chromium refuses to start its sandbox as root (containers, CI)
-        try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False,
-                                  stdin=subprocess.DEVNULL)
-        except FileNotFoundError:
-            raise InputError(f"cannot run {browser}. " + INSTALL_HINT) from None
-        except subprocess.TimeoutExpired:
-            raise PdfError(f"Chromium did not finish printing the PDF within {timeout:g} s") from None
+        returncode, stderr = _run(cmd, timeout, browser)
         if not out.is_file() or out.stat().st_size == 0:
-            tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
-            raise PdfError(f"Chromium did not produce a PDF (exit {proc.returncode}): {tail[0]}")
+            tail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+            raise PdfError(f"Chromium did not produce a PDF (exit {returncode}): {tail[0]}")
         return out.read_bytes()
+
+
+def _run(cmd: list[str], timeout: float, browser: str) -> tuple[int, bytes]:
+    """Run the browser in its own process group, so a hung browser and all its helpers can be ended."""
+    try:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                start_new_session=True)
+    except OSError as exc:
+        raise InputError(f"cannot run {browser}: {exc.strerror}. " + INSTALL_HINT) from None
+    try:
+        _, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        raise PdfError(f"Chromium did not finish printing the PDF within {timeout:g} s") from None
+    _kill_group(proc)  # helpers (zygote, GPU process) must not outlive the print job
+    return proc.returncode, stderr
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired, ValueError):
+        proc.communicate(timeout=5)
 
 
 def render_pdf(result: Result, options: RenderOptions | None = None) -> bytes:
