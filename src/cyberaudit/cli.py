@@ -259,7 +259,8 @@ def _print_changes(changes, out: Console) -> None:  # type: ignore[no-untyped-de
              else "score not comparable")
     out.print(f"Since the scan of {changes.old_generated_at}: {score}; {len(changes.new_failures)} new "
               f"problem(s), {len(changes.fixed)} fixed, {len(changes.still_failing)} still failing, "
-              f"{len(changes.expiring_waivers)} waiver(s) expiring within 30 days.", markup=False, highlight=False)
+              f"{len(changes.expiring_waivers)} waiver(s) expiring within 30 days.", markup=False, highlight=False,
+              soft_wrap=True)
 
 
 def _write_outputs(result, outputs, err: Console, quiet: bool, options) -> None:  # type: ignore[no-untyped-def]
@@ -268,7 +269,7 @@ def _write_outputs(result, outputs, err: Console, quiet: bool, options) -> None:
     for path, fmt in outputs:
         written = write_report(result, path, fmt, options)
         if not quiet:
-            err.print(f"wrote {fmt.name} report: {written}", markup=False, highlight=False)
+            err.print(f"wrote {fmt.name} report: {written}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _progress_observer(err: Console):  # type: ignore[no-untyped-def]
@@ -313,7 +314,7 @@ def report(
     err = _stderr()
     for path, f in outputs:
         written = write_report(result, path, f, options)
-        err.print(f"wrote {f.name} report: {written}", markup=False, highlight=False)
+        err.print(f"wrote {f.name} report: {written}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
