@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path
 
@@ -35,11 +36,18 @@ def _short_digest(value: str) -> str:
 
 def environment(template_dir: Path | None = None) -> ImmutableSandboxedEnvironment:
     """Templates from `template_dir` override the built-in ones of the same name."""
+    if template_dir is not None and not Path(template_dir).is_dir():
+        raise InputError("template folder not found", template_dir)
+    return _environment(None if template_dir is None else str(Path(template_dir).resolve()))
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(template_dir: str | None) -> ImmutableSandboxedEnvironment:
+    # Cached: compiling the templates costs more than rendering them. The loaders still notice
+    # edited template files (jinja2 checks their modification time).
     loaders = []
     if template_dir is not None:
-        if not Path(template_dir).is_dir():
-            raise InputError("template folder not found", template_dir)
-        loaders.append(FileSystemLoader(str(template_dir)))
+        loaders.append(FileSystemLoader(template_dir))
     loaders.append(FileSystemLoader(str(templates_dir())))
     # Sandboxed: a template handed over by someone else can format data but not reach Python internals.
     env = ImmutableSandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
