@@ -193,9 +193,14 @@ def scan(
 
         from cyberaudit.history import default_history_dir, record
 
-        ctx = record(result, history or default_history_dir(profile))
-        render_options = replace(render_options, changes=ctx.changes, trend=ctx.trend)
-        changes = ctx.changes
+        try:
+            ctx = record(result, history or default_history_dir(profile))
+        except InputError as exc:
+            # the scan itself succeeded: report it, and say why there is no comparison this time
+            err.print(f"warning: history not used: {exc}", markup=False, highlight=False, soft_wrap=True)
+        else:
+            render_options = replace(render_options, changes=ctx.changes, trend=ctx.trend)
+            changes = ctx.changes
     _write_outputs(result, outputs, err, quiet, render_options)
     if not quiet:
         from cyberaudit.render.terminal import print_summary

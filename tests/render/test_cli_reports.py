@@ -131,3 +131,13 @@ def test_scan_checks_the_logo_before_scanning(cli, write, tmp_path):
     run = cli("scan", "-p", str(profile), "--logo", str(tmp_path / "missing.png"), "-o", str(tmp_path / "r.html"))
     assert run.code == 2 and "logo file not found" in run.err
     assert not (tmp_path / ".cyberaudit-history").exists()
+
+
+def test_unusable_history_folder_warns_and_still_writes_the_report(cli, write, tmp_path):
+    profile = write("cyberaudit.yaml", "practice:\n  name: Lakeside Counseling\n")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the history folder should be")
+    run = cli("scan", "-p", str(profile), "-q", "--history", str(blocker), "-o", str(tmp_path / "r.html"))
+    assert run.code == 0
+    assert "warning: history not used:" in run.err and str(blocker) in run.err
+    assert (tmp_path / "r.html").is_file()
