@@ -1,7 +1,8 @@
 """Pseudonymising personal data in a Result before it is rendered or shared.
 
-E-mail addresses and file paths (and cookie names when asked) become short stable tokens:
-the same address gives the same token in every run, so two redacted reports can still be compared.
+E-mail addresses (`user-…`), file paths (`file-…`) and, when asked, cookie names (`cookie-…`) become
+short stable tokens: the same value gives the same token in every run, so two redacted reports can
+still be compared.
 """
 
 from __future__ import annotations
@@ -24,10 +25,20 @@ _PATH_KEYS = re.compile(r"(^|_)(path|paths|file|files|folder|dir|directory|filen
 _COOKIE_KEYS = re.compile(r"cookie", re.I)
 
 
+TOKEN = re.compile(r"^(?:user|file|cookie)-[0-9a-f]{10}$")
+
+
 def token(kind: str, value: str) -> str:
-    """A short stable pseudonym such as `email-3f9a1c2b`."""
-    digest = hashlib.sha256(f"cyberaudit-redact:{kind}:{value}".encode()).hexdigest()[:8]
-    return f"{kind}-{digest}"
+    """A short stable pseudonym such as `user-3f9a1c2b4d`: the kind and 10 hex digits of SHA-256.
+
+    The same scheme as the probes that redact at the source (the MFA probe's `user-` tokens), so an
+    address gets the same token whichever step redacted it.
+    """
+    return f"{kind}-{hashlib.sha256(value.encode('utf-8')).hexdigest()[:10]}"
+
+
+def email_token(address: str) -> str:
+    return token("user", address.strip().lower())
 
 
 def _walk(value: Any, fn: Callable[[str], str]) -> Any:
@@ -53,7 +64,8 @@ def _collect(value: Any, key: str, paths: set[str], cookies: set[str], in_cookie
         for v in value:
             _collect(v, key, paths, cookies, in_cookie)
     elif isinstance(value, str):
-        if _PATH_KEYS.search(key) and value and not value.startswith(("http://", "https://")):
+        if (_PATH_KEYS.search(key) and value and not value.startswith(("http://", "https://"))
+                and not TOKEN.match(value)):
             paths.add(value)
         if in_cookie and key.lower() in ("cookies", "cookie_names", "names") and value:
             cookies.add(value)
@@ -72,9 +84,9 @@ class _Redactor:
             return text
         for p in self.paths:
             if p in text:
-                text = text.replace(p, token("path", p))
-        text = PATH.sub(lambda m: token("path", m.group(0)), text)
-        text = EMAIL.sub(lambda m: token("email", m.group(0).lower()), text)
+                text = text.replace(p, token("file", p))
+        text = PATH.sub(lambda m: token("file", m.group(0)), text)
+        text = EMAIL.sub(lambda m: email_token(m.group(0)), text)
         if self.cookie_re is not None:
             text = self.cookie_re.sub(lambda m: token("cookie", m.group(1)), text)
         return text
