@@ -141,3 +141,59 @@ def test_unusable_history_folder_warns_and_still_writes_the_report(cli, write, t
     assert run.code == 0
     assert "warning: history not used:" in run.err and str(blocker) in run.err
     assert (tmp_path / "r.html").is_file()
+
+
+PRACTICE = """
+    practice:
+      name: Lakeside Counseling
+      jurisdiction: US
+    platforms:
+      - name: Zoom for Healthcare
+        kind: video
+        holds_client_data: true
+        baa_signed: true
+        mfa_enforced: true
+        e2ee: true
+      - name: Shared Drive
+        kind: storage
+        holds_client_data: true
+        baa_signed: false
+        mfa_enforced: false
+    controls:
+      retention:
+        clinical_records_years: 7
+      backups: {encrypted: true}
+      devices: {scan_this_machine: false, disk_encrypted: true}
+    waivers:
+      - rule: ENC-AT-REST
+        target: Shared Drive
+        reason: Vendor confirms encryption, paperwork pending
+        expires: 2099-12-31
+    """
+
+
+def test_scan_of_a_declared_practice_renders_every_format(cli, write, tmp_path):
+    profile = write("cyberaudit.yaml", PRACTICE)
+    out = tmp_path / "out"
+    names = ["r.json", "r.html", "r.md", "r.csv", "r.junit.xml", "r.sarif"]
+    run = cli("scan", "-p", str(profile), "-q", "--no-history", *[a for n in names for a in ("-o", str(out / n))])
+    assert run.code == 0, run.err
+    result = json.loads((out / "r.json").read_text())
+    failed = [f for f in result["findings"] if f["status"] == "fail"]
+    assert {(f["rule_id"], f["target"]) for f in failed} >= {("ENC-PLATFORM-BAA", "Shared Drive"),
+                                                              ("MFA-PLATFORMS", "Shared Drive")}
+    # SARIF points at the line of the profile that declares the failing platform
+    lines = profile.read_text().splitlines()
+    sarif = json.loads((out / "r.sarif").read_text())
+    assert list(jsonschema.validators.validator_for(SCHEMA)(SCHEMA).iter_errors(sarif)) == []
+    for res in sarif["runs"][0]["results"]:
+        if res["properties"]["target"] == "Shared Drive":
+            line = res["locations"][0]["physicalLocation"]["region"]["startLine"]
+            assert lines[line - 1].strip() == "- name: Shared Drive"
+    junit = ET.parse(out / "r.junit.xml").getroot()
+    assert junit.get("failures") == str(len(failed))
+    doc = parse_html((out / "r.html").read_text())
+    assert "This platform holds client information but no BAA" in doc.text
+    assert "Vendor confirms encryption, paperwork pending" in doc.text.split("Appendix", 2)[-1]
+    md = (out / "r.md").read_text()
+    assert "`ENC-PLATFORM-BAA`" in md

@@ -86,7 +86,9 @@ def render_sarif(result: Result, options: RenderOptions | None = None) -> str:
     results = []
     for f in shown:
         original = f.waiver.original_status if f.status == "waived" and f.waiver else f.status
-        message = f.message if original == "fail" else f"Could not be checked: {f.message}"
+        message = f.message
+        if original == "error" and f.status == "error" and not message.lower().startswith("could not be checked"):
+            message = f"Could not be checked: {message}"
         extra = [f"{k}: {', '.join(v)}" for k, v in evidence_items(f.evidence)]
         location: dict[str, Any] = {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}}
         line = lines.get(f.target)

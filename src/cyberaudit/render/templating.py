@@ -29,6 +29,13 @@ def _when(value: str) -> str:
     return stamp.strftime("%d %B %Y, %H:%M UTC")
 
 
+def _reason(value: str) -> str:
+    # error messages often start with the status itself, which the heading already says
+    text = str(value)
+    prefix = "could not be checked:"
+    return text[len(prefix):].strip() if text.lower().startswith(prefix) else text
+
+
 def _short_digest(value: str) -> str:
     algo, _, hexdigest = str(value).partition(":")
     return f"{algo}:{hexdigest[:12]}" if hexdigest else str(value)[:12]
@@ -56,6 +63,7 @@ def _environment(template_dir: str | None) -> ImmutableSandboxedEnvironment:
         anchor=_anchor,
         when=_when,
         short_digest=_short_digest,
+        reason=_reason,
         status_label=lambda s: STATUS_LABEL.get(s, "Absent" if s is None else str(s)),
         evidence_items=evidence_items,
     )
