@@ -8,6 +8,7 @@ import json
 import xml.etree.ElementTree as ET
 
 import jsonschema
+import pytest
 
 from cyberaudit.history import save_result
 from tests.render.htmlparse import parse_html
@@ -197,3 +198,18 @@ def test_scan_of_a_declared_practice_renders_every_format(cli, write, tmp_path):
     assert "Vendor confirms encryption, paperwork pending" in doc.text.split("Appendix", 2)[-1]
     md = (out / "r.md").read_text()
     assert "`ENC-PLATFORM-BAA`" in md
+
+
+@pytest.mark.browser
+def test_report_to_pdf_through_the_command_line(cli, tmp_path):
+    from cyberaudit.errors import InputError
+    from cyberaudit.render.pdf import find_chromium, page_count
+
+    try:
+        find_chromium()
+    except InputError:
+        pytest.skip("no Chromium on this machine (CI installs Debian's chromium)")
+    src = _saved(tmp_path, sample_result())
+    run = cli("report", str(src), "--no-history", "-o", str(tmp_path / "r.pdf"))
+    assert run.code == 0, run.err
+    assert page_count((tmp_path / "r.pdf").read_bytes()) >= 4

@@ -214,3 +214,15 @@ def test_sandbox_keeps_templates_away_from_python_internals(tmp_path):
     (tmp_path / "report.html.j2").write_text("{{ view.__class__.__init__.__globals__ }}\n")
     with pytest.raises(InputError, match="template error"):
         render_html(sample_result(), RenderOptions(template_dir=tmp_path))
+
+
+def test_long_evidence_lists_are_cut_for_the_reader():
+    from dataclasses import replace
+
+    r = sample_result()
+    files = [f"/srv/recordings/session-{i:03}.mp4" for i in range(40)]
+    findings = tuple(replace(f, evidence={"retention.stale_files": files}) if f.rule_id == "RET-STALE-FILES" else f
+                     for f in r.findings)
+    doc = parse_html(render_html(replace(r, findings=findings), RenderOptions()))
+    assert "session-024.mp4" in doc.text and "session-025.mp4" not in doc.text
+    assert "… and 15 more" in doc.text

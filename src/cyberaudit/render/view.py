@@ -36,8 +36,11 @@ def finding_order(f: Finding) -> tuple[int, int, int, str]:
     return (status, _sev_rank(f.severity), _effort_rank(f.effort), f.rule_id)
 
 
-def evidence_items(evidence: dict[str, Any]) -> list[tuple[str, list[str]]]:
-    """Evidence as (fact, lines of text): lists become one line per element."""
+EVIDENCE_LINES = 25  # a reader needs examples, not 500 file names; CSV and JSON keep them all
+
+
+def evidence_items(evidence: dict[str, Any], limit: int | None = EVIDENCE_LINES) -> list[tuple[str, list[str]]]:
+    """Evidence as (fact, lines of text): lists become one line per element, cut at `limit` lines."""
     out = []
     for key, value in evidence.items():
         if isinstance(value, (list, tuple)):
@@ -52,6 +55,8 @@ def evidence_items(evidence: dict[str, Any]) -> list[tuple[str, list[str]]]:
             lines = ["yes" if value else "no"]
         else:
             lines = [str(value)]
+        if limit is not None and len(lines) > limit:
+            lines = [*lines[:limit], f"… and {len(lines) - limit} more (all of them are in the JSON and CSV reports)"]
         out.append((str(key), lines))
     return out
 
