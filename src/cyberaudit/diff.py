@@ -9,7 +9,7 @@ from typing import Any
 
 from cyberaudit.result import Finding, Result
 from cyberaudit.scoring import SEVERITY_ORDER, severity_at_least
-from cyberaudit.textsafe import md_escape
+from cyberaudit.textsafe import md_code, md_escape
 
 EXPIRY_WINDOW_DAYS = 30
 
@@ -201,13 +201,13 @@ def diff_to_markdown(diff: ResultDiff) -> str:
             continue
         out += ["| Severity | Rule | Target | Title | Before | Now |", "|---|---|---|---|---|---|"]
         for c in items:
-            out.append(f"| {c.severity} | {md_escape(c.rule_id)} | {md_escape(c.target)} | "
-                       f"{md_escape(c.title)} | {_status(c.old_status)} | {_status(c.new_status)} |")
+            out.append(f"| {md_escape(c.severity)} | {md_code(c.rule_id)} | {md_escape(c.target)} | "
+                       f"{md_escape(c.title)} | {md_escape(_status(c.old_status))} | {md_escape(_status(c.new_status))} |")
         out.append("")
     out += [f"## Waivers expiring within {EXPIRY_WINDOW_DAYS} days ({len(diff.expiring_waivers)})", ""]
     if not diff.expiring_waivers:
         out.append("None.")
     for w in diff.expiring_waivers:
-        out.append(f"- {md_escape(w.rule_id)} on {md_escape(w.target)}: expires {w.expires} "
+        out.append(f"- {md_code(w.rule_id)} on {md_escape(w.target)}: expires {md_escape(w.expires)} "
                    f"({w.days_left} days). Reason: {md_escape(w.reason)}")
     return "\n".join(out).rstrip() + "\n"

@@ -24,6 +24,15 @@ def md_escape(value: object) -> str:
     return _MD_LINE_NUMBER.sub(r"\1\\\2", _MD_LINE_START.sub(r"\\\1", text))
 
 
+_CODE_SAFE = re.compile(r"^[A-Za-z0-9_.:/-]+$")
+
+
+def md_code(value: object) -> str:
+    """An identifier as inline code; anything that could close the code span is escaped text instead."""
+    text = str(value)
+    return f"`{text}`" if _CODE_SAFE.match(text) else md_escape(text)
+
+
 def csv_cell(value: object) -> str:
     """A spreadsheet cell that is never read as a formula (OWASP CSV injection advice)."""
     text = "" if value is None else str(value)

@@ -57,3 +57,21 @@ def test_md_escape_leaves_no_markup(value):
     for tag in ("script", "img", "a", "h1", "em", "strong", "code", "s", "del", "ol"):
         assert not doc.all(tag), f"<{tag}> from {value!r}"
     assert len(doc.all("td")) == 1 and len(doc.all("li")) == 1
+
+
+def test_a_crafted_result_file_cannot_inject_markup_through_ids_or_severities():
+    from dataclasses import replace
+
+    from cyberaudit.diff import diff_results, diff_to_markdown
+    from tests.render.sample import sample_result
+
+    evil = "x`<img src=x onerror=alert(1)>`"
+    r = sample_result()
+    crafted = replace(r, findings=tuple(replace(f, rule_id=evil + f.rule_id, severity=evil, effort=evil)
+                                        for f in r.findings))
+    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    for text in (render_markdown(crafted, RenderOptions()), diff_to_markdown(diff_results(r, crafted))):
+        _assert_inert(md.render(text), {})
+    doc = parse_html(render_html(crafted, RenderOptions()))
+    assert not doc.all("img") and not doc.all("script")
+    assert not any(name.startswith("on") for el in doc.elements for name in el.attrs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from cyberaudit.render import RenderOptions
 from cyberaudit.render.view import STATUS_LABEL, build_view, evidence_items
 from cyberaudit.result import Finding, Result
+from cyberaudit.textsafe import md_code as c
 from cyberaudit.textsafe import md_escape as e
 
 
@@ -14,8 +15,8 @@ def _score(score: float | None, grade: str | None) -> str:
 
 def _finding(f: Finding) -> list[str]:
     out = [f"#### {e(f.title)}", "",
-           f"- **Status:** {STATUS_LABEL.get(f.status, f.status)}, **severity:** {f.severity}, "
-           f"**rule:** `{f.rule_id}`, effort {e(f.effort)}",
+           f"- **Status:** {e(STATUS_LABEL.get(f.status, f.status))}, **severity:** {e(f.severity)}, "
+           f"**rule:** {c(f.rule_id)}, effort {e(f.effort)}",
            f"- **{'Why it could not be checked' if f.status == 'error' else 'What we found'}:** {e(f.message)}"]
     for d in f.details:
         out.append(f"- **Detail:** {e(d)}")
@@ -51,7 +52,7 @@ def render_markdown(result: Result, options: RenderOptions | None = None) -> str
     if not v.fix_first:
         out.append("Nothing failed.")
     for i, item in enumerate(v.fix_first, 1):
-        out.append(f"{i}. **{item.severity}** {e(item.title)} (`{item.rule_id}`, effort {e(item.effort)}) "
+        out.append(f"{i}. **{e(item.severity)}** {e(item.title)} ({c(item.rule_id)}, effort {e(item.effort)}) "
                    f"on {e(', '.join(item.targets))}")
     out.append("")
     ch = options.changes
@@ -64,7 +65,7 @@ def render_markdown(result: Result, options: RenderOptions | None = None) -> str
         for heading, items in (("New problems", ch.new_failures), ("Fixed", ch.fixed)):
             if items:
                 out += [f"### {heading}", ""]
-                out += [f"- **{c.severity}** {e(c.title)} (`{c.rule_id}`) on {e(c.target)}" for c in items]
+                out += [f"- **{e(ch.severity)}** {e(ch.title)} ({c(ch.rule_id)}) on {e(ch.target)}" for ch in items]
                 out.append("")
     if v.trend is not None:
         out += ["### Score over time", "", "| Scan | Score |", "|---|---|"]
@@ -82,11 +83,11 @@ def render_markdown(result: Result, options: RenderOptions | None = None) -> str
                 f"{'Not scored' if not t.card or t.card.score is None else _score(t.card.score, t.card.grade)}; "
                 f"{len(t.failed)} failed, {len(t.errors)} could not be checked, {len(t.passed)} passed.", ""]
         for probe, reason in t.probe_errors:
-            out += [f"The `{probe}` check could not run: {e(reason)}", ""]
+            out += [f"The {c(probe)} check could not run: {e(reason)}", ""]
         for f in (*t.failed, *t.errors):
             out += _finding(f)
         if t.passed:
-            out += ["#### Passed", ""] + [f"- {e(f.title)} (`{f.rule_id}`)" for f in t.passed] + [""]
+            out += ["#### Passed", ""] + [f"- {e(f.title)} ({c(f.rule_id)})" for f in t.passed] + [""]
     out += ["## How the score is calculated", "",
             "Score = 100 × weight of passed rules ÷ weight of passed, failed and unchecked rules. Weights: "
             + ", ".join(f"{k} {w}" for k, w in v.weights.items()) + ".", "",
@@ -96,11 +97,11 @@ def render_markdown(result: Result, options: RenderOptions | None = None) -> str
         out.append("None.")
     for f in v.waived:
         w = f.waiver
-        out.append(f"- `{f.rule_id}` on {e(f.target)}: {e(w.reason) if w else ''} (expires {e(w.expires) if w else '?'})")
+        out.append(f"- {c(f.rule_id)} on {e(f.target)}: {e(w.reason) if w else ''} (expires {e(w.expires) if w else '?'})")
     out += ["", "### Rules that do not apply", ""]
     if not v.not_applicable:
         out.append("None.")
-    out += [f"- `{f.rule_id}` on {e(f.target)}: {e(f.message)}" for f in v.not_applicable]
+    out += [f"- {c(f.rule_id)} on {e(f.target)}: {e(f.message)}" for f in v.not_applicable]
     out += ["", "---", "",
             f"cyberaudit {e(result.tool.get('version', ''))}; packs: "
             + ", ".join(f"{e(p.name)} {e(p.version)}" for p in result.packs) + "."]
