@@ -13,7 +13,7 @@ from cyberaudit.errors import InputError
 from cyberaudit.result import Result, load_result
 
 HISTORY_DIRNAME = ".cyberaudit-history"
-_NAME = re.compile(r"^result-(\d{8}T\d{6}Z)(?:-\d+)?\.json$")
+_NAME = re.compile(r"^result-(\d{8}T\d{6}Z)(?:-(\d+))?\.json$")
 
 
 @dataclass(frozen=True)
@@ -82,16 +82,18 @@ def load_history(directory: str | Path, *, profile_path: str | None = None) -> l
     directory = Path(directory)
     if not directory.is_dir():
         return []
-    entries = []
-    for path in sorted(directory.iterdir()):
-        if not _NAME.match(path.name):
+    found = []
+    for path in directory.iterdir():
+        m = _NAME.match(path.name)
+        if not m:
             continue
         result = load_result(path)  # a damaged file is an InputError naming it
         if profile_path is not None and result.profile.path != profile_path:
             continue
-        entries.append(HistoryEntry(path, result))
-    entries.sort(key=lambda e: (_stamp(e.result), e.path.name))
-    return entries
+        # result-T.json, result-T-2.json, ...: saved in that order within the same second
+        found.append(((_stamp(result), int(m.group(2) or 1)), HistoryEntry(path, result)))
+    found.sort(key=lambda item: item[0])
+    return [entry for _, entry in found]
 
 
 def trend_of(results: list[Result]) -> tuple[TrendPoint, ...]:

@@ -71,3 +71,10 @@ def test_unrelated_files_are_left_alone(tmp_path):
 
 def test_default_folder_is_beside_the_profile(tmp_path):
     assert default_history_dir(tmp_path / "cyberaudit.yaml") == tmp_path.resolve() / ".cyberaudit-history"
+
+
+def test_results_saved_in_the_same_second_keep_their_order(tmp_path):
+    first = save_result(sample_result(), tmp_path)
+    second = save_result(replace(sample_result(), options={"marker": 2}), tmp_path)
+    third = save_result(replace(sample_result(), options={"marker": 3}), tmp_path)
+    assert [e.path for e in load_history(tmp_path)] == [first, second, third]
