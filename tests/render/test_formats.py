@@ -160,3 +160,10 @@ def test_sarif_fingerprints_are_stable_across_runs():
     assert fa == fb
     assert len({tuple(v.values()) for v in fa.values()}) == len(fa)  # distinct per rule and target
     assert fa[("TLS-PROTOCOL-LEGACY", PORTAL)]["cyberauditFinding/v1"] == fingerprint("TLS-PROTOCOL-LEGACY", PORTAL)
+
+
+def test_sarif_lists_checks_that_could_not_run():
+    run = json.loads(render_sarif(sample_result(), RenderOptions()))["runs"][0]
+    notes = [n["message"]["text"] for n in run["invocations"][0]["toolExecutionNotifications"]]
+    assert "tls on portal.lakeside.example:443: timeout after 5s" in notes
+    assert "http on https://intake.lakeside.example/: connection refused" in notes

@@ -122,7 +122,14 @@ def render_sarif(result: Result, options: RenderOptions | None = None) -> str:
             }},
             "automationDetails": {"id": f"cyberaudit/{result.profile.practice}/"},
             "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The repository root"}}},
-            "invocations": [{"executionSuccessful": True, "endTimeUtc": _utc(result.generated_at)}],
+            "invocations": [{
+                "executionSuccessful": True,
+                "endTimeUtc": _utc(result.generated_at),
+                # checks that could not run, so a reader of the log knows what was not looked at
+                "toolExecutionNotifications": [
+                    {"level": "warning", "message": {"text": f"{p.probe} on {t.id}: {p.error or p.status}"}}
+                    for t in result.targets for p in t.probes if p.status != "ok"],
+            }],
             "results": results,
             "properties": {"score": result.scores.overall.score, "grade": result.scores.overall.grade,
                            "profileDigest": result.profile.digest},
