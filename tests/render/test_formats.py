@@ -167,3 +167,17 @@ def test_sarif_lists_checks_that_could_not_run():
     notes = [n["message"]["text"] for n in run["invocations"][0]["toolExecutionNotifications"]]
     assert "tls on portal.lakeside.example:443: timeout after 5s" in notes
     assert "http on https://intake.lakeside.example/: connection refused" in notes
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown", "csv", "junit", "sarif", "json"])
+def test_a_scan_with_nothing_to_report_still_renders(fmt):
+    from cyberaudit.render import FORMATS
+    from tests.render.sample import make_result
+
+    empty = make_result([], target_results=())
+    out = FORMATS[fmt].renderer()(empty, RenderOptions())
+    assert out
+    if fmt == "sarif":
+        assert list(sarif_validator().iter_errors(json.loads(out))) == []
+    if fmt == "html":
+        assert "Nothing could be scored" in out and "Nothing failed." in out
