@@ -168,6 +168,10 @@ def scan(
 
     outputs = [(p, format_for(p, fmt)) for p in (output or [])]
     render_options = _render_options(title, organization, logo, template_dir, redact, redact_cookies)
+    if any(f.name == "pdf" for _, f in outputs):
+        from cyberaudit.render.pdf import find_chromium
+
+        find_chromium()  # no browser for the PDF: say so now, not after a long scan
     resolve_map = dict(parse_resolve(r) for r in _split_env_list(resolve))
     connect_map = dict(parse_connect_to(c) for c in _split_env_list(connect_to))
     nameservers = tuple(_parse_ns(n) for n in _split_env_list(nameserver))

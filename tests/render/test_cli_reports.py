@@ -213,3 +213,13 @@ def test_report_to_pdf_through_the_command_line(cli, tmp_path):
     run = cli("report", str(src), "--no-history", "-o", str(tmp_path / "r.pdf"))
     assert run.code == 0, run.err
     assert page_count((tmp_path / "r.pdf").read_bytes()) >= 4
+
+
+def test_pdf_without_a_browser_fails_before_the_scan(cli, write, tmp_path, monkeypatch):
+    monkeypatch.delenv("CYBERAUDIT_CHROMIUM", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    profile = write("cyberaudit.yaml", "practice:\n  name: Lakeside Counseling\n")
+    run = cli("scan", "-p", str(profile), "-q", "-o", str(tmp_path / "r.pdf"))
+    assert run.code == 2
+    assert "no Chromium browser found" in run.err and len(run.err.strip().splitlines()) == 1
+    assert not (tmp_path / ".cyberaudit-history").exists()  # nothing was scanned
