@@ -12,6 +12,7 @@ from cyberaudit.errors import InputError
 from cyberaudit.history import trend_of
 from cyberaudit.render import RenderOptions
 from cyberaudit.render.html import render_html
+from cyberaudit.render.templating import anchor
 from tests.render.htmlparse import parse_html
 from tests.render.sample import MAIL, PORTAL, SITE, SITE2, later_result, sample_result
 
@@ -79,9 +80,7 @@ def test_every_failure_shows_evidence_remediation_and_references(html, doc):
     articles = {e.attrs["id"] for e in doc.all("article")}
     for f in r.findings:
         if f.status in ("fail", "error"):
-            anchor = re.sub(r"[^a-z0-9]+", "-", f.rule_id.lower()).strip("-") + "-" + \
-                re.sub(r"[^a-z0-9]+", "-", f.target.lower()).strip("-")
-            assert anchor in articles, f"{f.rule_id} on {f.target} has no section"
+            assert f"{anchor(f.rule_id)}-{anchor(f.target)}" in articles, f"{f.rule_id} on {f.target} has no section"
     assert "jane.doe@lakeside.example" in doc.text and "Bob.Smith@Lakeside.example" in doc.text  # list evidence
     assert "connect.facebook.net (Meta Pixel)" in doc.text
     assert "How to fix TLS-PROTOCOL-LEGACY" in doc.text
@@ -226,3 +225,16 @@ def test_long_evidence_lists_are_cut_for_the_reader():
     doc = parse_html(render_html(replace(r, findings=findings), RenderOptions()))
     assert "session-024.mp4" in doc.text and "session-025.mp4" not in doc.text
     assert "… and 15 more" in doc.text
+
+
+def test_ids_are_unique_even_when_targets_look_alike():
+    from dataclasses import replace
+
+    r = sample_result()
+    twin = [replace(f, target=f.target.replace("lakeside.example", "lakeside-example")) for f in r.findings
+            if "lakeside.example" in f.target]
+    doc = parse_html(render_html(replace(r, findings=r.findings + tuple(twin)), RenderOptions()))
+    ids = [e.attrs["id"] for e in doc.elements if e.attrs.get("id")]
+    assert len(ids) == len(set(ids))
+    links = {e.attrs["href"][1:] for e in doc.all("a")}
+    assert links <= set(ids), "every in-page link has its target"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import re
 from pathlib import Path
 
@@ -15,8 +16,11 @@ from cyberaudit.render.view import STATUS_LABEL, evidence_items
 from cyberaudit.resources import templates_dir
 
 
-def _anchor(value: object) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-") or "x"
+def anchor(value: object) -> str:
+    """A readable fragment id, unique per value (two targets may slug alike: a.example, a-example)."""
+    text = str(value)
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:48] or "x"
+    return f"{slug}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:6]}"
 
 
 def _when(value: str) -> str:
@@ -60,7 +64,7 @@ def _environment(template_dir: str | None) -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
                                         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(
-        anchor=_anchor,
+        anchor=anchor,
         when=_when,
         short_digest=_short_digest,
         reason=_reason,
