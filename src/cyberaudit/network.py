@@ -30,6 +30,19 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from cyberaudit.dnsclient import DnsClient
 from cyberaudit.errors import InputError, ProbeError
 
+
+class NetworkTimeout(ProbeError):
+    """No answer in time: our side cannot tell whether the target is at fault."""
+
+
+class ResolutionFailed(ProbeError):
+    """The resolver could not answer (timeout, SERVFAIL): inconclusive, unlike a name that does not exist."""
+
+
+class TlsFailure(ProbeError):
+    """The TLS handshake failed or the certificate did not verify: an answer from the target's side."""
+
+
 USER_AGENT = "cyberaudit (privacy and security self-audit; +https://github.com/cyberaudit/cyberaudit)"
 
 
@@ -183,7 +196,7 @@ class Network:
             if answer.status == "ok" and answer.records:
                 return answer.records[0], port
             if answer.failed:
-                raise ProbeError(f"cannot resolve {host}: {answer.error}")
+                raise ResolutionFailed(f"cannot resolve {host}: {answer.error}")
         raise ProbeError(f"cannot resolve {host}: no A or AAAA record")
 
     def connect(self, host: str, port: int, timeout: float | None = None) -> socket.socket:
@@ -193,7 +206,7 @@ class Network:
         try:
             return socket.create_connection((addr, real_port), timeout=timeout)
         except TimeoutError:
-            raise ProbeError(f"connection to {host}:{port} timed out after {timeout:g}s") from None
+            raise NetworkTimeout(f"connection to {host}:{port} timed out after {timeout:g}s") from None
         except OSError as exc:
             raise ProbeError(f"cannot connect to {host}:{port}: {exc.strerror or exc}") from None
 
@@ -277,24 +290,45 @@ class Network:
                         truncated = True
                         break
                     if deadline is not None and time.monotonic() > deadline:
-                        raise ProbeError(f"{url}: response body still arriving at the deadline")
+                        raise NetworkTimeout(f"{url}: response body still arriving at the deadline")
                 body = b"".join(chunks)[:cap]
                 headers = tuple((k, v) for k, v in r.raw.headers.items())
                 return HttpResponse(url=url, status=r.status_code, reason=r.reason or "",
                                     headers=headers, body=body, truncated=truncated,
                                     elapsed_ms=int((time.monotonic() - start) * 1000))
         except requests.exceptions.SSLError as exc:
-            raise ProbeError(f"{url}: TLS error: {_reason(exc)}") from None
+            raise TlsFailure(f"{url}: TLS error: {_reason(exc)}") from None
         except requests.exceptions.ConnectTimeout:
-            raise ProbeError(f"{url}: connection timed out after {self.settings.connect_timeout:g}s") from None
+            raise NetworkTimeout(f"{url}: connection timed out after {self.settings.connect_timeout:g}s") from None
         except requests.exceptions.ReadTimeout:
-            raise ProbeError(f"{url}: no response within {self.settings.read_timeout:g}s") from None
+            raise NetworkTimeout(f"{url}: no response within {self.settings.read_timeout:g}s") from None
         except requests.exceptions.ConnectionError as exc:
-            raise ProbeError(f"{url}: cannot connect: {_reason(exc)}") from None
+            inner = _probe_error_in(exc)
+            kind = type(inner) if inner is not None else ProbeError
+            raise kind(f"{url}: cannot connect: {_reason(exc)}") from None
         except requests.exceptions.RequestException as exc:
             raise ProbeError(f"{url}: {_reason(exc)}") from None
         except urllib3.exceptions.HTTPError as exc:
             raise ProbeError(f"{url}: {_reason(exc)}") from None
+
+
+def _probe_error_in(exc: BaseException) -> ProbeError | None:
+    """The ProbeError (e.g. a failed name resolution) at the root of a requests exception, if any."""
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc]
+    while stack:
+        cur = stack.pop()
+        if id(cur) in seen:
+            continue
+        seen.add(id(cur))
+        if isinstance(cur, ProbeError):
+            return cur
+        stack += [e for e in (cur.__cause__, cur.__context__) if e is not None]
+        stack += [a for a in cur.args if isinstance(a, BaseException)]
+        reason = getattr(cur, "reason", None)
+        if isinstance(reason, BaseException):
+            stack.append(reason)
+    return None
 
 
 def _reason(exc: BaseException) -> str:
@@ -327,7 +361,7 @@ def _mapped_connection(base: type[HTTPConnection], network: Network) -> type[HTT
             try:
                 addr, port = network.address_for(self._dns_host, self.port)
             except ProbeError as exc:
-                raise NewConnectionError(self, str(exc)) from None
+                raise NewConnectionError(self, str(exc)) from exc
             try:
                 sock = urllib3.util.connection.create_connection(
                     (addr, port), self.timeout, source_address=self.source_address,

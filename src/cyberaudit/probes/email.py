@@ -146,6 +146,10 @@ class EmailProbe:
             # The domain's own MX lookup is the first thing any sender asks: when the resolver cannot
             # answer it, every other record of the zone would only time out the same way.
             raise ProbeError(f"DNS for {domain} did not answer: {mx}")
+        if dns.query(domain, "MX").status == "nxdomain":
+            # Nothing can be checked on a name that does not exist; a typo must not read as 11 failures.
+            raise ProbeError(f"{domain} does not exist in DNS (NXDOMAIN): check the spelling in the "
+                             f"profile and the resolver in use (--nameserver)")
         jobs: dict[str, Callable[[], Section]] = {
             "spf": lambda: spf_section(domain, list(spec.senders), dns),
             "dmarc": lambda: _dmarc_section(domain, dns),

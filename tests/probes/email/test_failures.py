@@ -61,3 +61,8 @@ def test_parts_unfinished_at_the_deadline_are_errors(run_probe, evaluate):
     statuses = evaluate(out)
     assert statuses["MAIL-DKIM"] == "error"
     assert statuses["MAIL-SPF-VALID"] == "pass"
+
+
+def test_a_domain_that_does_not_exist_is_an_error_not_a_row_of_failures(run_probe):
+    with pytest.raises(ProbeError, match="does not exist in DNS"):
+        run_probe("no-such-domain.test")
