@@ -8,13 +8,17 @@ and analysing a hostile page at the size cap (5 MiB, thousands of resources and 
 from __future__ import annotations
 
 import statistics
+import tempfile
 import time
 import tracemalloc
+from pathlib import Path
 
 from cyberaudit.privacy.analysis import analyse
 from cyberaudit.privacy.evidence import PageEvidence
+from cyberaudit.privacy.lists import load_tracker_list
 from cyberaudit.privacy.parties import Parties
 from cyberaudit.privacy.trackerdb import builtin_database, load_database
+from cyberaudit.profile import TrackerList
 from cyberaudit.resources import data_dir
 
 
@@ -57,8 +61,18 @@ def main() -> None:
     hosts = [f"sub{i}.host{i}.example" for i in range(10_000)] + ["region1.google-analytics.com"] * 10_000
     t, mem = timed(lambda: [db.match_host(h) for h in hosts])
     print(f"match 20,000 hosts: {t * 1000:.1f} ms ({t / len(hosts) * 1e6:.2f} µs a host)")
+    with tempfile.TemporaryDirectory() as tmp:
+        big_list = Path(tmp) / "list.txt"
+        big_list.write_text("! Title: bench\n" + "".join(f"||t{i}.tracker{i % 997}.example^\n" for i in range(50_000)))
+        spec = TrackerList(file=str(big_list), format="adblock")
+        t, mem = timed(lambda: db.merged(load_tracker_list(spec)), repeat=3)
+        print(f"load a 50,000-rule adblock list and merge it: {t * 1000:.0f} ms, peak {mem:.0f} MiB")
+        merged = db.merged(load_tracker_list(spec))
     parties = Parties.for_site(["lakeside.example"], [])
     page = typical_page()
+    evm = [PageEvidence("/", "https://lakeside.example/", "https://lakeside.example/", 200, page)]
+    t, mem = timed(lambda: analyse(evm, merged, parties, "static"))
+    print(f"typical page with the 50,000-domain list merged: {t * 1000:.1f} ms")
     ev = [PageEvidence("/", "https://lakeside.example/", "https://lakeside.example/", 200, page)]
     t, mem = timed(lambda: analyse(ev, db, parties, "static"))
     print(f"typical page ({len(page) // 1024} KiB): {t * 1000:.1f} ms, peak {mem:.1f} MiB")

@@ -38,6 +38,7 @@ _SEARCH_NAMES = {"q", "s", "search", "query", "keyword", "keywords"}
 _DATA_TYPES = {"text", "textarea", "email", "tel", "date", "number", "select", "radio", "checkbox", "file",
                "url", "password", "datetime-local", "month"}
 _MAX_INLINE_SCRIPT = 256 * 1024
+MAX_LIST = 500  # items a list fact keeps; the Result stays readable whatever a page holds
 
 
 @dataclass
@@ -244,6 +245,8 @@ def analyse(pages: list[PageEvidence], db: TrackerDatabase, parties: Parties, mo
 
     trackers = list(out.trackers.values())
     form_pages = set(out.form_pages)
+    lists_cut = any(len(items) > MAX_LIST for items in (
+        trackers, out.forms, out.third, out.processors, out.cookies, out.storage))
     note = STATIC_NOTE if mode == "static" else BROWSER_NOTE.format(
         consent=CONSENT_ACCEPTED if accepted_consent else CONSENT_NONE)
     managers = sorted({t["product"] for t in trackers if t["category"] == "tag-manager"})
@@ -258,17 +261,18 @@ def analyse(pages: list[PageEvidence], db: TrackerDatabase, parties: Parties, mo
         "coverage": {"pages": len(pages), "analysed": sum(p["analysed"] for p in page_facts),
                      "complete": not problems},
         "lists": [info.as_fact() for info in db.lists],
-        "trackers": trackers,
-        "session_replay": [t for t in trackers if t["category"] == "session-replay"],
-        "advertising": [t for t in trackers if t["category"] == "advertising"],
-        "forms": out.forms,
+        "trackers": trackers[:MAX_LIST],
+        "session_replay": [t for t in trackers if t["category"] == "session-replay"][:MAX_LIST],
+        "advertising": [t for t in trackers if t["category"] == "advertising"][:MAX_LIST],
+        "forms": out.forms[:MAX_LIST],
         "form_pages": out.form_pages,
-        "trackers_on_form_pages": [t for t in trackers if t["page"] in form_pages],
-        "processors": list(out.processors.values()),
-        "third_parties": sorted(out.third.values(), key=lambda t: t["domain"]),
+        "trackers_on_form_pages": [t for t in trackers if t["page"] in form_pages][:MAX_LIST],
+        "processors": list(out.processors.values())[:MAX_LIST],
+        "third_parties": sorted(out.third.values(), key=lambda t: t["domain"])[:MAX_LIST],
         "privacy_policy": out.policy or {"present": False, "url": None, "text": None, "page": None},
-        "cookies": out.cookies if mode == "browser" else None,
-        "local_storage": out.storage if mode == "browser" else None,
+        "cookies": out.cookies[:MAX_LIST] if mode == "browser" else None,
+        "local_storage": out.storage[:MAX_LIST] if mode == "browser" else None,
+        "truncated": lists_cut,
     }
     errors: dict[str, str] = {}
     if problems:

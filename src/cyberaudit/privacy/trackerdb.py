@@ -80,11 +80,18 @@ class TrackerDatabase:
     entries: tuple[TrackerEntry, ...]
     lists: tuple[ListInfo, ...]
     _by_domain: dict[str, TrackerEntry] = field(default_factory=dict, repr=False, compare=False)
+    # user lists may hold tens of thousands of domain-only entries: index the few with more
+    _scripted: list[TrackerEntry] = field(default_factory=list, repr=False, compare=False)
+    _cookied: list[TrackerEntry] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for entry in self.entries:
             for domain in entry.domains:
                 self._by_domain.setdefault(domain, entry)
+            if entry.signatures:
+                self._scripted.append(entry)
+            if entry.cookies:
+                self._cookied.append(entry)
 
     @property
     def domains(self) -> frozenset[str]:
@@ -108,7 +115,7 @@ class TrackerDatabase:
         """Entries whose signatures occur in inline code, with the signature that matched."""
         norm = normalise_script(code)
         out: list[tuple[TrackerEntry, str]] = []
-        for entry in self.entries:
+        for entry in self._scripted:
             for sig in entry.signatures:
                 if sig in norm:
                     out.append((entry, sig))
@@ -117,7 +124,7 @@ class TrackerDatabase:
 
     def match_cookie(self, name: str) -> TrackerEntry | None:
         """The entry whose script sets a cookie of this name (on the site's own domain), or None."""
-        return next((e for e in self.entries if e.cookies and e.sets_cookie(name)), None)
+        return next((e for e in self._cookied if e.sets_cookie(name)), None)
 
     def merged(self, other: TrackerDatabase) -> TrackerDatabase:
         """This database, then `other` for domains this one does not know."""

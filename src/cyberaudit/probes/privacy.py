@@ -67,6 +67,7 @@ FACTS: tuple[FactSpec, ...] = (
     FactSpec("privacy.coverage.pages", "int", "Configured pages."),
     FactSpec("privacy.coverage.analysed", "int", "Pages analysed."),
     FactSpec("privacy.coverage.complete", "bool", "Every page was analysed in full."),
+    FactSpec("privacy.truncated", "bool", "Some list facts were cut to their first 500 items."),
     FactSpec("privacy.lists", "list", "Tracker lists used: the built-in database and the user's lists."),
     FactSpec("privacy.lists[].name", "str", "The list's name."),
     FactSpec("privacy.lists[].version", "str?", "Its version, when known."),

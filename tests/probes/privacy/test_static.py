@@ -243,3 +243,16 @@ def test_inline_urls_count_only_when_a_list_knows_the_host():
     assert [t["product"] for t in result.facts["session_replay"]] == ["Microsoft Clarity"]
     (form,) = result.facts["forms"]
     assert form["destination"] == "mailto:office@a.test" and form["third_party"] is False
+
+
+def test_list_facts_are_capped_on_a_page_with_thousands_of_hosts():
+    from cyberaudit.privacy.analysis import MAX_LIST, analyse
+    from cyberaudit.privacy.evidence import PageEvidence
+    from cyberaudit.privacy.parties import Parties
+    from cyberaudit.privacy.trackerdb import builtin_database
+
+    html = "".join(f'<img src="https://h{i}.party{i}.example/p.gif">' for i in range(MAX_LIST + 100))
+    result = analyse([PageEvidence("/", "https://a.test/", "https://a.test/", 200, html)], builtin_database(),
+                     Parties.for_site(["a.test"], []), "static")
+    assert len(result.facts["third_parties"]) == MAX_LIST
+    assert result.facts["truncated"] is True
