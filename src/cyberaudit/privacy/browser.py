@@ -30,7 +30,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from cyberaudit.errors import InputError, ProbeError
-from cyberaudit.network import Network, site_of
+from cyberaudit.network import Network, is_ip, site_of
 from cyberaudit.privacy.chromium import ChromiumProcess
 from cyberaudit.privacy.evidence import ObservedCookie, ObservedRequest, PageEvidence, StorageKey
 
@@ -102,8 +102,10 @@ def resolver_plan(network: Network, hosts: Iterable[tuple[str, int]], confine: b
     for (host, port), dest in settings.connect_to.items():
         pairs[(host, port)] = dest
     for host, port in hosts:
-        if (host, port) not in pairs:
-            pairs[(host, port)] = network.address_for(host, port)  # address:, --nameserver
+        if (host, port) not in pairs and not is_ip(host):
+            dest = network.address_for(host, port)  # address:, --nameserver
+            if dest != (host, port):
+                pairs[(host, port)] = dest
     rules = [f"MAP {host}:{port} {_target(*dest)}" for (host, port), dest in sorted(pairs.items())]
     if confine:
         rules.append("MAP * ~NOTFOUND")
@@ -206,7 +208,7 @@ def render_pages(pages: list[tuple[str, str]], network: Network, deadline: float
             hosts.append((host, port))
     plan = resolver_plan(network, hosts, confine)
     remaining = max(0.5, deadline - time.monotonic())
-    args = [*CHROMIUM_ARGS, f"--host-resolver-rules={plan.rules}"]
+    args = [*CHROMIUM_ARGS, *([f"--host-resolver-rules={plan.rules}"] if plan.rules else [])]
     if network.settings.ca_bundle is not None:
         keys = trusted_leaf_keys(network, plan.mapped, timeout=min(2.0, remaining / 4))
         if keys:

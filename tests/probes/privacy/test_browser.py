@@ -40,6 +40,13 @@ def test_resolver_rules_follow_the_scan_settings():
     plan = resolver_plan(network, [("a.test", 443)], confine=True)
     assert plan.rules == "MAP a.test:443 127.0.0.2:443, MAP b.test:443 [::1]:8443, MAP * ~NOTFOUND"
     assert resolver_plan(network, [], confine=False).rules.endswith("[::1]:8443")
+    # a public scan: no overrides, nothing mapped, nothing confined
+    public = resolver_plan(Network(NetworkSettings()), [("lakeside.example", 443)], confine=False)
+    assert public.rules == "" and public.mapped == ()
+    staged = Network(NetworkSettings())
+    staged.add_address("lakeside.example", 443, "127.0.0.9")  # a website's address:
+    assert resolver_plan(staged, [("lakeside.example", 443)], confine=True).rules == \
+        "MAP lakeside.example:443 127.0.0.9:443, MAP * ~NOTFOUND"
 
 
 @needs_browser
