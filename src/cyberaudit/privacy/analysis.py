@@ -127,7 +127,7 @@ class _PageScanner:
             "page": page, "evidence": evidence[:300], "detected_by": how, "source": entry.source,
             "domain": domain, "hits": 1, "methods": [how]}
 
-    def document(self, page: str, doc: HtmlDocument) -> None:
+    def document(self, page: str, doc: HtmlDocument, in_frame: str | None = None) -> None:
         for res in doc.resources:
             if res.tag == "link" and res.rel and "privacy-policy" in res.rel.split():
                 self._policy(page, res.absolute, "link rel=privacy-policy")
@@ -153,13 +153,13 @@ class _PageScanner:
                 self._policy(page, link.absolute, link.text or link.href)
                 break
         for form in doc.forms:
-            self._form(page, form)
+            self._form(page, form, in_frame)
 
     def _policy(self, page: str, url: str, text: str) -> None:
         if self.out.policy is None:
             self.out.policy = {"present": True, "url": url, "text": text[:200], "page": page}
 
-    def _form(self, page: str, form: Form) -> None:
+    def _form(self, page: str, form: Form, in_frame: str | None = None) -> None:
         action = form.absolute_action
         scheme = urlsplit(action).scheme.lower() if action else ""
         host = _host(action) if scheme in ("http", "https") else None
@@ -175,14 +175,16 @@ class _PageScanner:
             f.type in _DATA_TYPES and f.name.lower() not in _SEARCH_NAMES for f in form.fields)
         # a mailto: or javascript: action leaves no data with a web host: name it as written
         destination = host or (action if scheme not in ("http", "https") else "")
-        name = f"{form.method} form on {page} to {destination or 'this page'}"
+        where = f"{page} (in a frame from {_host(in_frame) or in_frame})" if in_frame else page
+        name = f"{form.method} form on {where} to {destination or 'this page'}"
         for kind in ("health", "identity"):
             shown = [f["label"] or f["name"] for f in sensitive if f["kind"] == kind]
             if shown:
                 name += f"; {kind} fields: {_brief(', '.join(shown), 80)}"
         self.out.forms.append({
             "name": name,
-            "page": page, "action": action, "method": form.method, "destination": destination,
+            "page": page, "frame": in_frame, "action": action, "method": form.method,
+            "destination": destination,
             "third_party": party == "third", "processor": processor,
             "tracker": match[0].company if match and match[0].tracks else None,
             "collects_data": collects, "fields": len(form.fields),
@@ -190,6 +192,9 @@ class _PageScanner:
             "health_fields": [s["name"] for s in sensitive if s["kind"] == "health"]})
         if collects and page not in self.out.form_pages:
             self.out.form_pages.append(page)
+        if processor is not None and host is not None:
+            self.out.processors.setdefault((processor, host, page),
+                                           {"name": processor, "domain": host, "page": page})
 
     def browser_data(self, ev: PageEvidence) -> None:
         for req in ev.requests:
@@ -242,6 +247,9 @@ def analyse(pages: list[PageEvidence], db: TrackerDatabase, parties: Parties, mo
             scanner.document(ev.page, doc)
         if mode == "browser":
             scanner.browser_data(ev)
+            for frame_url, frame_html in ev.frames:
+                # what the visitor sees inside an embedded frame counts for the page that embeds it
+                scanner.document(ev.page, parse_html(frame_html, frame_url), in_frame=frame_url)
 
     trackers = list(out.trackers.values())
     form_pages = set(out.form_pages)

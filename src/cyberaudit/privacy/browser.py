@@ -43,6 +43,8 @@ CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage")
 MAX_REQUESTS_PER_PAGE = 2000
+MAX_FRAMES = 20
+MAX_FRAME_HTML = 1024 * 1024
 _SETTLE_MS = 2500  # after "load": time for tag managers to fire their tags
 _CONSENT_SELECTORS = (
     "#onetrust-accept-btn-handler", "#CybotCookiebotDialogBodyLevelButtonLevelOptinAllowAll",
@@ -166,6 +168,20 @@ def _storage_keys(page: object) -> list[StorageKey]:
     return out
 
 
+def _frame_documents(page: object) -> list[tuple[str, str]]:
+    """Rendered HTML of embedded frames (an intake form inside a vendor's iframe), capped."""
+    out: list[tuple[str, str]] = []
+    for frame in page.frames[1:MAX_FRAMES + 1]:  # type: ignore[attr-defined]
+        url = frame.url
+        if not url.startswith(("http://", "https://")):
+            continue
+        try:
+            out.append((url, frame.content()[:MAX_FRAME_HTML]))
+        except Exception:  # a frame detached while it was read: nothing to add
+            continue
+    return out
+
+
 def _accept_consent(page: object, timeout_ms: int) -> bool:
     """Best effort: click a cookie banner's accept button (known ids first, then button text)."""
     for selector in _CONSENT_SELECTORS:
@@ -274,6 +290,7 @@ def _render_one(context: object, page_name: str, url: str, deadline: float, acce
     final_url = url
     html: str | None = None
     error: str | None = None
+    frames: list[tuple[str, str]] = []
     try:
         budget_ms = max(500.0, min(page_timeout, deadline - time.monotonic() - 1.0) * 1000)
         try:
@@ -290,6 +307,7 @@ def _render_one(context: object, page_name: str, url: str, deadline: float, acce
                 with contextlib.suppress(PlaywrightTimeout):
                     page.wait_for_load_state("networkidle", timeout=max(1.0, settle))
             html = page.content()
+            frames = _frame_documents(page)
         except PlaywrightTimeout:
             error = f"the page did not finish loading within {budget_ms / 1000:g}s"
         except PlaywrightError as exc:
@@ -307,4 +325,5 @@ def _render_one(context: object, page_name: str, url: str, deadline: float, acce
             page.close()
     recorded = tuple(ObservedRequest(r.url, r.resource_type, failures.get(r.url)) for r in requests)
     return PageEvidence(page=page_name, url=url, final_url=final_url, status=status, html=html, error=error,
-                        requests=recorded, cookies=tuple(cookies), storage=tuple(storage))
+                        requests=recorded, cookies=tuple(cookies), storage=tuple(storage),
+                        frames=tuple(frames))

@@ -39,3 +39,4 @@ class PageEvidence:
     requests: tuple[ObservedRequest, ...] = ()
     cookies: tuple[ObservedCookie, ...] = ()
     storage: tuple[StorageKey, ...] = ()
+    frames: tuple[tuple[str, str], ...] = ()  # (frame URL, rendered HTML) of embedded frames (browser)

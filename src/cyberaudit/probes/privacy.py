@@ -85,6 +85,8 @@ FACTS: tuple[FactSpec, ...] = (
     FactSpec("privacy.forms[].name", "str", "Display label: method, page, destination and the health or "
                                             "identity fields."),
     FactSpec("privacy.forms[].page", "str", "The page the form is on."),
+    FactSpec("privacy.forms[].frame", "str?", "The embedded frame's URL when the form sits in an iframe "
+                                             "(browser mode), else null."),
     FactSpec("privacy.forms[].action", "str", "Where it submits (absolute URL)."),
     FactSpec("privacy.forms[].method", "str", "GET or POST."),
     FactSpec("privacy.forms[].destination", "str", "The host it submits to."),

@@ -18,6 +18,7 @@ def world(tmp_path_factory):
              "/img/office.jpg": Route(200, b"", (("Content-Type", "image/jpeg"),))},
             ("lakeside.test", "www.lakeside.test"))
     w.serve({"/": Route(200, sitepages.TAGGED_HOME), "/intake": Route(200, sitepages.INTAKE),
+             "/book": Route(200, sitepages.BOOKING),
              "/moved": Route(302, "", (("Location", "https://www.lakeside.test/"),))},
             ("sunny.test",))
     # hidden.test: trackers added only by its own JavaScript; consent.test: only after "Accept all"

@@ -85,3 +85,12 @@ CONSENT_HOME = """<!doctype html><html><head><title>Consent</title></head><body>
  s.src='https://'+['connect','facebook','net'].join('.')+'/en_US/fbevents.js'; document.head.appendChild(s);
  document.getElementById('banner').remove(); }</script>
 <a href="/privacy">Privacy</a></body></html>"""
+
+# An intake form served by another company inside an iframe: its fields only exist in the frame.
+BOOKING = """<!doctype html><html><head><title>Book</title></head><body>
+<iframe src="https://forms.intake-hub.test/embed" width="600" height="400"></iframe>
+<a href="/privacy">Privacy</a></body></html>"""
+
+EMBEDDED_FORM = """<!doctype html><html><body><form action="/submit" method="post">
+<label for="s">What symptoms bring you here?</label><textarea id="s" name="symptoms"></textarea>
+<button>Send</button></form></body></html>"""

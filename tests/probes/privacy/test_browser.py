@@ -174,3 +174,17 @@ def test_a_page_that_never_yields_is_stopped_at_the_deadline(world):
         assert time.monotonic() - started < 12
     time.sleep(0.2)
     assert _our_chromium_processes() == []
+
+
+@needs_browser
+def test_a_form_inside_a_third_party_frame_is_found_by_the_browser(world):
+    target = website("https://sunny.test/book", ["/book"])
+    static = run_privacy(target, world.network())
+    assert static.facts["forms"] == []
+    assert outcomes(static)["PRIV-FORM-THIRD-PARTY"] == "not_applicable"
+    rendered = run_privacy(target, world.network(), browser=True)
+    (form,) = rendered.facts["forms"]
+    assert form["frame"] == "https://forms.intake-hub.test/embed"
+    assert form["destination"] == "forms.intake-hub.test" and form["third_party"] is True
+    assert form["health_fields"] == ["symptoms"]
+    assert outcomes(rendered)["PRIV-FORM-THIRD-PARTY"] == "fail"

@@ -23,6 +23,8 @@ from cyberaudit.profile import Platform, Practice, PrivacySettings, Profile, Tra
 from cyberaudit.resources import builtin_rules_dir
 from cyberaudit.targets import Target
 
+from . import sitepages
+
 TRACKER_HOSTS = (
     "www.googletagmanager.com", "www.google-analytics.com", "connect.facebook.net", "www.facebook.com",
     "static.hotjar.com", "analytics.tiktok.com", "snap.licdn.com", "px.ads.linkedin.com",
@@ -47,6 +49,7 @@ TRACKER_ROUTES = {
     "/li.lms-analytics/insight.min.js": Route(200, "", JS),
     "/collect": Route(204, b"", GIF),
     "/submit": Route(200, "<p>thanks</p>"),
+    "/embed": Route(200, sitepages.EMBEDDED_FORM),
     "/widget.js": Route(200, "", JS),
     "/listed.js": Route(200, "", JS),
 }
