@@ -127,8 +127,34 @@ class Scan:
 
 
 @dataclass
+class SharedServers:
+    """One HTTPS and one plain-HTTP server for the whole session; each scan swaps their routes."""
+
+    tls: HttpServer
+    plain: HttpServer
+
+    def serve(self, server: HttpServer, routes: Mapping[str, Route | Callable]) -> int:
+        table = server.routes
+        assert isinstance(table, dict)
+        table.clear()
+        table.update(routes)
+        server.requests.clear()
+        return server.port
+
+
+@pytest.fixture(scope="session")
+def shared_servers(pki: Pki) -> Iterator[SharedServers]:
+    tls = HttpServer(routes={}, tls=server_context(pki.leaf.fullchain_pem, pki.leaf.key_pem)).start()
+    plain = HttpServer(routes={}).start()
+    yield SharedServers(tls, plain)
+    tls.stop()
+    plain.stop()
+
+
+@dataclass
 class LoopbackSite:
     pki: Pki
+    shared: SharedServers
     servers: list[HttpServer] = field(default_factory=list)
 
     def scan(self, https: Mapping[str, Route | Callable] | int | None = None,
@@ -151,21 +177,18 @@ class LoopbackSite:
             output, error = PROBE.run(Target("website", url, site), ctx), None
         except ProbeError as exc:
             output, error = None, exc
-        server = next((s for s in self.servers if s.port == https_port and s.tls), None)
+        server = self.shared.tls if https_port == self.shared.tls.port else None
         return Scan(output, error, time.monotonic() - start, server)
 
     def _serve(self, routes: Mapping[str, Route | Callable] | int, *, tls: bool) -> int:
         if isinstance(routes, int):
             return routes
-        ctx = server_context(self.pki.leaf.fullchain_pem, self.pki.leaf.key_pem) if tls else None
-        server = HttpServer(routes=dict(routes), tls=ctx).start()
-        self.servers.append(server)
-        return server.port
+        return self.shared.serve(self.shared.tls if tls else self.shared.plain, routes)
 
 
 @pytest.fixture
-def site(pki: Pki) -> Iterator[LoopbackSite]:
-    loop = LoopbackSite(pki)
+def site(pki: Pki, shared_servers: SharedServers) -> Iterator[LoopbackSite]:
+    loop = LoopbackSite(pki, shared_servers)
     yield loop
     for server in loop.servers:
         server.stop()
