@@ -13,6 +13,7 @@ import socket
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import Message
 from http.cookiejar import DefaultCookiePolicy
@@ -270,7 +271,7 @@ class Network:
                 chunks: list[bytes] = []
                 size = 0
                 truncated = False
-                for chunk in r.iter_content(64 * 1024):
+                for chunk in _body_chunks(r):
                     chunks.append(chunk)
                     size += len(chunk)
                     if size >= cap:
@@ -295,6 +296,22 @@ class Network:
             raise ProbeError(f"{url}: {_reason(exc)}") from None
         except urllib3.exceptions.HTTPError as exc:
             raise ProbeError(f"{url}: {_reason(exc)}") from None
+
+
+def _body_chunks(r: requests.Response) -> Iterator[bytes]:
+    """The body as it arrives, so a server that trickles bytes cannot hold one read past the deadline.
+
+    iter_content(n) blocks until n bytes have come; read1 returns whatever the socket has.
+    """
+    read1 = getattr(r.raw, "read1", None)
+    if read1 is None:  # urllib3 older than 2.3
+        yield from r.iter_content(64 * 1024)
+        return
+    while True:
+        chunk = read1(64 * 1024, decode_content=True)
+        if not chunk:
+            return
+        yield chunk
 
 
 def _reason(exc: BaseException) -> str:
