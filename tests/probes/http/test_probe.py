@@ -206,3 +206,48 @@ def test_every_published_fact_is_documented(site):
     assert undocumented == []
     assert {"http.cookies[].secure", "http.csp.directives.script-src", "http.headers.x-frame-options", "http.mixed_content[].kind", "http.insecure_forms[].action",
             "http.redirect.chain[].status", "http.pages[].status"} <= paths
+
+
+def test_gzip_page_is_decoded(site):
+    import gzip
+
+    routes = good_routes()
+    routes["/contact"] = Route(200, gzip.compress(b'<form action="http://x.example/f"><input name=a></form>'),
+                               (("Content-Type", "text/html"), ("Content-Encoding", "gzip")))
+    scan = site.scan(https=routes)
+    assert scan.facts["insecure_forms"][0]["action"] == "http://x.example/f"
+
+
+def test_trickling_body_stops_at_the_deadline(site):
+    import threading
+
+    with socket.socket() as slow:
+        slow.bind(("127.0.0.1", 0))
+        slow.listen(8)
+
+        def trickle() -> None:
+            while True:
+                try:
+                    conn, _ = slow.accept()
+                except OSError:
+                    return
+                threading.Thread(target=_drip, args=(conn,), daemon=True).start()
+
+        threading.Thread(target=trickle, daemon=True).start()
+        scan = site.scan(plain=slow.getsockname()[1], timeout=1, deadline=1.5)
+    assert scan.seconds < 3.5
+    assert scan.status("HTTP-HTTPS-REDIRECT") == "error"
+
+
+def _drip(conn: socket.socket) -> None:
+    """Answer with headers, then one body byte every 0.2 s: each read succeeds, the body never ends."""
+    with conn:
+        try:
+            conn.settimeout(5)
+            conn.recv(4096)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n")
+            for _ in range(50):
+                conn.sendall(b"x")
+                time.sleep(0.2)
+        except OSError:
+            pass
