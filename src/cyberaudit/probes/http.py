@@ -70,7 +70,7 @@ class HttpProbe:
         out = ProbeOutput()
         fetched = self._fetch_pages(site, ctx)
         main = fetched[0]
-        if main.result is None:
+        if main.result is None:  # the probe's time ran out before the first fetch
             raise ProbeError(f"the website could not be fetched: {main.error}")
         final = main.result.final
         facts: dict[str, Any] = out.facts
@@ -136,6 +136,9 @@ class HttpProbe:
             try:
                 item.result = ctx.network.fetch(item.url, deadline=ctx.deadline)
             except ProbeError as exc:
+                if item is items[0]:
+                    # without the site's own address nothing can be said; don't wait on the other pages
+                    raise ProbeError(f"the website could not be fetched: {exc}") from None
                 item.error = str(exc)
                 continue
             final = item.result.final

@@ -61,7 +61,7 @@ def test_site_that_never_answers_is_a_probe_error_within_the_timeout(site):
         scan = site.scan(https=silent.getsockname()[1], timeout=1)
     assert scan.output is None
     assert "could not be fetched" in str(scan.error)
-    assert scan.seconds < 4
+    assert scan.seconds < 2.5  # one timeout, not one per page
     assert {scan.status(r) for r in RULES} == {"error"}
 
 
@@ -169,8 +169,8 @@ def test_profile_address_connects_there_keeping_the_name(site, pki):
 
 def test_probe_deadline_stops_further_fetches(site):
     routes = good_routes()
-    routes["/slow"] = lambda path, headers: time.sleep(1.2) or Route(200, "<p>slow</p>")
-    scan = site.scan(https=routes, pages=["/", "/slow", "/contact"], deadline=1.0, timeout=3)
+    routes["/slow"] = lambda path, headers: time.sleep(1.6) or Route(200, "<p>slow</p>")
+    scan = site.scan(https=routes, pages=["/", "/slow", "/contact"], deadline=1.3, timeout=3)
     assert scan.seconds < 3
     contact = next(p for p in scan.facts["pages"] if p["page"] == "/contact")
     assert "time ran out" in contact["error"]
