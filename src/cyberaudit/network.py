@@ -7,6 +7,7 @@ Every connection the scan makes (TLS handshakes, page fetches, policy fetches) g
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import socket
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from email.message import Message
 from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import certifi
@@ -26,7 +28,7 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ProtocolError
 
 from cyberaudit.dnsclient import DnsClient
 from cyberaudit.errors import InputError, ProbeError
@@ -260,6 +262,18 @@ class Network:
         return FetchResult(tuple(chain))
 
     def _request(self, method: str, url: str, *, verify: bool, deadline: float | None) -> HttpResponse:
+        # read by the connection's watchdog, which cuts a handshake or header read still going at the deadline
+        self._local.deadline = deadline
+        try:
+            return self._request_once(method, url, verify=verify, deadline=deadline)
+        except ProbeError:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise ProbeError(f"{url}: no complete response before the deadline") from None
+            raise
+        finally:
+            self._local.deadline = None
+
+    def _request_once(self, method: str, url: str, *, verify: bool, deadline: float | None) -> HttpResponse:
         start = time.monotonic()
         cap = self.settings.max_body_bytes
         try:
@@ -340,6 +354,59 @@ def site_of(url: str) -> tuple[str, str, int]:
 def _mapped_connection(base: type[HTTPConnection], network: Network) -> type[HTTPConnection]:
     class MappedConnection(base):  # type: ignore[valid-type, misc]
         # Only the socket's destination changes: SNI, Host and certificate checks keep the name.
+        _watchdog: threading.Timer | None = None
+        _raw_sock: socket.socket | None = None
+        _cut_at_deadline = False
+
+        # Timeouts apply to each read, so a server sending one byte at a time never trips them. Until
+        # the response headers are in, a timer shuts the socket down at the fetch's deadline.
+        def connect(self) -> None:
+            self._arm()
+            try:
+                super().connect()
+            except BaseException:
+                self._disarm()
+                raise
+
+        def request(self, *args: Any, **kwargs: Any) -> None:
+            self._arm()
+            try:
+                super().request(*args, **kwargs)
+            except BaseException:
+                self._disarm()
+                raise
+
+        def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+            try:
+                response = super().getresponse(*args, **kwargs)
+            finally:
+                self._disarm()
+            if self._cut_at_deadline:
+                # http.client takes the cut for the end of the headers: never hand on such a response
+                raise ProtocolError("the response did not arrive before the deadline")
+            return response
+
+        def _arm(self) -> None:
+            deadline = getattr(network._local, "deadline", None)
+            if deadline is None or self._watchdog is not None:
+                return
+            self._cut_at_deadline = False
+            self._watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), self._cut)
+            self._watchdog.daemon = True
+            self._watchdog.start()
+
+        def _disarm(self) -> None:
+            if self._watchdog is not None:
+                self._watchdog.cancel()
+                self._watchdog = None
+
+        def _cut(self) -> None:
+            self._cut_at_deadline = True
+            for sock in (self.sock, self._raw_sock):
+                if sock is not None:
+                    with contextlib.suppress(OSError):
+                        sock.shutdown(socket.SHUT_RDWR)
+
         def _new_conn(self) -> socket.socket:
             try:
                 addr, port = network.address_for(self._dns_host, self.port)
@@ -353,6 +420,7 @@ def _mapped_connection(base: type[HTTPConnection], network: Network) -> type[HTT
                 raise ConnectTimeoutError(self, f"connection to {self.host} timed out") from exc
             except OSError as exc:
                 raise NewConnectionError(self, f"cannot connect to {addr}:{port}: {exc}") from exc
+            self._raw_sock = sock
             return sock
 
     return MappedConnection
