@@ -218,36 +218,77 @@ def test_gzip_page_is_decoded(site):
     assert scan.facts["insecure_forms"][0]["action"] == "http://x.example/f"
 
 
-def test_trickling_body_stops_at_the_deadline(site):
-    import threading
+class DripServer:
+    """Answers every request a byte at a time (0.2 s apart): each read succeeds, the answer never ends."""
 
-    with socket.socket() as slow:
-        slow.bind(("127.0.0.1", 0))
-        slow.listen(8)
+    def __init__(self, head: bytes, tls=None) -> None:
+        import threading
 
-        def trickle() -> None:
-            while True:
-                try:
-                    conn, _ = slow.accept()
-                except OSError:
-                    return
-                threading.Thread(target=_drip, args=(conn,), daemon=True).start()
+        self.head, self.tls = head, tls
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
 
-        threading.Thread(target=trickle, daemon=True).start()
-        scan = site.scan(plain=slow.getsockname()[1], timeout=1, deadline=1.5)
-    assert scan.seconds < 3.5
-    assert scan.status("HTTP-HTTPS-REDIRECT") == "error"
+    def _accept(self) -> None:
+        import threading
 
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._drip, args=(conn,), daemon=True).start()
 
-def _drip(conn: socket.socket) -> None:
-    """Answer with headers, then one body byte every 0.2 s: each read succeeds, the body never ends."""
-    with conn:
+    def _drip(self, conn: socket.socket) -> None:
         try:
             conn.settimeout(5)
+            if self.tls is not None:
+                conn = self.tls.wrap_socket(conn, server_side=True)
             conn.recv(4096)
-            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n")
+            conn.sendall(self.head)
             for _ in range(50):
                 conn.sendall(b"x")
                 time.sleep(0.2)
         except OSError:
             pass
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_trickling_body_stops_at_the_deadline(site):
+    server = DripServer(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n")
+    try:
+        scan = site.scan(plain=server.port, timeout=1, deadline=1.5)
+    finally:
+        server.close()
+    assert scan.seconds < 3.5
+    assert scan.status("HTTP-HTTPS-REDIRECT") == "error"
+
+
+def test_trickling_headers_stop_at_the_deadline_and_never_pass(site):
+    server = DripServer(b"HTTP/1.1 301 Moved\r\nLocation: https://www.practice.example/\r\nX-Slow: ")
+    try:
+        scan = site.scan(plain=server.port, timeout=1, deadline=1.5)
+    finally:
+        server.close()
+    assert scan.seconds < 3.5
+    assert scan.status("HTTP-HTTPS-REDIRECT") == "error"
+    assert "deadline" in scan.output.errors["http.redirect"]
+
+
+def test_site_trickling_headers_over_tls_is_a_probe_error_at_the_deadline(site, pki):
+    from cyberaudit.loopback.http_server import server_context
+
+    tls = server_context(pki.leaf.fullchain_pem, pki.leaf.key_pem)
+    server = DripServer(b"HTTP/1.1 200 OK\r\nX-Slow: ", tls=tls)
+    try:
+        scan = site.scan(https=server.port, timeout=1, deadline=1.5)
+    finally:
+        server.close()
+    assert scan.seconds < 3.5
+    assert scan.output is None and "deadline" in str(scan.error)
