@@ -85,7 +85,7 @@ class HttpProbe:
             if f.result is not None:
                 cookie_sources += [(f.page, r) for r in f.result.chain]
 
-        pages_facts, artifacts = _page_facts(site, fetched)
+        pages_facts, artifacts = _page_facts(fetched)
         facts["pages"] = pages_facts
         out.artifacts["pages"] = artifacts
         failed = [f for f in fetched if f.result is None]
@@ -184,7 +184,7 @@ def _header_facts(resp: HttpResponse, *, https: bool) -> dict[str, Any]:
     }
 
 
-def _page_facts(site: Website, fetched: list[_Fetched]) -> tuple[list[dict[str, Any]], list[FetchedPage]]:
+def _page_facts(fetched: list[_Fetched]) -> tuple[list[dict[str, Any]], list[FetchedPage]]:
     facts: list[dict[str, Any]] = []
     artifacts: list[FetchedPage] = []
     for f in fetched:
