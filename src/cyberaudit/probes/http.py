@@ -70,7 +70,7 @@ class HttpProbe:
         out = ProbeOutput()
         fetched = self._fetch_pages(site, ctx)
         main = fetched[0]
-        if main.result is None:
+        if main.result is None:  # the probe's time ran out before the first fetch
             raise ProbeError(f"the website could not be fetched: {main.error}")
         final = main.result.final
         facts: dict[str, Any] = out.facts
@@ -85,7 +85,7 @@ class HttpProbe:
             if f.result is not None:
                 cookie_sources += [(f.page, r) for r in f.result.chain]
 
-        pages_facts, artifacts = _page_facts(site, fetched)
+        pages_facts, artifacts = _page_facts(fetched)
         facts["pages"] = pages_facts
         out.artifacts["pages"] = artifacts
         failed = [f for f in fetched if f.result is None]
@@ -136,6 +136,9 @@ class HttpProbe:
             try:
                 item.result = ctx.network.fetch(item.url, deadline=ctx.deadline)
             except ProbeError as exc:
+                if item is items[0]:
+                    # without the site's own address nothing can be said; don't wait on the other pages
+                    raise ProbeError(f"the website could not be fetched: {exc}") from None
                 item.error = str(exc)
                 continue
             final = item.result.final
@@ -181,7 +184,7 @@ def _header_facts(resp: HttpResponse, *, https: bool) -> dict[str, Any]:
     }
 
 
-def _page_facts(site: Website, fetched: list[_Fetched]) -> tuple[list[dict[str, Any]], list[FetchedPage]]:
+def _page_facts(fetched: list[_Fetched]) -> tuple[list[dict[str, Any]], list[FetchedPage]]:
     facts: list[dict[str, Any]] = []
     artifacts: list[FetchedPage] = []
     for f in fetched:

@@ -127,15 +127,41 @@ class Scan:
 
 
 @dataclass
+class SharedServers:
+    """One HTTPS and one plain-HTTP server for the whole session; each scan swaps their routes."""
+
+    tls: HttpServer
+    plain: HttpServer
+
+    def serve(self, server: HttpServer, routes: Mapping[str, Route | Callable]) -> int:
+        table = server.routes
+        assert isinstance(table, dict)
+        table.clear()
+        table.update(routes)
+        server.requests.clear()
+        return server.port
+
+
+@pytest.fixture(scope="session")
+def shared_servers(pki: Pki) -> Iterator[SharedServers]:
+    tls = HttpServer(routes={}, tls=server_context(pki.leaf.fullchain_pem, pki.leaf.key_pem)).start()
+    plain = HttpServer(routes={}).start()
+    yield SharedServers(tls, plain)
+    tls.stop()
+    plain.stop()
+
+
+@dataclass
 class LoopbackSite:
     pki: Pki
+    shared: SharedServers
     servers: list[HttpServer] = field(default_factory=list)
 
     def scan(self, https: Mapping[str, Route | Callable] | int | None = None,
              plain: Mapping[str, Route | Callable] | int | None = None, *,
              pages: list[str] | None = None, http_url: str | None = None,
              extra_connect: Mapping[tuple[str, int], tuple[str, int]] | None = None,
-             timeout: float = 5.0, deadline: float = 20.0, **settings: object) -> Scan:
+             timeout: float = 5.0, deadline: float = 20.0, url: str = SITE, **settings: object) -> Scan:
         """Serve `https` and `plain` routes (or point at a given port), then run the http probe."""
         https_port = self._serve(good_routes() if https is None else https, tls=True)
         plain_port = self._serve(redirect_routes() if plain is None else plain, tls=False)
@@ -143,29 +169,26 @@ class LoopbackSite:
         connect_to.update(extra_connect or {})
         net = Network(NetworkSettings(connect_to=connect_to, ca_bundle=self.pki.ca_file,
                                       connect_timeout=timeout, read_timeout=timeout, **settings))
-        site = Website(url=SITE, pages=pages or ["/", "/contact"], http_url=http_url)
+        site = Website(url=url, pages=pages or ["/", "/contact"], http_url=http_url)
         ctx = ProbeContext(profile=Profile(practice=Practice(name="t")), network=net, options=ScanOptions(),
                            deadline=time.monotonic() + deadline)
         start = time.monotonic()
         try:
-            output, error = PROBE.run(Target("website", SITE, site), ctx), None
+            output, error = PROBE.run(Target("website", url, site), ctx), None
         except ProbeError as exc:
             output, error = None, exc
-        server = next((s for s in self.servers if s.port == https_port and s.tls), None)
+        server = self.shared.tls if https_port == self.shared.tls.port else None
         return Scan(output, error, time.monotonic() - start, server)
 
     def _serve(self, routes: Mapping[str, Route | Callable] | int, *, tls: bool) -> int:
         if isinstance(routes, int):
             return routes
-        ctx = server_context(self.pki.leaf.fullchain_pem, self.pki.leaf.key_pem) if tls else None
-        server = HttpServer(routes=dict(routes), tls=ctx).start()
-        self.servers.append(server)
-        return server.port
+        return self.shared.serve(self.shared.tls if tls else self.shared.plain, routes)
 
 
 @pytest.fixture
-def site(pki: Pki) -> Iterator[LoopbackSite]:
-    loop = LoopbackSite(pki)
+def site(pki: Pki, shared_servers: SharedServers) -> Iterator[LoopbackSite]:
+    loop = LoopbackSite(pki, shared_servers)
     yield loop
     for server in loop.servers:
         server.stop()

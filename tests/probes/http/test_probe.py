@@ -61,7 +61,7 @@ def test_site_that_never_answers_is_a_probe_error_within_the_timeout(site):
         scan = site.scan(https=silent.getsockname()[1], timeout=1)
     assert scan.output is None
     assert "could not be fetched" in str(scan.error)
-    assert scan.seconds < 4
+    assert scan.seconds < 2.5  # one timeout, not one per page
     assert {scan.status(r) for r in RULES} == {"error"}
 
 
@@ -169,8 +169,8 @@ def test_profile_address_connects_there_keeping_the_name(site, pki):
 
 def test_probe_deadline_stops_further_fetches(site):
     routes = good_routes()
-    routes["/slow"] = lambda path, headers: time.sleep(1.2) or Route(200, "<p>slow</p>")
-    scan = site.scan(https=routes, pages=["/", "/slow", "/contact"], deadline=1.0, timeout=3)
+    routes["/slow"] = lambda path, headers: time.sleep(1.6) or Route(200, "<p>slow</p>")
+    scan = site.scan(https=routes, pages=["/", "/slow", "/contact"], deadline=1.3, timeout=3)
     assert scan.seconds < 3
     contact = next(p for p in scan.facts["pages"] if p["page"] == "/contact")
     assert "time ran out" in contact["error"]
@@ -206,3 +206,89 @@ def test_every_published_fact_is_documented(site):
     assert undocumented == []
     assert {"http.cookies[].secure", "http.csp.directives.script-src", "http.headers.x-frame-options", "http.mixed_content[].kind", "http.insecure_forms[].action",
             "http.redirect.chain[].status", "http.pages[].status"} <= paths
+
+
+def test_gzip_page_is_decoded(site):
+    import gzip
+
+    routes = good_routes()
+    routes["/contact"] = Route(200, gzip.compress(b'<form action="http://x.example/f"><input name=a></form>'),
+                               (("Content-Type", "text/html"), ("Content-Encoding", "gzip")))
+    scan = site.scan(https=routes)
+    assert scan.facts["insecure_forms"][0]["action"] == "http://x.example/f"
+
+
+class DripServer:
+    """Answers every request a byte at a time (0.2 s apart): each read succeeds, the answer never ends."""
+
+    def __init__(self, head: bytes, tls=None) -> None:
+        import threading
+
+        self.head, self.tls = head, tls
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import threading
+
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._drip, args=(conn,), daemon=True).start()
+
+    def _drip(self, conn: socket.socket) -> None:
+        try:
+            conn.settimeout(5)
+            if self.tls is not None:
+                conn = self.tls.wrap_socket(conn, server_side=True)
+            conn.recv(4096)
+            conn.sendall(self.head)
+            for _ in range(50):
+                conn.sendall(b"x")
+                time.sleep(0.2)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_trickling_body_stops_at_the_deadline(site):
+    server = DripServer(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n")
+    try:
+        scan = site.scan(plain=server.port, timeout=1, deadline=1.5)
+    finally:
+        server.close()
+    assert scan.seconds < 3.5
+    assert scan.status("HTTP-HTTPS-REDIRECT") == "error"
+
+
+def test_trickling_headers_stop_at_the_deadline_and_never_pass(site):
+    server = DripServer(b"HTTP/1.1 301 Moved\r\nLocation: https://www.practice.example/\r\nX-Slow: ")
+    try:
+        scan = site.scan(plain=server.port, timeout=1, deadline=1.5)
+    finally:
+        server.close()
+    assert scan.seconds < 3.5
+    assert scan.status("HTTP-HTTPS-REDIRECT") == "error"
+    assert "deadline" in scan.output.errors["http.redirect"]
+
+
+def test_site_trickling_headers_over_tls_is_a_probe_error_at_the_deadline(site, pki):
+    from cyberaudit.loopback.http_server import server_context
+
+    tls = server_context(pki.leaf.fullchain_pem, pki.leaf.key_pem)
+    server = DripServer(b"HTTP/1.1 200 OK\r\nX-Slow: ", tls=tls)
+    try:
+        scan = site.scan(https=server.port, timeout=1, deadline=1.5)
+    finally:
+        server.close()
+    assert scan.seconds < 3.5
+    assert scan.output is None and "deadline" in str(scan.error)

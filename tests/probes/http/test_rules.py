@@ -356,3 +356,17 @@ def test_security_txt_never_answering_is_error(site):
 
 def test_html_content_type_alias(site):
     assert HTML.startswith("text/html")
+
+
+def test_site_served_only_over_plain_http(site):
+    """A site without HTTPS: its forms post in clear text and HSTS sent over HTTP is ignored."""
+    plain = good_routes()
+    scan = site.scan(https=closed_port(), plain=plain, url="http://www.practice.example/")
+    assert scan.facts["https"] is False
+    assert scan.facts["hsts"]["present"] is False and "plain HTTP" in scan.facts["hsts"]["problem"]
+    assert scan.status("HTTP-HSTS") == "fail"
+    assert scan.status("HTTP-HTTPS-REDIRECT") == "fail"
+    assert scan.status("HTTP-MIXED-CONTENT") == "not_applicable"
+    assert scan.status("HTTP-FORM-INSECURE-ACTION") == "fail"
+    assert scan.status("HTTP-COOKIE-SECURE") == "pass"  # the cookie is marked Secure, even if useless here
+    assert scan.status("HTTP-SECURITY-TXT") == "fail"  # served, but not over HTTPS
