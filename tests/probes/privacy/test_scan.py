@@ -116,3 +116,17 @@ def test_cli_facts_documents_the_privacy_facts(cli):
     for path in ("privacy.trackers[].company", "privacy.forms[].sensitive_fields", "privacy.mode",
                  "privacy.note", "privacy.privacy_policy.present", "privacy.lists[].licence"):
         assert path in run.out
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(chromium_path() is None, reason="no Chromium installed")
+def test_cli_browser_scan(world, tmp_path, cli):
+    path = _profile(tmp_path, "practice: {name: t}\ntargets:\n  websites:\n    - url: https://hidden.test/\n")
+    out = tmp_path / "out.json"
+    run = cli(*_cli_args(world, path, out), "--browser")
+    assert run.code == 0, run.err
+    data = json.loads(out.read_text())
+    statuses = {f["rule_id"]: f["status"] for f in data["findings"] if f["rule_id"].startswith("PRIV-")}
+    assert statuses["PRIV-TRACKERS"] == statuses["PRIV-AD-PIXELS"] == "fail"
+    (target,) = [t for t in data["targets"] if t["id"] == "https://hidden.test/"]
+    assert target["facts"]["privacy"]["mode"] == "browser"
