@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cyberaudit.render import RenderOptions
+from cyberaudit.render.areas import area_name
 from cyberaudit.render.view import STATUS_LABEL, build_view, evidence_items
 from cyberaudit.result import Finding, Result
 from cyberaudit.textsafe import md_code as c
@@ -74,7 +75,7 @@ def render_markdown(result: Result, options: RenderOptions | None = None) -> str
     out += ["## Scores by area", "", "| Area | Score | Grade | Failed | Could not be checked | Coverage |",
             "|---|---|---|---|---|---|"]
     for cat, card in result.scores.by_category.items():
-        out.append(f"| {e(cat)} | {'–' if card.score is None else f'{card.score:g}'} | {card.grade or '–'} | "
+        out.append(f"| {e(area_name(cat))} | {'–' if card.score is None else f'{card.score:g}'} | {card.grade or '–'} | "
                    f"{card.counts.get('fail', 0)} | {card.counts.get('error', 0)} | "
                    f"{'–' if card.coverage is None else f'{card.coverage:g}%'} |")
     out += ["", "## What was checked", ""]

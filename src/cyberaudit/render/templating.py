@@ -12,6 +12,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateErro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from cyberaudit.errors import InputError
+from cyberaudit.render.areas import area_name
 from cyberaudit.render.view import STATUS_LABEL, evidence_items
 from cyberaudit.resources import templates_dir
 
@@ -64,6 +65,7 @@ def _environment(template_dir: str | None) -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
                                         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(
+        area=area_name,
         anchor=anchor,
         when=_when,
         short_digest=_short_digest,

@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from cyberaudit.render.areas import area_name
 from cyberaudit.result import Result, ScoreCard
 from cyberaudit.scoring import SEVERITY_ORDER
 
@@ -44,7 +45,7 @@ def print_summary(result: Result, console: Console, *, verbose: bool = False) ->
     table.add_column("Failed", justify="right")
     table.add_column("Not checked", justify="right")
     for category, card in result.scores.by_category.items():
-        table.add_row(category, _score_text(card), str(card.counts.get("pass", 0)),
+        table.add_row(area_name(category), _score_text(card), str(card.counts.get("pass", 0)),
                       str(card.counts.get("fail", 0)), str(card.counts.get("error", 0)))
     console.print()
     console.print(table)

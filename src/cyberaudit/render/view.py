@@ -11,6 +11,7 @@ from typing import Any
 
 from cyberaudit.diff import ExpiringWaiver, expiring_waivers
 from cyberaudit.render import RenderOptions
+from cyberaudit.render.areas import area_name
 from cyberaudit.result import Finding, Result, ScoreCard
 from cyberaudit.scoring import SEVERITY_ORDER, WEIGHTS
 
@@ -72,6 +73,7 @@ class FixItem:
     category: str
     targets: tuple[str, ...]
     remediation: str
+    message: str  # what is wrong, in plain words
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,7 @@ def fix_first(findings: list[Finding]) -> tuple[FixItem, ...]:
         if f.status == "fail":
             by_rule.setdefault(f.rule_id, []).append(f)
     items = [FixItem(rid, fs[0].title, fs[0].severity, fs[0].effort, fs[0].category,
-                     tuple(dict.fromkeys(f.target for f in fs)), fs[0].remediation)
+                     tuple(dict.fromkeys(f.target for f in fs)), fs[0].remediation, fs[0].message)
              for rid, fs in by_rule.items()]
     items.sort(key=lambda i: (_sev_rank(i.severity), _effort_rank(i.effort), i.rule_id))
     return tuple(items)
@@ -168,7 +170,7 @@ def _bars(result: Result) -> tuple[tuple[Bar, ...], int]:
     bars = []
     for i, (cat, card) in enumerate(result.scores.by_category.items()):
         width = 0.0 if card.score is None else round(card.score * 2.4, 1)
-        bars.append(Bar(cat, card.score, card.grade, 8 + i * 30, width, GRADE_COLOURS.get(card.grade, "#5f6368")))
+        bars.append(Bar(area_name(cat), card.score, card.grade, 8 + i * 30, width, GRADE_COLOURS.get(card.grade, "#5f6368")))
     return tuple(bars), 16 + 30 * len(bars)
 
 
