@@ -259,6 +259,74 @@ def _prompt(question: str, default: str | None = None, choices: list[str] | None
 
 
 @app.command()
+def demo(
+    output_dir: Annotated[Path, typer.Option("--output-dir", help="Where the reports, the profile and "
+                                             "the demo CA certificate are written.")] = Path("cyberaudit-demo"),
+    keep_running: Annotated[bool, typer.Option(
+        "--keep-running", help="Leave the demo practice's servers up until Ctrl-C, to scan or browse them.")] = False,
+    fmt: Annotated[list[str] | None, typer.Option(
+        "--format", help="Also write report.<ext> in this format (repeatable); HTML and JSON always.")] = None,
+    output: Annotated[list[Path] | None, typer.Option(
+        "--output", "-o", help="Also write this report file; format from the extension (repeatable).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, only where the reports are.")] = False,
+) -> None:
+    """Scan a practice with typical mistakes, served on this computer only, and write its report."""
+    from cyberaudit.demo import run_demo
+
+    err = _stderr()
+    if not quiet:
+        err.print("Starting the demo practice on 127.0.0.1 (nothing leaves this computer) and scanning it...",
+                  markup=False, highlight=False)
+    wait = _wait_for_ctrl_c if keep_running else None
+    outcome = run_demo(output_dir, formats=fmt or (), extra_outputs=output or (),
+                       observer=None if quiet else _progress_observer(err),
+                       while_running=wait)
+    if keep_running:
+        typer.echo("The demo practice has stopped.")
+    _print_demo_summary(outcome)
+
+
+def _demo_where(outcome) -> list[str]:  # type: ignore[no-untyped-def]
+    card = outcome.result.scores.overall
+    grade = (f"grade {card.grade} (score {card.score:.0f} out of 100)" if card.score is not None
+             else "no grade (nothing could be checked)")
+    lines = [f"The demo practice, {outcome.result.profile.practice}, got {grade}.",
+             f"{card.counts.get('fail', 0)} checks failed and {card.counts.get('pass', 0)} passed; "
+             f"{card.counts.get('error', 0)} could not be checked."]
+    html = outcome.report("html")
+    if html is not None:
+        lines.append(f"Open the report in your browser: {html.resolve()}")
+    lines.append(f"The full result (JSON): {outcome.result_path.resolve()}")
+    lines += [f"The {name} report: {path.resolve()}" for name, path in outcome.reports if name not in ("html", "json")]
+    lines.append(f"The demo practice's profile, to see how a practice is described: {outcome.profile_path.resolve()}")
+    return lines
+
+
+def _print_demo_summary(outcome) -> None:  # type: ignore[no-untyped-def]
+    typer.echo("")
+    for line in _demo_where(outcome):
+        typer.echo(line)
+
+
+def _wait_for_ctrl_c(outcome, practice) -> None:  # type: ignore[no-untyped-def]
+    import shlex
+    import time
+
+    _print_demo_summary(outcome)
+    typer.echo("")
+    typer.echo("The demo practice is still running on 127.0.0.1. Scan it again with:")
+    typer.echo("  cyberaudit " + " ".join(shlex.quote(a) for a in practice.scan_arguments()))
+    typer.echo(f"Its website: {practice.website_url} (trust {practice.ca_bundle} and resolve "
+               f"names with the DNS server at {practice.dns.address}).")
+    typer.echo("Press Ctrl-C to stop it.")
+    try:
+        while True:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        typer.echo("")
+
+
+@app.command()
 def schema(kind: Annotated[SchemaKind, typer.Argument(help="profile, pack or result")]) -> None:
     """Print the JSON Schema of profiles, rule packs or results (for editors and validators)."""
     from cyberaudit.schemas import schema_for
