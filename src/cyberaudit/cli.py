@@ -282,8 +282,9 @@ def demo(
                        observer=None if quiet else _progress_observer(err),
                        while_running=wait)
     if keep_running:
-        typer.echo("The demo practice has stopped.")
-    _print_demo_summary(outcome)
+        typer.echo(f"The demo practice has stopped; its reports stay in {outcome.output_dir.resolve()}.")
+    else:
+        _print_demo_summary(outcome)
 
 
 def _demo_where(outcome) -> list[str]:  # type: ignore[no-untyped-def]
