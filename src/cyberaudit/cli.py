@@ -17,7 +17,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 
@@ -253,9 +252,12 @@ def init(
 
 
 def _prompt(question: str, default: str | None = None, choices: list[str] | None = None) -> str:
-    if choices:
-        return str(typer.prompt(question, default=default, type=click.Choice(choices)))
-    return str(typer.prompt(question, default=default if default is not None else ""))
+    while True:
+        label = f"{question} ({'/'.join(choices)})" if choices else question
+        answer = str(typer.prompt(label, default=default if default is not None else "", show_default=True))
+        if not choices or answer in choices:
+            return answer
+        typer.echo(f"Please answer one of: {', '.join(choices)}")
 
 
 @app.command()
@@ -439,13 +441,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rv = app(args=argv, standalone_mode=False, prog_name="cyberaudit")
         code = rv if isinstance(rv, int) else EXIT_OK
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         code = exc.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         err.print("aborted", markup=False)
         code = EXIT_INPUT
-    except click.exceptions.ClickException as exc:  # usage errors: bad option, missing argument
-        exc.show()
+    except typer.TyperException as exc:  # usage errors: bad option, missing argument
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            err.print(f"error: {exc}", markup=False, highlight=False)
         code = EXIT_INPUT
     except InputError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)

@@ -10,14 +10,14 @@ import queue
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
 from cyberaudit.errors import CyberauditError, ProbeError
 from cyberaudit.packs import Rule
 from cyberaudit.probes import available_probes
-from cyberaudit.probes.base import ProbeContext, ProbeOutput
+from cyberaudit.probes.base import Probe, ProbeContext, ProbeOutput
 from cyberaudit.result import ProbeRun
 from cyberaudit.targets import Target
 
@@ -61,9 +61,10 @@ class NullObserver:
         pass
 
 
-def plan(rules: Iterable[Rule], targets: Iterable[Target]) -> list[Task]:
+def plan(rules: Iterable[Rule], targets: Iterable[Target],
+         probes: Mapping[str, Probe] | None = None) -> list[Task]:
     """Every (probe, target) pair some enabled rule needs, plus the probes those depend on, once each."""
-    probes = available_probes()
+    probes = available_probes() if probes is None else probes
     targets = list(targets)
     wanted: set[tuple[str, str]] = {(r.probe, r.scope) for r in rules}
     tasks: dict[tuple[str, str, str], Task] = {}
@@ -91,10 +92,11 @@ ContextFactory = Callable[[Task, float, dict[str, ProbeOutput]], ProbeContext]
 
 def run_tasks(tasks: list[Task], make_context: ContextFactory, *, concurrency: int = 8,
               timeout: float = 60.0, max_time: float | None = None,
-              observer: Observer | None = None) -> dict[tuple[str, str, str], TaskResult]:
+              observer: Observer | None = None,
+              probes: Mapping[str, Probe] | None = None) -> dict[tuple[str, str, str], TaskResult]:
     """Run the tasks, each once, dependencies first; every task ends with a TaskResult."""
     observer = observer or NullObserver()
-    probes = available_probes()
+    probes = available_probes() if probes is None else probes
     results: dict[tuple[str, str, str], TaskResult] = {}
     done_q: queue.Queue[tuple[tuple[str, str, str], TaskResult]] = queue.Queue()
     pending = list(tasks)

@@ -40,12 +40,18 @@ class YamlDocument:
         return InputError(message, self.path, line, col)
 
 
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:omap"}
+
+
 class _Loader(yaml.SafeLoader):
     """SafeLoader: no Python tags, so loading a file never runs code."""
 
 
 def _construct(doc: YamlDocument, node: yaml.Node, loc: Loc, loader: _Loader) -> Any:
     doc.positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+        raise InputError(f"unsupported YAML tag {node.tag!r}: profiles and packs are plain data", doc.path,
+                         node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
         out: dict[Any, Any] = {}
