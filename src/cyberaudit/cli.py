@@ -63,14 +63,18 @@ ProfileOpt = Annotated[Path, typer.Option("--profile", "-p", envvar="CYBERAUDIT_
                                           help="The practice profile.", show_default=True)]
 
 
-@app.callback()
-def _root(
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.",
-                                          is_eager=True)] = False,
-) -> None:
-    if version:
+def _print_version(value: bool) -> None:
+    if value:
         typer.echo(f"cyberaudit {__version__}")
         raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", is_eager=True,
+                                          callback=_print_version)] = False,
+) -> None:
+    """Privacy and security compliance scanner for therapy practices."""
 
 
 @app.command()

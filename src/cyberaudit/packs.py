@@ -106,8 +106,11 @@ class Pack:
     rules: tuple[Rule, ...]
 
 
-def load_pack(path: str | Path, builtin: bool = False) -> Pack:
-    """Load one pack file and validate it completely (ids, operators, probes, facts, params)."""
+def load_pack(path: str | Path, builtin: bool = False, check_facts: bool = True) -> Pack:
+    """Load one pack file and validate it completely (ids, operators, probes, facts, params).
+
+    `check_facts=False` skips only the check that each fact is published by the installed probes.
+    """
     path = Path(path)
     doc = load_yaml(path)
     if not isinstance(doc.data, dict):
@@ -119,10 +122,10 @@ def load_pack(path: str | Path, builtin: bool = False) -> Pack:
         check = _compile(doc, rule.check, (*loc, "check"))
         applies = _compile(doc, rule.applies_if, (*loc, "applies_if")) if rule.applies_if is not None else None
         for compiled, key in ((check, "check"), (applies, "applies_if")):
-            if compiled is not None:
+            if compiled is not None and check_facts:
                 _validate_facts(doc, rule, compiled, (*loc, key))
                 _validate_params(doc, rule, compiled, (*loc, key))
-        for j, fact in enumerate(rule.evidence):
+        for j, fact in enumerate(rule.evidence if check_facts else ()):
             _validate_fact_path(doc, rule, fact, (*loc, "evidence", j))
         line = doc.where(loc)[0]
         rules.append(Rule(rule, check, applies, model.pack, f"{path}:{line}"))
@@ -184,7 +187,8 @@ def pack_files(path: Path) -> list[Path]:
     return [path]
 
 
-def load_rule_set(extra: list[str | Path] | tuple[str | Path, ...] = (), builtin: bool = True) -> RuleSet:
+def load_rule_set(extra: list[str | Path] | tuple[str | Path, ...] = (), builtin: bool = True,
+                  check_facts: bool = True) -> RuleSet:
     """The built-in packs plus extra pack files or folders; duplicate ids are an error."""
     files: list[tuple[Path, bool]] = []
     if builtin:
@@ -202,7 +206,7 @@ def load_rule_set(extra: list[str | Path] | tuple[str | Path, ...] = (), builtin
         if file.resolve() in seen_files:
             continue
         seen_files.add(file.resolve())
-        pack = load_pack(file, builtin=is_builtin)
+        pack = load_pack(file, builtin=is_builtin, check_facts=check_facts)
         for rule in pack.rules:
             for name in (rule.id, *rule.model.aliases):
                 clash = rules.get(name) or (rules.get(aliases[name]) if name in aliases else None)
