@@ -279,18 +279,39 @@ def demo(
     """Scan a practice with typical mistakes, served on this computer only, and write its report."""
     from cyberaudit.demo import run_demo
 
+    writer = _demo_report_writer(fmt or [], output or [])  # a bad --format or -o fails before anything starts
     err = _stderr()
     if not quiet:
         err.print("Starting the demo practice on 127.0.0.1 (nothing leaves this computer) and scanning it...",
                   markup=False, highlight=False)
     wait = _wait_for_ctrl_c if keep_running else None
-    outcome = run_demo(output_dir, formats=fmt or (), extra_outputs=output or (),
-                       observer=None if quiet else _progress_observer(err),
+    outcome = run_demo(output_dir, write_reports=writer, observer=None if quiet else _progress_observer(err),
                        while_running=wait)
     if keep_running:
         typer.echo(f"The demo practice has stopped; its reports stay in {outcome.output_dir.resolve()}.")
     else:
         _print_demo_summary(outcome)
+
+
+def _demo_report_writer(formats: list[str], extra: list[Path]):  # type: ignore[no-untyped-def]
+    """Reports the demo writes: HTML (when installed), each --format as report.<ext>, each -o file."""
+    from cyberaudit.render import RenderOptions, available_formats, format_for, write_report
+
+    known = available_formats()
+    wanted = [f.lower() for f in formats]
+    for name in wanted:
+        if name not in known:
+            format_for("report", name)  # the InputError that lists the known formats
+            raise InputError(f"the {name} format is not installed")
+    names = [n for n in dict.fromkeys(["html", *wanted]) if n in known and n != "json"]
+    extra_outputs = [(p, format_for(p)) for p in extra]
+
+    def write(result, out_dir: Path) -> list[tuple[str, Path]]:  # type: ignore[no-untyped-def]
+        options = RenderOptions(title=f"Demo audit — {result.profile.practice}")
+        targets = [(out_dir / f"report{known[n].extensions[0]}", known[n]) for n in names] + extra_outputs
+        return [(f.name, write_report(result, path, f, options)) for path, f in targets]
+
+    return write
 
 
 def _demo_where(outcome) -> list[str]:  # type: ignore[no-untyped-def]
