@@ -267,3 +267,12 @@ def test_unknown_format_is_an_input_error_before_anything_starts(tmp_path: Path)
     assert "nonsense" in proc.stderr
     assert not (tmp_path / "o" / "cyberaudit.yaml").exists()
 
+
+
+def test_an_output_dir_that_is_a_file_is_an_input_error(tmp_path: Path) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("not a folder")
+    proc = subprocess.run([sys.executable, "-m", "cyberaudit", "demo", "--output-dir", str(taken)],
+                          env=_env(), capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert str(taken) in proc.stderr and "output folder" in proc.stderr

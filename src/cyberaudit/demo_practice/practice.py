@@ -23,6 +23,7 @@ from cyberaudit.demo_practice.names import (
 from cyberaudit.demo_practice.profile_file import ProfilePlaces, write_profile
 from cyberaudit.demo_practice.site import portal_routes, third_party_routes, website_routes
 from cyberaudit.demo_practice.zone import practice_zone
+from cyberaudit.errors import InputError
 from cyberaudit.loopback import certs
 from cyberaudit.loopback.dns_server import DnsResponder
 from cyberaudit.loopback.http_server import HttpServer, server_context
@@ -121,7 +122,10 @@ def demo_practice(output_dir: Path | str) -> Iterator[LoopbackPractice]:
     removed on exit. The profile, CA certificate and MFA export stay in `output_dir`.
     """
     out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot use this as the demo's output folder: {exc.strerror or exc}", out) from None
     with contextlib.ExitStack() as stack:
         tmp = Path(tempfile.mkdtemp(prefix="cyberaudit-demo-"))
         stack.callback(shutil.rmtree, tmp, ignore_errors=True)
