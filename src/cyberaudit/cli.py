@@ -371,6 +371,49 @@ def facts(probe: Annotated[str | None, typer.Argument(help="Only this probe.")] 
     typer.echo(render_facts(probe, fmt), nl=False)
 
 
+class SpfFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def spf(
+    domain: Annotated[str, typer.Argument(help="The domain whose SPF policy is checked.")],
+    ip: Annotated[str, typer.Option("--ip", help="The sending server's IP address.")],
+    sender: Annotated[str | None, typer.Option(
+        "--sender", help="The envelope sender (MAIL FROM); default postmaster@DOMAIN.")] = None,
+    helo: Annotated[str | None, typer.Option("--helo", help="The HELO/EHLO name; default DOMAIN.")] = None,
+    nameserver: Annotated[list[str] | None, typer.Option(
+        "--nameserver", envvar="CYBERAUDIT_NAMESERVER", help="DNS resolver ADDR[:PORT] (repeatable).")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each DNS answer.",
+                                           min=0.1, max=60)] = 3.0,
+    tree: Annotated[bool, typer.Option("--tree", help="Also show the whole record tree and its lookups.")] = False,
+    fmt: Annotated[SpfFormat, typer.Option("--format", help="text or json")] = SpfFormat.text,
+) -> None:
+    """Check whether IP may send mail for DOMAIN (SPF, RFC 7208) and explain the answer."""
+    from cyberaudit.dnsclient import DnsClient
+    from cyberaudit.spf import analyze_spf, check_host
+    from cyberaudit.spf.names import ascii_domain, valid_dns_name
+    from cyberaudit.spf.text import analysis_text, result_text
+
+    domain = ascii_domain(domain).rstrip(".")
+    if not valid_dns_name(domain) or domain.startswith("["):
+        raise InputError(f"DOMAIN must be a domain name such as example.org, got {domain!r}")
+    dns = DnsClient(tuple(_parse_ns(n) for n in _split_env_list(nameserver)), timeout=timeout)
+    result = check_host(ip, domain, sender if sender is not None else f"postmaster@{domain}",
+                        helo if helo is not None else domain, dns)
+    analysis = analyze_spf(domain, dns) if tree else None
+    if fmt is SpfFormat.json:
+        out = result.to_dict()
+        if analysis is not None:
+            out["analysis"] = analysis.to_dict()
+        typer.echo(json.dumps(out, indent=2))
+        return
+    typer.echo(result_text(result), nl=False)
+    if analysis is not None:
+        typer.echo("\n" + analysis_text(analysis), nl=False)
+
+
 @rules_app.command("list")
 def rules_list(
     pack: Annotated[list[Path] | None, typer.Option("--pack", help="Also load this pack file or folder.")] = None,

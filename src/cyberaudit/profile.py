@@ -136,11 +136,30 @@ class Controls(Strict):
     devices: Devices = Field(default_factory=Devices)
 
 
+MFA_CSV_FIELDS = ("email", "enrolled", "name", "status", "admin", "enabled")
+
+
 class MfaEvidence(Strict):
     file: str
     format: Literal["google_workspace", "entra", "csv"]
     platform: str | None = None
-    columns: dict[str, str] | None = Field(None, description="For format csv: field → column name.")
+    columns: dict[str, str] | None = Field(
+        None, description="For format csv: field (email, enrolled, name, status, admin, enabled) → column name.")
+    admins: list[str] = Field(default_factory=list,
+                              description="Admin accounts' e-mail addresses, when the export does not say.")
+
+    @model_validator(mode="after")
+    def _columns(self) -> MfaEvidence:
+        if self.format == "csv":
+            if not self.columns:
+                raise ValueError("format csv needs columns: {email: COLUMN, enrolled: COLUMN, ...}")
+            missing = [f for f in ("email", "enrolled") if f not in self.columns]
+            if missing:
+                raise ValueError(f"columns must name the {' and '.join(missing)} column")
+        unknown = sorted(set(self.columns or {}) - set(MFA_CSV_FIELDS))
+        if unknown:
+            raise ValueError(f"unknown columns field {unknown[0]!r} (known: {', '.join(MFA_CSV_FIELDS)})")
+        return self
 
 
 class TrackerList(Strict):

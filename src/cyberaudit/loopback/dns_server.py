@@ -3,7 +3,8 @@
 Zones are plain dicts: {"example.org": {"TXT": ["v=spf1 -all"], "MX": ["10 mx.example.org."]}}.
 It answers NXDOMAIN for names that do not exist and NODATA (NOERROR, empty) for names that exist
 without the asked type, including empty non-terminals, as a real authoritative server does.
-Names in `silent` are never answered (a server that times out); names in `servfail` get SERVFAIL.
+Names in `silent` are never answered (a server that times out); a (name, type) pair there silences
+only that type. Names in `servfail` get SERVFAIL.
 """
 
 from __future__ import annotations
@@ -43,13 +44,15 @@ class DnsResponder:
     """Serves `zone` on host:port (port 0 picks a free one) until stopped."""
 
     def __init__(self, zone: Zone, host: str = "127.0.0.1", port: int = 0, *,
-                 silent: Iterable[str] = (), servfail: Iterable[str] = (), signed: bool = False,
+                 silent: Iterable[str | tuple[str, str]] = (), servfail: Iterable[str] = (), signed: bool = False,
                  ttl: int = 300) -> None:
         _check_loopback(host)
         self.host = host
         self.ttl = ttl
         self.signed = signed
-        self.silent = {self._norm(n) for n in silent}
+        self.silent = {self._norm(n) for n in silent if isinstance(n, str)}
+        self.silent_types = {(self._norm(n[0]), dns.rdatatype.from_text(n[1]))
+                             for n in silent if not isinstance(n, str)}
         self.servfail = {self._norm(n) for n in servfail}
         self.records: dict[str, dict[int, list[str]]] = {}
         for name, types in zone.items():
@@ -105,9 +108,17 @@ class DnsResponder:
                     buf += chunk
                 return buf
 
-        self._udp = Udp((host, port), UdpHandler)
-        self.port = self._udp.server_address[1]
-        self._tcp = Tcp((host, self.port), TcpHandler)
+        # A free UDP port may be taken for TCP by another process: pick again rather than fail.
+        for attempt in range(50):
+            self._udp = Udp((host, port), UdpHandler)
+            self.port = self._udp.server_address[1]
+            try:
+                self._tcp = Tcp((host, self.port), TcpHandler)
+                break
+            except OSError:
+                self._udp.server_close()
+                if port or attempt == 49:
+                    raise
         self._threads: list[threading.Thread] = []
 
     @staticmethod
@@ -154,10 +165,11 @@ class DnsResponder:
         if not query.question:
             return None
         q = query.question[0]
-        qname = self._norm(q.name.to_text())
+        # Plain label text, so that zone names holding spaces or other zone-file specials match.
+        qname = self._norm(".".join(label.decode("utf-8", "replace") for label in q.name.labels if label))
         with self._lock:
             self.queries.append((qname, dns.rdatatype.to_text(q.rdtype)))
-        if qname in self.silent:
+        if qname in self.silent or (qname, q.rdtype) in self.silent_types:
             return None
         reply = dns.message.make_response(query)
         reply.flags |= dns.flags.AA
@@ -178,7 +190,8 @@ class DnsResponder:
                 reply.answer.append(rrset)
         if self.signed and query.ednsflags & dns.flags.DO:
             reply.flags |= dns.flags.AD
-        wire = reply.to_wire()
+        # Render in full, then truncate ourselves: dnspython would refuse past the client's EDNS size.
+        wire = reply.to_wire(max_size=65535)
         if len(wire) > max_size:
             reply.answer = []
             reply.flags |= dns.flags.TC
