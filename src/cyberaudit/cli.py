@@ -53,6 +53,12 @@ class Severity(str, Enum):
     info = "info"
 
 
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
 class SchemaKind(str, Enum):
     profile = "profile"
     pack = "pack"
@@ -61,6 +67,22 @@ class SchemaKind(str, Enum):
 
 ProfileOpt = Annotated[Path, typer.Option("--profile", "-p", envvar="CYBERAUDIT_PROFILE",
                                           help="The practice profile.", show_default=True)]
+TitleOpt = Annotated[str | None, typer.Option("--title", envvar="CYBERAUDIT_TITLE",
+                                              help="Report title (HTML, PDF, Markdown).")]
+OrganizationOpt = Annotated[str | None, typer.Option("--organization", envvar="CYBERAUDIT_ORGANIZATION",
+                                                     help="Who prepared the report, shown on the cover.")]
+LogoOpt = Annotated[Path | None, typer.Option("--logo", envvar="CYBERAUDIT_LOGO",
+                                              help="PNG, JPEG or SVG logo embedded in the report.")]
+TemplateDirOpt = Annotated[Path | None, typer.Option(
+    "--template-dir", envvar="CYBERAUDIT_TEMPLATE_DIR",
+    help="Folder of templates that override the built-in ones of the same name.")]
+RedactCookiesOpt = Annotated[bool, typer.Option("--redact-cookies", envvar="CYBERAUDIT_REDACT_COOKIES",
+                                                help="With --redact: also replace cookie names.")]
+HistoryOpt = Annotated[Path | None, typer.Option(
+    "--history", envvar="CYBERAUDIT_HISTORY",
+    help="Folder of saved results [default: .cyberaudit-history beside the profile].")]
+NoHistoryOpt = Annotated[bool, typer.Option("--no-history", envvar="CYBERAUDIT_NO_HISTORY",
+                                            help="Neither save this result nor compare with earlier ones.")]
 
 
 def _print_version(value: bool) -> None:
@@ -129,6 +151,13 @@ def scan(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", envvar="CYBERAUDIT_QUIET",
                                         help="No progress or summary; only errors and the gate.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also list passed checks.")] = False,
+    title: TitleOpt = None,
+    organization: OrganizationOpt = None,
+    logo: LogoOpt = None,
+    template_dir: TemplateDirOpt = None,
+    redact_cookies: RedactCookiesOpt = False,
+    history: HistoryOpt = None,
+    no_history: NoHistoryOpt = False,
 ) -> None:
     """Scan the practice described by the profile and report where it stands."""
     from cyberaudit.gate import check_gate
@@ -138,6 +167,11 @@ def scan(
     from cyberaudit.scan import ScanRequest, run_scan
 
     outputs = [(p, format_for(p, fmt)) for p in (output or [])]
+    render_options = _render_options(title, organization, logo, template_dir, redact, redact_cookies)
+    if any(f.name == "pdf" for _, f in outputs):
+        from cyberaudit.render.pdf import find_chromium
+
+        find_chromium()  # no browser for the PDF: say so now, not after a long scan
     resolve_map = dict(parse_resolve(r) for r in _split_env_list(resolve))
     connect_map = dict(parse_connect_to(c) for c in _split_env_list(connect_to))
     nameservers = tuple(_parse_ns(n) for n in _split_env_list(nameserver))
@@ -157,10 +191,26 @@ def scan(
     err = _stderr()
     observer = None if quiet else _progress_observer(err)
     result = run_scan(request, observer=observer)
-    _write_outputs(result, outputs, err, quiet)
+    changes = None
+    if not no_history:
+        from dataclasses import replace
+
+        from cyberaudit.history import default_history_dir, record
+
+        try:
+            ctx = record(result, history or default_history_dir(profile))
+        except InputError as exc:
+            # the scan itself succeeded: report it, and say why there is no comparison this time
+            err.print(f"warning: history not used: {exc}", markup=False, highlight=False, soft_wrap=True)
+        else:
+            render_options = replace(render_options, changes=ctx.changes, trend=ctx.trend)
+            changes = ctx.changes
+    _write_outputs(result, outputs, err, quiet, render_options)
     if not quiet:
         from cyberaudit.render.terminal import print_summary
         print_summary(result, _stdout(), verbose=verbose)
+        if changes is not None:
+            _print_changes(changes, _stdout())
     gate = check_gate(result, fail_under=fail_under, fail_on=fail_on.value if fail_on else None,
                       allow_errors=allow_errors)
     if not gate.passed:
@@ -201,13 +251,34 @@ def _check_browser() -> None:
     check_browser_available()
 
 
-def _write_outputs(result, outputs, err: Console, quiet: bool) -> None:  # type: ignore[no-untyped-def]
-    from cyberaudit.render import RenderOptions, write_report
+def _render_options(title, organization, logo, template_dir, redact, redact_cookies):  # type: ignore[no-untyped-def]
+    from cyberaudit.render import RenderOptions
+
+    if redact_cookies and not redact:
+        raise InputError("--redact-cookies works together with --redact")
+    options = RenderOptions(title=title, organization=organization, logo=logo, template_dir=template_dir,
+                            redact=redact, redact_cookies=redact_cookies)
+    options.validate()  # a bad logo or template folder is reported before a long scan, not after
+    return options
+
+
+def _print_changes(changes, out: Console) -> None:  # type: ignore[no-untyped-def]
+    s = changes.score
+    score = (f"score {s.old_score:g} -> {s.new_score:g} ({s.delta:+g})" if s.delta is not None
+             else "score not comparable")
+    out.print(f"Since the scan of {changes.old_generated_at}: {score}; {len(changes.new_failures)} new "
+              f"problem(s), {len(changes.fixed)} fixed, {len(changes.still_failing)} still failing, "
+              f"{len(changes.expiring_waivers)} waiver(s) expiring within 30 days.", markup=False, highlight=False,
+              soft_wrap=True)
+
+
+def _write_outputs(result, outputs, err: Console, quiet: bool, options) -> None:  # type: ignore[no-untyped-def]
+    from cyberaudit.render import write_report
 
     for path, fmt in outputs:
-        written = write_report(result, path, fmt, RenderOptions(redact=result.options.get("redact", False)))
+        written = write_report(result, path, fmt, options)
         if not quiet:
-            err.print(f"wrote {fmt.name} report: {written}", markup=False, highlight=False)
+            err.print(f"wrote {fmt.name} report: {written}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _progress_observer(err: Console):  # type: ignore[no-untyped-def]
@@ -221,17 +292,60 @@ def report(
     result_file: Annotated[Path, typer.Argument(help="A saved result (JSON).", metavar="RESULT.json")],
     output: Annotated[list[Path], typer.Option("--output", "-o", help="Report file (repeatable).")],
     fmt: Annotated[str | None, typer.Option("--format", help="Format, overriding the extension.")] = None,
+    title: TitleOpt = None,
+    organization: OrganizationOpt = None,
+    logo: LogoOpt = None,
+    template_dir: TemplateDirOpt = None,
+    redact: Annotated[bool, typer.Option("--redact", envvar="CYBERAUDIT_REDACT",
+                                         help="Replace e-mail addresses and file paths by short hashes.")] = False,
+    redact_cookies: RedactCookiesOpt = False,
+    history: HistoryOpt = None,
+    no_history: NoHistoryOpt = False,
 ) -> None:
-    """Re-render a saved result into any report format."""
-    from cyberaudit.render import RenderOptions, format_for, write_report
+    """Re-render a saved result into any report format (with the changes since the result before it)."""
+    from dataclasses import replace
+
+    from cyberaudit.render import format_for, write_report
     from cyberaudit.result import load_result
 
     outputs = [(p, format_for(p, fmt)) for p in output]
     result = load_result(result_file)
+    # a result scanned with --redact stays redacted in every format rendered from it
+    options = _render_options(title, organization, logo, template_dir,
+                              redact or bool(result.options.get("redact")), redact_cookies)
+    if not no_history:
+        from cyberaudit.history import context_before, default_history_dir
+
+        folder = history or default_history_dir(result.profile.path)
+        if history is not None or folder.is_dir():
+            ctx = context_before(result, folder)
+            options = replace(options, changes=ctx.changes, trend=ctx.trend)
     err = _stderr()
     for path, f in outputs:
-        written = write_report(result, path, f, RenderOptions(redact=result.options.get("redact", False)))
-        err.print(f"wrote {f.name} report: {written}", markup=False, highlight=False)
+        written = write_report(result, path, f, options)
+        err.print(f"wrote {f.name} report: {written}", markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier saved result (JSON).", metavar="OLD.json")],
+    new: Annotated[Path, typer.Argument(help="The later saved result (JSON).", metavar="NEW.json")],
+    fmt: Annotated[DiffFormat, typer.Option("--format", help="text, json or markdown")] = DiffFormat.text,
+    fail_on_new: Annotated[Severity | None, typer.Option(
+        "--fail-on-new", envvar="CYBERAUDIT_FAIL_ON_NEW",
+        help="Exit 1 when a new failure of this severity or above appears.")] = None,
+) -> None:
+    """Show what changed between two saved results: new failures, fixes, expiring waivers, score."""
+    from cyberaudit.diff import diff_results, diff_to_markdown, diff_to_text
+    from cyberaudit.result import load_result
+
+    changes = diff_results(load_result(old), load_result(new))
+    render = {"text": diff_to_text, "markdown": diff_to_markdown, "json": lambda d: d.to_json()}[fmt.value]
+    typer.echo(render(changes), nl=False)
+    if fail_on_new is not None and changes.has_new_failure_at_least(fail_on_new.value):
+        _stderr().print(f"gate failed: a new failure of severity {fail_on_new.value} or above appeared",
+                        markup=False, highlight=False)
+        raise typer.Exit(EXIT_GATE)
 
 
 @app.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -85,6 +86,16 @@ class MailDomain(Strict):
         if not v or " " in v or "/" in v or "." not in v:
             raise ValueError(f"expected a domain name such as practice.example, got {v!r}")
         return v
+
+    @field_validator("senders")
+    @classmethod
+    def _senders(cls, v: list[str]) -> list[str]:
+        for item in v:
+            try:
+                ipaddress.ip_address(item.strip())
+            except ValueError:
+                raise ValueError(f"senders lists IP addresses such as 203.0.113.25, got {item!r}") from None
+        return [item.strip() for item in v]
 
 
 class Targets(Strict):

@@ -10,10 +10,14 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cyberaudit.errors import InputError
 from cyberaudit.result import Result
+
+if TYPE_CHECKING:
+    from cyberaudit.diff import ResultDiff
+    from cyberaudit.history import TrendPoint
 
 
 @dataclass(frozen=True)
@@ -22,11 +26,23 @@ class RenderOptions:
 
     title: str | None = None
     organization: str | None = None
-    logo: Path | None = None
-    template_dir: Path | None = None
-    redact: bool = False
-    redact_cookies: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)  # e.g. history, previous result
+    logo: Path | None = None  # PNG, JPEG or SVG, embedded as a data: URI
+    template_dir: Path | None = None  # user templates, tried before the built-in ones
+    redact: bool = False  # pseudonymise e-mail addresses and file paths in every format
+    redact_cookies: bool = False  # also cookie names
+    changes: ResultDiff | None = None  # what changed since the previous saved result
+    trend: tuple[TrendPoint, ...] = ()  # overall scores of saved results, oldest first
+    profile_uri: str | None = None  # SARIF: the profile's path relative to the repository root
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def validate(self) -> None:
+        """Raise InputError for a bad logo or template folder now, before a scan runs."""
+        from cyberaudit.render.logo import load_logo
+
+        if self.logo is not None:
+            load_logo(self.logo)
+        if self.template_dir is not None and not Path(self.template_dir).is_dir():
+            raise InputError("template folder not found", self.template_dir)
 
 
 @dataclass(frozen=True)
@@ -44,6 +60,17 @@ class Format:
 
 FORMATS: dict[str, Format] = {
     "json": Format("json", (".json",), "json", "render_json", description="the Result document"),
+    "html": Format("html", (".html", ".htm"), "html", "render_html",
+                   description="a self-contained report to read or send"),
+    "pdf": Format("pdf", (".pdf",), "pdf", "render_pdf", binary=True,
+                  description="the HTML report printed by headless Chromium"),
+    "markdown": Format("markdown", (".md", ".markdown"), "markdown", "render_markdown",
+                       description="for tickets and wikis"),
+    "csv": Format("csv", (".csv",), "csv", "render_csv", description="one row per finding"),
+    "junit": Format("junit", (".junit.xml", ".xml"), "junit", "render_junit",
+                    description="JUnit XML for CI test dashboards"),
+    "sarif": Format("sarif", (".sarif", ".sarif.json"), "sarif", "render_sarif",
+                    description="SARIF 2.1.0 for GitHub code scanning"),
 }
 
 
@@ -67,9 +94,10 @@ def format_for(path: str | Path, explicit: str | None = None) -> Format:
             raise InputError(f"unknown format {explicit!r} (known: {', '.join(sorted(FORMATS))})")
         return fmt
     name = str(path).lower()
-    for fmt in FORMATS.values():
-        if any(name.endswith(ext) for ext in fmt.extensions):
-            return fmt
+    # The longest matching extension wins: report.sarif.json is SARIF, not the Result JSON.
+    matches = [(len(ext), fmt) for fmt in FORMATS.values() for ext in fmt.extensions if name.endswith(ext)]
+    if matches:
+        return max(matches, key=lambda m: m[0])[1]
     known = ", ".join(ext for f in FORMATS.values() for ext in f.extensions)
     raise InputError(f"cannot tell the report format from {path!r}: use one of {known} or --format")
 
@@ -77,6 +105,10 @@ def format_for(path: str | Path, explicit: str | None = None) -> Format:
 def write_report(result: Result, path: str | Path, fmt: Format, options: RenderOptions | None = None) -> Path:
     """Render `result` in `fmt` and write it to `path` (parent folders are created)."""
     options = options or RenderOptions()
+    if options.redact:
+        from cyberaudit.redact import redact_result
+
+        result = redact_result(result, cookies=options.redact_cookies)
     out = fmt.renderer()(result, options)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -41,7 +41,7 @@ def test_silence_ends_at_the_timeout():
         start = time.monotonic()
         with pytest.raises(hello.HelloTimeout):
             hello.offer(network_for(srv.port, None), HOST, 443, [0x002F], timeout=0.5)
-        assert time.monotonic() - start < 1.5
+        assert time.monotonic() - start < 2.5  # the server would have kept us 3 s
 
 
 def test_suite_classes():

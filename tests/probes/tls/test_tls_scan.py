@@ -76,7 +76,7 @@ def test_silent_endpoint_gives_error_findings_for_every_tls_rule(tmp_path):
             connect_to={(HOST, 443): ("127.0.0.1", srv.port)}, connect_timeout=1.0, read_timeout=1.0)))
         elapsed = time.monotonic() - start
     statuses = _tls_findings(result)
-    assert elapsed < 4
+    assert elapsed < 4.5  # the server would have kept us 5 s
     assert {rid for rid, _ in statuses} >= TLS_IDS
     assert set(statuses.values()) == {"error"}
     assert all(f.message for f in result.findings if f.rule_id.startswith("TLS-"))

@@ -1,0 +1,213 @@
+"""What changed between two results: new failures, fixes, waivers running out, the score's move."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from cyberaudit.result import Finding, Result
+from cyberaudit.scoring import SEVERITY_ORDER, severity_at_least
+from cyberaudit.textsafe import md_code, md_escape
+
+EXPIRY_WINDOW_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Change:
+    """One rule on one target whose outcome is compared across two results."""
+
+    rule_id: str
+    target: str
+    title: str
+    severity: str
+    category: str
+    old_status: str | None  # None: the finding did not exist in the older result
+    new_status: str | None  # None: it is gone from the newer result
+    message: str
+
+
+@dataclass(frozen=True)
+class ExpiringWaiver:
+    rule_id: str
+    target: str
+    title: str
+    severity: str
+    reason: str
+    expires: str
+    days_left: int
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    old_score: float | None
+    new_score: float | None
+    delta: float | None
+    old_grade: str | None
+    new_grade: str | None
+
+
+@dataclass(frozen=True)
+class ResultDiff:
+    """The changes from `old` to `new`; every list is ordered by severity, then rule and target."""
+
+    old_generated_at: str
+    new_generated_at: str
+    score: ScoreChange
+    by_category: dict[str, ScoreChange]
+    new_failures: tuple[Change, ...]
+    fixed: tuple[Change, ...]
+    still_failing: tuple[Change, ...]
+    other_changes: tuple[Change, ...]  # e.g. pass → error, fail → waived, a target removed
+    expiring_waivers: tuple[ExpiringWaiver, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def has_new_failure_at_least(self, severity: str) -> bool:
+        return any(severity_at_least(c.severity, severity) for c in self.new_failures
+                   if c.severity in SEVERITY_ORDER)
+
+
+def _key(f: Finding) -> tuple[str, str]:
+    return (f.rule_id, f.target)
+
+
+def _rank(c: Change | ExpiringWaiver) -> tuple[int, str, str]:
+    sev = SEVERITY_ORDER.index(c.severity) if c.severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
+    return (sev, c.rule_id, c.target)
+
+
+def _score_change(old: Any, new: Any) -> ScoreChange:
+    old_score = old.score if old else None
+    new_score = new.score if new else None
+    delta = round(new_score - old_score, 1) if old_score is not None and new_score is not None else None
+    return ScoreChange(old_score, new_score, delta, old.grade if old else None, new.grade if new else None)
+
+
+def _today(result: Result) -> dt.date:
+    try:
+        return dt.datetime.fromisoformat(result.generated_at.replace("Z", "+00:00")).date()
+    except ValueError:
+        return dt.datetime.now(dt.timezone.utc).date()
+
+
+def expiring_waivers(result: Result, days: int = EXPIRY_WINDOW_DAYS) -> tuple[ExpiringWaiver, ...]:
+    """Waivers still in force that run out within `days` of the result's date."""
+    today = _today(result)
+    out = []
+    for f in result.findings:
+        if f.status != "waived" or f.waiver is None or f.waiver.expired:
+            continue
+        try:
+            left = (dt.date.fromisoformat(f.waiver.expires) - today).days
+        except ValueError:
+            continue
+        if left <= days:
+            out.append(ExpiringWaiver(f.rule_id, f.target, f.title, f.severity, f.waiver.reason,
+                                      f.waiver.expires, left))
+    return tuple(sorted(out, key=_rank))
+
+
+def diff_results(old: Result, new: Result) -> ResultDiff:
+    """Compare two results finding by finding (a finding is a rule on a target)."""
+    before = {_key(f): f for f in old.findings}
+    after = {_key(f): f for f in new.findings}
+    new_failures, fixed, still, other = [], [], [], []
+    for key in list(after) + [k for k in before if k not in after]:
+        o, n = before.get(key), after.get(key)
+        ref = n or o
+        assert ref is not None
+        change = Change(ref.rule_id, ref.target, ref.title, ref.severity, ref.category,
+                        o.status if o else None, n.status if n else None, ref.message)
+        was_fail = o is not None and o.status == "fail"
+        is_fail = n is not None and n.status == "fail"
+        if is_fail and not was_fail:
+            new_failures.append(change)
+        elif is_fail:
+            still.append(change)
+        elif was_fail and n is not None and n.status == "pass":
+            fixed.append(change)
+        elif change.old_status != change.new_status:
+            other.append(change)
+    cats = list(dict.fromkeys([*new.scores.by_category, *old.scores.by_category]))
+    return ResultDiff(
+        old_generated_at=old.generated_at,
+        new_generated_at=new.generated_at,
+        score=_score_change(old.scores.overall, new.scores.overall),
+        by_category={c: _score_change(old.scores.by_category.get(c), new.scores.by_category.get(c))
+                     for c in cats},
+        new_failures=tuple(sorted(new_failures, key=_rank)),
+        fixed=tuple(sorted(fixed, key=_rank)),
+        still_failing=tuple(sorted(still, key=_rank)),
+        other_changes=tuple(sorted(other, key=_rank)),
+        expiring_waivers=expiring_waivers(new),
+    )
+
+
+def _fmt_score(s: ScoreChange) -> str:
+    def one(score: float | None, grade: str | None) -> str:
+        return "not scored" if score is None else f"{score:g} ({grade})"
+
+    line = f"{one(s.old_score, s.old_grade)} -> {one(s.new_score, s.new_grade)}"
+    if s.delta is not None:
+        line += f"  [{s.delta:+g}]"
+    return line
+
+
+def _status(s: str | None) -> str:
+    return "absent" if s is None else s.replace("_", " ")
+
+
+_SECTIONS = (
+    ("new_failures", "New failures"),
+    ("fixed", "Fixed"),
+    ("still_failing", "Still failing"),
+    ("other_changes", "Other changes"),
+)
+
+
+def diff_to_text(diff: ResultDiff) -> str:
+    """Plain text for a terminal or a CI log."""
+    lines = [f"Compared {diff.old_generated_at} with {diff.new_generated_at}",
+             f"Score: {_fmt_score(diff.score)}", ""]
+    for attr, heading in _SECTIONS:
+        items: tuple[Change, ...] = getattr(diff, attr)
+        lines.append(f"{heading} ({len(items)})")
+        for c in items:
+            move = f"  [{_status(c.old_status)} -> {_status(c.new_status)}]" if attr == "other_changes" else ""
+            lines.append(f"  {c.severity.upper():8} {c.rule_id} on {c.target}: {c.title}{move}")
+        lines.append("")
+    lines.append(f"Waivers expiring within {EXPIRY_WINDOW_DAYS} days ({len(diff.expiring_waivers)})")
+    for w in diff.expiring_waivers:
+        lines.append(f"  {w.rule_id} on {w.target}: expires {w.expires} ({w.days_left} days) - {w.reason}")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def diff_to_markdown(diff: ResultDiff) -> str:
+    """Markdown for a ticket or a pull-request comment."""
+    out = ["# Changes since the previous scan", "",
+           f"Compared {md_escape(diff.old_generated_at)} with {md_escape(diff.new_generated_at)}.", "",
+           f"**Score:** {md_escape(_fmt_score(diff.score))}", ""]
+    for attr, heading in _SECTIONS:
+        items: tuple[Change, ...] = getattr(diff, attr)
+        out += [f"## {heading} ({len(items)})", ""]
+        if not items:
+            out += ["None.", ""]
+            continue
+        out += ["| Severity | Rule | Target | Title | Before | Now |", "|---|---|---|---|---|---|"]
+        for c in items:
+            out.append(f"| {md_escape(c.severity)} | {md_code(c.rule_id)} | {md_escape(c.target)} | "
+                       f"{md_escape(c.title)} | {md_escape(_status(c.old_status))} | {md_escape(_status(c.new_status))} |")
+        out.append("")
+    out += [f"## Waivers expiring within {EXPIRY_WINDOW_DAYS} days ({len(diff.expiring_waivers)})", ""]
+    if not diff.expiring_waivers:
+        out.append("None.")
+    for w in diff.expiring_waivers:
+        out.append(f"- {md_code(w.rule_id)} on {md_escape(w.target)}: expires {md_escape(w.expires)} "
+                   f"({w.days_left} days). Reason: {md_escape(w.reason)}")
+    return "\n".join(out).rstrip() + "\n"

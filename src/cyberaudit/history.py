@@ -1,0 +1,127 @@
+"""Saved results of earlier scans, so each report can say what changed since last time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from cyberaudit.diff import ResultDiff, diff_results
+from cyberaudit.errors import InputError
+from cyberaudit.result import Result, load_result
+
+HISTORY_DIRNAME = ".cyberaudit-history"
+_NAME = re.compile(r"^result-(\d{8}T\d{6}Z)(?:-(\d+))?\.json$")
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    generated_at: str
+    score: float | None
+    grade: str | None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    path: Path
+    result: Result
+
+
+@dataclass(frozen=True)
+class HistoryContext:
+    """What a report needs from history: the comparison with the previous result and the trend."""
+
+    saved_to: Path | None
+    previous: HistoryEntry | None
+    changes: ResultDiff | None
+    trend: tuple[TrendPoint, ...]
+
+
+def default_history_dir(profile_path: str | Path) -> Path:
+    return Path(profile_path).resolve().parent / HISTORY_DIRNAME
+
+
+def _stamp(result: Result) -> str:
+    try:
+        when = dt.datetime.fromisoformat(result.generated_at.replace("Z", "+00:00"))
+    except ValueError:
+        when = dt.datetime.now(dt.timezone.utc)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return when.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def save_result(result: Result, directory: str | Path) -> Path:
+    """Write the result as result-<UTC time>.json; never overwrites an earlier file."""
+    directory = Path(directory)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create history folder: {exc.strerror}", directory) from None
+    stem = f"result-{_stamp(result)}"
+    data = result.to_json().encode("utf-8")
+    for n in range(1, 1000):
+        path = directory / (f"{stem}.json" if n == 1 else f"{stem}-{n}.json")
+        try:
+            # O_EXCL: two scans finishing in the same second each keep their own file.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise InputError(f"cannot write history: {exc.strerror}", path) from None
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        return path
+    raise InputError("too many results saved in the same second", directory)
+
+
+def load_history(directory: str | Path, *, profile_path: str | None = None) -> list[HistoryEntry]:
+    """Saved results, oldest first; with `profile_path`, only those of that profile."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return []
+    found = []
+    for path in directory.iterdir():
+        m = _NAME.match(path.name)
+        if not m:
+            continue
+        result = load_result(path)  # a damaged file is an InputError naming it
+        if profile_path is not None and result.profile.path != profile_path:
+            continue
+        # result-T.json, result-T-2.json, ...: saved in that order within the same second
+        found.append(((_stamp(result), int(m.group(2) or 1)), HistoryEntry(path, result)))
+    found.sort(key=lambda item: item[0])
+    return [entry for _, entry in found]
+
+
+def trend_of(results: list[Result]) -> tuple[TrendPoint, ...]:
+    return tuple(TrendPoint(r.generated_at, r.scores.overall.score, r.scores.overall.grade) for r in results)
+
+
+def context_for(result: Result, earlier: list[HistoryEntry]) -> HistoryContext:
+    """Compare a result with the latest earlier one (entries oldest first, not including `result`)."""
+    previous = earlier[-1] if earlier else None
+    return HistoryContext(
+        saved_to=None,
+        previous=previous,
+        changes=diff_results(previous.result, result) if previous else None,
+        trend=trend_of([e.result for e in earlier] + [result]),
+    )
+
+
+def record(result: Result, directory: str | Path) -> HistoryContext:
+    """Compare with the saved results of the same profile, then save this one beside them."""
+    earlier = load_history(directory, profile_path=result.profile.path)
+    ctx = context_for(result, earlier)
+    saved = save_result(result, directory)
+    return HistoryContext(saved, ctx.previous, ctx.changes, ctx.trend)
+
+
+def context_before(result: Result, directory: str | Path) -> HistoryContext:
+    """History as it stood when `result` was made: only saved results of its profile older than it."""
+    stamp = _stamp(result)
+    earlier = [e for e in load_history(directory, profile_path=result.profile.path)
+               if _stamp(e.result) < stamp]
+    return context_for(result, earlier)

@@ -1,0 +1,54 @@
+"""JUnit XML: one test case per rule and target, so CI dashboards show each check."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from cyberaudit.render import RenderOptions
+from cyberaudit.render.view import evidence_items
+from cyberaudit.result import Finding, Result
+from cyberaudit.textsafe import xml_text as x
+
+
+def _body(f: Finding) -> str:
+    lines = [f.message, *f.details]
+    lines += [f"{k}: {', '.join(v)}" for k, v in evidence_items(f.evidence)]
+    if f.remediation:
+        lines.append(f"How to fix: {f.remediation}")
+    if f.references:
+        lines.append(f"References: {'; '.join(f.references)}")
+    return x("\n".join(lines))
+
+
+def render_junit(result: Result, options: RenderOptions | None = None) -> str:
+    by_target: dict[str, list[Finding]] = {}
+    for f in result.findings:
+        by_target.setdefault(f.target, []).append(f)
+    root = ET.Element("testsuites", name=x(f"cyberaudit: {result.profile.practice}"))
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for target, findings in by_target.items():
+        suite = ET.SubElement(root, "testsuite", name=x(target), timestamp=x(result.generated_at[:19]))
+        counts = {"tests": len(findings), "failures": 0, "errors": 0, "skipped": 0}
+        for f in findings:
+            case = ET.SubElement(suite, "testcase", name=x(f"{f.rule_id} {f.title}"),
+                                 classname=x(f"cyberaudit.{f.category}.{f.target_kind}"), time="0")
+            if f.status == "fail":
+                counts["failures"] += 1
+                el = ET.SubElement(case, "failure", message=x(f.message), type=x(f.severity))
+                el.text = _body(f)
+            elif f.status == "error":
+                counts["errors"] += 1
+                el = ET.SubElement(case, "error", message=x(f.message), type="could-not-check")
+                el.text = _body(f)
+            elif f.status in ("waived", "not_applicable"):
+                counts["skipped"] += 1
+                why = (f"waived until {f.waiver.expires}: {f.waiver.reason}" if f.status == "waived" and f.waiver
+                       else f"not applicable: {f.message}")
+                ET.SubElement(case, "skipped", message=x(why))
+        for k, v in counts.items():
+            suite.set(k, str(v))
+            totals[k] += v
+    for k, v in totals.items():
+        root.set(k, str(v))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -1,0 +1,108 @@
+"""The Markdown report, for tickets and wikis; every value from a scan is escaped."""
+
+from __future__ import annotations
+
+from cyberaudit.render import RenderOptions
+from cyberaudit.render.view import STATUS_LABEL, build_view, evidence_items
+from cyberaudit.result import Finding, Result
+from cyberaudit.textsafe import md_code as c
+from cyberaudit.textsafe import md_escape as e
+
+
+def _score(score: float | None, grade: str | None) -> str:
+    return "not scored" if score is None else f"{score:g} / 100 (grade {grade})"
+
+
+def _finding(f: Finding) -> list[str]:
+    out = [f"#### {e(f.title)}", "",
+           f"- **Status:** {e(STATUS_LABEL.get(f.status, f.status))}, **severity:** {e(f.severity)}, "
+           f"**rule:** {c(f.rule_id)}, effort {e(f.effort)}",
+           f"- **{'Why it could not be checked' if f.status == 'error' else 'What we found'}:** {e(f.message)}"]
+    for d in f.details:
+        out.append(f"- **Detail:** {e(d)}")
+    for key, lines in evidence_items(f.evidence):
+        if len(lines) == 1:
+            out.append(f"- **Evidence** {e(key)}: {e(lines[0])}")
+        else:
+            out.append(f"- **Evidence** {e(key)}:")
+            out += [f"  - {e(line)}" for line in lines]
+    if f.remediation:
+        out.append(f"- **How to fix:** {e(f.remediation)}")
+    if f.references:
+        out.append(f"- **References:** {e('; '.join(f.references))}")
+    return out + [""]
+
+
+def render_markdown(result: Result, options: RenderOptions | None = None) -> str:
+    options = options or RenderOptions()
+    v = build_view(result, options)
+    o = v.overall
+    out = [f"# {e(v.title)}", ""]
+    if v.organization:
+        out += [f"Prepared by {e(v.organization)}.", ""]
+    out += [f"{e(result.profile.practice)}, scanned {e(result.generated_at)}.", "",
+            "## Summary", "", e(v.headline), "",
+            f"- Score: {_score(o.score, o.grade)}",
+            f"- Coverage: {'none' if o.coverage is None else f'{o.coverage:g}%'} of applicable checks could be run",
+            f"- Failed {v.counts['fail']}, passed {v.counts['pass']}, could not be checked {v.counts['error']}, "
+            f"waived {v.counts['waived']}, not applicable {v.counts['not_applicable']}"]
+    if o.cap:
+        out.append(f"- Grade cap: {e(o.cap)}")
+    out += ["", "### What to fix first", ""]
+    if not v.fix_first:
+        out.append("Nothing failed.")
+    for i, item in enumerate(v.fix_first, 1):
+        out.append(f"{i}. **{e(item.severity)}** {e(item.title)} ({c(item.rule_id)}, effort {e(item.effort)}) "
+                   f"on {e(', '.join(item.targets))}")
+    out.append("")
+    ch = options.changes
+    if ch is not None:
+        out += ["## Changes since the last scan", "",
+                f"Score {_score(ch.score.old_score, ch.score.old_grade)} → {_score(ch.score.new_score, ch.score.new_grade)}.",
+                "", f"- New problems: {len(ch.new_failures)}", f"- Fixed: {len(ch.fixed)}",
+                f"- Still failing: {len(ch.still_failing)}",
+                f"- Waivers expiring within 30 days: {len(ch.expiring_waivers)}", ""]
+        for heading, items in (("New problems", ch.new_failures), ("Fixed", ch.fixed)):
+            if items:
+                out += [f"### {heading}", ""]
+                out += [f"- **{e(ch.severity)}** {e(ch.title)} ({c(ch.rule_id)}) on {e(ch.target)}" for ch in items]
+                out.append("")
+    if v.trend is not None:
+        out += ["### Score over time", "", "| Scan | Score |", "|---|---|"]
+        out += [f"| {e(label)} | {e(score)} |" for _, _, label, score in v.trend.dots]
+        out.append("")
+    out += ["## Scores by area", "", "| Area | Score | Grade | Failed | Could not be checked | Coverage |",
+            "|---|---|---|---|---|---|"]
+    for cat, card in result.scores.by_category.items():
+        out.append(f"| {e(cat)} | {'–' if card.score is None else f'{card.score:g}'} | {card.grade or '–'} | "
+                   f"{card.counts.get('fail', 0)} | {card.counts.get('error', 0)} | "
+                   f"{'–' if card.coverage is None else f'{card.coverage:g}%'} |")
+    out += ["", "## What was checked", ""]
+    for t in v.targets:
+        out += [f"### {e(t.kind_label)}: {e(t.id)}", "",
+                f"{'Not scored' if not t.card or t.card.score is None else _score(t.card.score, t.card.grade)}; "
+                f"{len(t.failed)} failed, {len(t.errors)} could not be checked, {len(t.passed)} passed.", ""]
+        for probe, reason in t.probe_errors:
+            out += [f"The {c(probe)} check could not run: {e(reason)}", ""]
+        for f in (*t.failed, *t.errors):
+            out += _finding(f)
+        if t.passed:
+            out += ["#### Passed", ""] + [f"- {e(f.title)} ({c(f.rule_id)})" for f in t.passed] + [""]
+    out += ["## How the score is calculated", "",
+            "Score = 100 × weight of passed rules ÷ weight of passed, failed and unchecked rules. Weights: "
+            + ", ".join(f"{k} {w}" for k, w in v.weights.items()) + ".", "",
+            f"This scan: {o.weight_pass} ÷ {o.weight_total}" + (f" = {o.score:g}." if o.score is not None else "."),
+            "", "## Appendix", "", "### Waived rules", ""]
+    if not v.waived:
+        out.append("None.")
+    for f in v.waived:
+        w = f.waiver
+        out.append(f"- {c(f.rule_id)} on {e(f.target)}: {e(w.reason) if w else ''} (expires {e(w.expires) if w else '?'})")
+    out += ["", "### Rules that do not apply", ""]
+    if not v.not_applicable:
+        out.append("None.")
+    out += [f"- {c(f.rule_id)} on {e(f.target)}: {e(f.message)}" for f in v.not_applicable]
+    out += ["", "---", "",
+            f"cyberaudit {e(result.tool.get('version', ''))}; packs: "
+            + ", ".join(f"{e(p.name)} {e(p.version)}" for p in result.packs) + "."]
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,238 @@
+"""The reader's view of a Result: what to fix first, findings grouped by target, chart geometry.
+
+Shared by the HTML and Markdown renderers so both tell the same story in the same order.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from cyberaudit.diff import ExpiringWaiver, expiring_waivers
+from cyberaudit.render import RenderOptions
+from cyberaudit.result import Finding, Result, ScoreCard
+from cyberaudit.scoring import SEVERITY_ORDER, WEIGHTS
+
+STATUS_ORDER = ("fail", "error", "waived", "not_applicable", "pass")
+STATUS_LABEL = {"pass": "Passed", "fail": "Failed", "error": "Could not be checked",
+                "not_applicable": "Not applicable", "waived": "Waived"}
+KIND_LABEL = {"website": "Website", "endpoint": "Secure connection (TLS endpoint)", "mail_domain": "Mail domain",
+              "platform": "Platform", "practice": "The practice"}
+EFFORT_ORDER = ("low", "medium", "high")
+GRADE_COLOURS = {"A": "#1b7f3b", "B": "#4a7d12", "C": "#8a6d00", "D": "#b25000", "F": "#b3261e", None: "#5f6368"}
+
+
+def _sev_rank(sev: str) -> int:
+    return SEVERITY_ORDER.index(sev) if sev in SEVERITY_ORDER else len(SEVERITY_ORDER)
+
+
+def _effort_rank(effort: str) -> int:
+    return EFFORT_ORDER.index(effort) if effort in EFFORT_ORDER else 1
+
+
+def finding_order(f: Finding) -> tuple[int, int, int, str]:
+    status = STATUS_ORDER.index(f.status) if f.status in STATUS_ORDER else len(STATUS_ORDER)
+    return (status, _sev_rank(f.severity), _effort_rank(f.effort), f.rule_id)
+
+
+EVIDENCE_LINES = 25  # a reader needs examples, not 500 file names; CSV and JSON keep them all
+
+
+def evidence_items(evidence: dict[str, Any], limit: int | None = EVIDENCE_LINES) -> list[tuple[str, list[str]]]:
+    """Evidence as (fact, lines of text): lists become one line per element, cut at `limit` lines."""
+    out = []
+    for key, value in evidence.items():
+        if isinstance(value, (list, tuple)):
+            lines = [v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, sort_keys=True)
+                     for v in value] or ["(none)"]
+        elif isinstance(value, dict):
+            lines = [f"{k}: {v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}"
+                     for k, v in value.items()] or ["(none)"]
+        elif value is None:
+            lines = ["unknown"]
+        elif isinstance(value, bool):
+            lines = ["yes" if value else "no"]
+        else:
+            lines = [str(value)]
+        if limit is not None and len(lines) > limit:
+            lines = [*lines[:limit], f"… and {len(lines) - limit} more (all of them are in the JSON and CSV reports)"]
+        out.append((str(key), lines))
+    return out
+
+
+@dataclass(frozen=True)
+class FixItem:
+    """One failed rule, with every target it failed on."""
+
+    rule_id: str
+    title: str
+    severity: str
+    effort: str
+    category: str
+    targets: tuple[str, ...]
+    remediation: str
+
+
+@dataclass(frozen=True)
+class TargetView:
+    id: str
+    kind: str
+    kind_label: str
+    anchor: str
+    card: ScoreCard | None
+    failed: tuple[Finding, ...]
+    errors: tuple[Finding, ...]
+    passed: tuple[Finding, ...]
+    probe_errors: tuple[tuple[str, str], ...]  # (probe, reason)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    score: float | None
+    grade: str | None
+    y: int
+    width: float
+    colour: str
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    points: str  # SVG polyline points
+    dots: tuple[tuple[float, float, str, str], ...]  # x, y, label, score text
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class ReportView:
+    result: Result
+    title: str
+    organization: str | None
+    logo_uri: str | None
+    overall: ScoreCard
+    grade_colour: str
+    headline: str
+    fix_first: tuple[FixItem, ...]
+    targets: tuple[TargetView, ...]
+    waived: tuple[Finding, ...]
+    not_applicable: tuple[Finding, ...]
+    errors: tuple[Finding, ...]
+    bars: tuple[Bar, ...]
+    bars_height: int
+    trend: TrendChart | None
+    expiring: tuple[ExpiringWaiver, ...]
+    weights: dict[str, int]
+    options: RenderOptions
+    counts: dict[str, int]
+
+
+def _anchor(i: int) -> str:
+    return f"target-{i + 1}"
+
+
+def headline(card: ScoreCard, fails: int, errors: int) -> str:
+    """One or two plain sentences for the top of the report."""
+    if card.score is None:
+        return "Nothing could be scored in this scan: every check was skipped, waived or could not be run."
+    parts = [f"The practice scored {card.score:g} out of 100 (grade {card.grade})."]
+    if fails == 0:
+        parts.append("No checked rule failed.")
+    elif fails == 1:
+        parts.append("One problem needs fixing; it is listed below.")
+    else:
+        parts.append(f"{fails} problems need fixing; the most important are listed first.")
+    if errors:
+        parts.append(f"{errors} check{'s' if errors != 1 else ''} could not be run and "
+                     f"{'do' if errors != 1 else 'does'} not count as passed.")
+    if card.cap:
+        parts.append(f"The grade is capped because {card.cap.split(' (')[0]}.")
+    return " ".join(parts)
+
+
+def fix_first(findings: list[Finding]) -> tuple[FixItem, ...]:
+    """Failed rules, most severe first, then the quickest fixes, then by id."""
+    by_rule: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.status == "fail":
+            by_rule.setdefault(f.rule_id, []).append(f)
+    items = [FixItem(rid, fs[0].title, fs[0].severity, fs[0].effort, fs[0].category,
+                     tuple(dict.fromkeys(f.target for f in fs)), fs[0].remediation)
+             for rid, fs in by_rule.items()]
+    items.sort(key=lambda i: (_sev_rank(i.severity), _effort_rank(i.effort), i.rule_id))
+    return tuple(items)
+
+
+def _bars(result: Result) -> tuple[tuple[Bar, ...], int]:
+    bars = []
+    for i, (cat, card) in enumerate(result.scores.by_category.items()):
+        width = 0.0 if card.score is None else round(card.score * 2.4, 1)
+        bars.append(Bar(cat, card.score, card.grade, 8 + i * 30, width, GRADE_COLOURS.get(card.grade, "#5f6368")))
+    return tuple(bars), 16 + 30 * len(bars)
+
+
+def _trend(points: list[tuple[str, float | None]]) -> TrendChart | None:
+    scored = [(label, s) for label, s in points if s is not None]
+    if len(scored) < 2:
+        return None
+    width, height, left, top, plot_h = 560, 180, 40, 10, 140
+    step = (width - left - 20) / (len(scored) - 1)
+    dots = []
+    for i, (label, score) in enumerate(scored):
+        x = round(left + i * step, 1)
+        y = round(top + plot_h * (1 - score / 100), 1)
+        dots.append((x, y, label[:10], f"{score:g}"))
+    return TrendChart(" ".join(f"{x},{y}" for x, y, _, _ in dots), tuple(dots), width, height)
+
+
+def build_view(result: Result, options: RenderOptions, logo_uri: str | None = None) -> ReportView:
+    findings = list(result.findings)
+    by_target: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_target.setdefault(f.target, []).append(f)
+    probe_errors: dict[str, list[tuple[str, str]]] = {}
+    kinds: dict[str, str] = {}
+    for t in result.targets:
+        kinds[t.id] = t.kind
+        probe_errors[t.id] = [(p.probe, p.error or p.status) for p in t.probes if p.status != "ok"]
+    order = list(dict.fromkeys([t.id for t in result.targets] + list(by_target)))
+    targets = []
+    for i, tid in enumerate(order):
+        fs = sorted(by_target.get(tid, []), key=finding_order)
+        kind = kinds.get(tid) or (fs[0].target_kind if fs else "practice")
+        targets.append(TargetView(
+            id=tid, kind=kind, kind_label=KIND_LABEL.get(kind, kind), anchor=_anchor(i),
+            card=result.scores.by_target.get(tid),
+            failed=tuple(f for f in fs if f.status == "fail"),
+            errors=tuple(f for f in fs if f.status == "error"),
+            passed=tuple(f for f in fs if f.status == "pass"),
+            probe_errors=tuple(probe_errors.get(tid, [])),
+        ))
+    overall = result.scores.overall
+    counts = {s: sum(1 for f in findings if f.status == s) for s in STATUS_ORDER}
+    bars, bars_height = _bars(result)
+    trend_points = [(p.generated_at, p.score) for p in options.trend]
+    if options.trend and options.trend[-1].generated_at != result.generated_at:
+        trend_points.append((result.generated_at, overall.score))
+    return ReportView(
+        result=result,
+        title=options.title or f"Security and privacy audit: {result.profile.practice}",
+        organization=options.organization,
+        logo_uri=logo_uri,
+        overall=overall,
+        grade_colour=GRADE_COLOURS.get(overall.grade, "#5f6368"),
+        headline=headline(overall, counts["fail"], counts["error"]),
+        fix_first=fix_first(findings),
+        targets=tuple(targets),
+        waived=tuple(sorted((f for f in findings if f.status == "waived"), key=finding_order)),
+        not_applicable=tuple(sorted((f for f in findings if f.status == "not_applicable"), key=finding_order)),
+        errors=tuple(sorted((f for f in findings if f.status == "error"), key=finding_order)),
+        bars=bars,
+        bars_height=bars_height,
+        trend=_trend(trend_points),
+        expiring=expiring_waivers(result),
+        weights=dict(WEIGHTS),
+        options=options,
+        counts=counts,
+    )

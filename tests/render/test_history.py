@@ -1,0 +1,80 @@
+"""Saved results beside the profile, and what the next report learns from them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from cyberaudit.errors import InputError
+from cyberaudit.history import context_before, default_history_dir, load_history, record, save_result
+from cyberaudit.result import ProfileInfo
+from tests.render.sample import SITE2, later_result, sample_result
+
+
+def test_first_scan_has_no_previous_then_the_second_compares(tmp_path):
+    first = record(sample_result(), tmp_path)
+    assert first.previous is None and first.changes is None
+    assert first.saved_to.name == "result-20261126T060000Z.json"
+    second = record(later_result(), tmp_path)
+    assert second.previous.path == first.saved_to
+    assert {(c.rule_id, c.target) for c in second.changes.new_failures} == {("HTTP-CSP", SITE2)}
+    assert [p.score for p in second.trend] == [sample_result().scores.overall.score,
+                                              later_result().scores.overall.score]
+    assert len(list(tmp_path.glob("result-*.json"))) == 2
+
+
+def test_saved_file_is_the_result_json_and_private(tmp_path):
+    path = save_result(sample_result(), tmp_path)
+    assert json.loads(path.read_text()) == sample_result().to_dict()
+    assert path.stat().st_mode & 0o077 == 0  # results name people and folders: owner-only
+
+
+def test_two_results_in_the_same_second_both_kept(tmp_path):
+    a = save_result(sample_result(), tmp_path)
+    b = save_result(sample_result(), tmp_path)
+    assert a != b and a.exists() and b.exists()
+    assert len(load_history(tmp_path)) == 2
+
+
+def test_other_profiles_in_the_same_folder_are_ignored(tmp_path):
+    other = replace(sample_result(), profile=ProfileInfo("/elsewhere/other.yaml", "sha256:00", "Other", "US"),
+                    generated_at="2026-11-28T00:00:00Z")
+    save_result(other, tmp_path)
+    ctx = record(later_result(), tmp_path)
+    assert ctx.previous is None
+
+
+def test_context_before_ignores_results_newer_than_the_one_rendered(tmp_path):
+    save_result(sample_result(), tmp_path)
+    save_result(later_result(), tmp_path)
+    ctx = context_before(sample_result(), tmp_path)
+    assert ctx.previous is None and ctx.changes is None
+    ctx = context_before(later_result(), tmp_path)
+    assert ctx.previous.result.generated_at == sample_result().generated_at
+
+
+def test_damaged_history_file_is_an_input_error_naming_it(tmp_path):
+    bad = tmp_path / "result-20261101T000000Z.json"
+    bad.write_text("{not json")
+    with pytest.raises(InputError) as exc:
+        load_history(tmp_path)
+    assert str(bad) in str(exc.value) and ":1:2" in str(exc.value)
+
+
+def test_unrelated_files_are_left_alone(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello")
+    (tmp_path / "report.json").write_text("{}")
+    assert load_history(tmp_path) == []
+
+
+def test_default_folder_is_beside_the_profile(tmp_path):
+    assert default_history_dir(tmp_path / "cyberaudit.yaml") == tmp_path.resolve() / ".cyberaudit-history"
+
+
+def test_results_saved_in_the_same_second_keep_their_order(tmp_path):
+    first = save_result(sample_result(), tmp_path)
+    second = save_result(replace(sample_result(), options={"marker": 2}), tmp_path)
+    third = save_result(replace(sample_result(), options={"marker": 3}), tmp_path)
+    assert [e.path for e in load_history(tmp_path)] == [first, second, third]
