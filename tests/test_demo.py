@@ -299,3 +299,21 @@ def test_request_logs_show_the_planned_hosts_served_locally(tmp_path: Path) -> N
                  if not n.endswith("." + DOMAIN) and n not in parents and n not in THIRD_PARTY_HOSTS}
     assert unplanned == set()
     assert served <= {WEBSITE_HOST, *THIRD_PARTY_HOSTS}
+
+
+def test_extra_formats_are_written_beside_the_html(tmp_path: Path) -> None:
+    known = available_formats()
+    if not {"markdown", "sarif"} <= set(known):
+        pytest.xfail("report formats not merged yet")
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "cyberaudit", "demo", "--output-dir", str(out), "--quiet",
+                           "--format", "markdown", "-o", str(tmp_path / "ci" / "demo.sarif")],
+                          env=_env(), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    markdown = (out / "report.md").read_text(encoding="utf-8")
+    assert "Lakeside Counseling" in markdown
+    sarif = json.loads((tmp_path / "ci" / "demo.sarif").read_text(encoding="utf-8"))
+    result = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    failed = {f["rule_id"] for f in result["findings"] if f["status"] == "fail"}
+    assert failed and failed <= {r["ruleId"] for r in sarif["runs"][0]["results"]}
+    assert str((out / "report.md").resolve()) in proc.stdout

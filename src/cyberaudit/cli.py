@@ -385,7 +385,8 @@ def demo(
     keep_running: Annotated[bool, typer.Option(
         "--keep-running", help="Leave the demo practice's servers up until Ctrl-C, to scan or browse them.")] = False,
     fmt: Annotated[list[str] | None, typer.Option(
-        "--format", help="Also write report.<ext> in this format (repeatable); HTML and JSON always.")] = None,
+        "--format", help="Also write report.<ext> in this format (repeatable; 'all' for every "
+        "installed format). HTML and JSON are always written.")] = None,
     output: Annotated[list[Path] | None, typer.Option(
         "--output", "-o", help="Also write this report file; format from the extension (repeatable).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, only where the reports are.")] = False,
@@ -413,6 +414,8 @@ def _demo_report_writer(formats: list[str], extra: list[Path]):  # type: ignore[
 
     known = available_formats()
     wanted = [f.lower() for f in formats]
+    if "all" in wanted:
+        wanted = [n for n in known if n != "all"]
     for name in wanted:
         if name not in known:
             format_for("report", name)  # the InputError that lists the known formats
@@ -421,7 +424,7 @@ def _demo_report_writer(formats: list[str], extra: list[Path]):  # type: ignore[
     extra_outputs = [(p, format_for(p)) for p in extra]
 
     def write(result, out_dir: Path) -> list[tuple[str, Path]]:  # type: ignore[no-untyped-def]
-        options = RenderOptions(title=f"Demo audit — {result.profile.practice}")
+        options = RenderOptions()
         targets = [(out_dir / f"report{known[n].extensions[0]}", known[n]) for n in names] + extra_outputs
         return [(f.name, write_report(result, path, f, options)) for path, f in targets]
 
