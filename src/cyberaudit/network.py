@@ -7,15 +7,19 @@ Every connection the scan makes (TLS handshakes, page fetches, policy fetches) g
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import socket
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import Message
+from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import certifi
@@ -24,10 +28,23 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ProtocolError
 
 from cyberaudit.dnsclient import DnsClient
 from cyberaudit.errors import InputError, ProbeError
+
+
+class NetworkTimeout(ProbeError):
+    """No answer in time: our side cannot tell whether the target is at fault."""
+
+
+class ResolutionFailed(ProbeError):
+    """The resolver could not answer (timeout, SERVFAIL): inconclusive, unlike a name that does not exist."""
+
+
+class TlsFailure(ProbeError):
+    """The TLS handshake failed or the certificate did not verify: an answer from the target's side."""
+
 
 USER_AGENT = "cyberaudit (privacy and security self-audit; +https://github.com/cyberaudit/cyberaudit)"
 
@@ -182,7 +199,7 @@ class Network:
             if answer.status == "ok" and answer.records:
                 return answer.records[0], port
             if answer.failed:
-                raise ProbeError(f"cannot resolve {host}: {answer.error}")
+                raise ResolutionFailed(f"cannot resolve {host}: {answer.error}")
         raise ProbeError(f"cannot resolve {host}: no A or AAAA record")
 
     def connect(self, host: str, port: int, timeout: float | None = None) -> socket.socket:
@@ -192,7 +209,7 @@ class Network:
         try:
             return socket.create_connection((addr, real_port), timeout=timeout)
         except TimeoutError:
-            raise ProbeError(f"connection to {host}:{port} timed out after {timeout:g}s") from None
+            raise NetworkTimeout(f"connection to {host}:{port} timed out after {timeout:g}s") from None
         except OSError as exc:
             raise ProbeError(f"cannot connect to {host}:{port}: {exc.strerror or exc}") from None
 
@@ -221,6 +238,9 @@ class Network:
         if sess is None:
             sess = requests.Session()
             sess.trust_env = False  # proxies from the environment would bypass --resolve
+            # every fetch stands alone: no cookie is kept or sent back, so each page shows its own
+            # Set-Cookie headers and no cookie value outlives the response that carried it
+            sess.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
             sess.headers["User-Agent"] = USER_AGENT
             adapter = _MappedAdapter(self, max_retries=0)
             sess.mount("http://", adapter)
@@ -255,6 +275,18 @@ class Network:
         return FetchResult(tuple(chain))
 
     def _request(self, method: str, url: str, *, verify: bool, deadline: float | None) -> HttpResponse:
+        # read by the connection's watchdog, which cuts a handshake or header read still going at the deadline
+        self._local.deadline = deadline
+        try:
+            return self._request_once(method, url, verify=verify, deadline=deadline)
+        except ProbeError:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise NetworkTimeout(f"{url}: no complete response before the deadline") from None
+            raise
+        finally:
+            self._local.deadline = None
+
+    def _request_once(self, method: str, url: str, *, verify: bool, deadline: float | None) -> HttpResponse:
         start = time.monotonic()
         cap = self.settings.max_body_bytes
         try:
@@ -266,31 +298,68 @@ class Network:
                 chunks: list[bytes] = []
                 size = 0
                 truncated = False
-                for chunk in r.iter_content(64 * 1024):
+                for chunk in _body_chunks(r):
                     chunks.append(chunk)
                     size += len(chunk)
                     if size >= cap:
                         truncated = True
                         break
                     if deadline is not None and time.monotonic() > deadline:
-                        raise ProbeError(f"{url}: response body still arriving at the deadline")
+                        raise NetworkTimeout(f"{url}: response body still arriving at the deadline")
                 body = b"".join(chunks)[:cap]
                 headers = tuple((k, v) for k, v in r.raw.headers.items())
                 return HttpResponse(url=url, status=r.status_code, reason=r.reason or "",
                                     headers=headers, body=body, truncated=truncated,
                                     elapsed_ms=int((time.monotonic() - start) * 1000))
         except requests.exceptions.SSLError as exc:
-            raise ProbeError(f"{url}: TLS error: {_reason(exc)}") from None
+            raise TlsFailure(f"{url}: TLS error: {_reason(exc)}") from None
         except requests.exceptions.ConnectTimeout:
-            raise ProbeError(f"{url}: connection timed out after {self.settings.connect_timeout:g}s") from None
+            raise NetworkTimeout(f"{url}: connection timed out after {self.settings.connect_timeout:g}s") from None
         except requests.exceptions.ReadTimeout:
-            raise ProbeError(f"{url}: no response within {self.settings.read_timeout:g}s") from None
+            raise NetworkTimeout(f"{url}: no response within {self.settings.read_timeout:g}s") from None
         except requests.exceptions.ConnectionError as exc:
-            raise ProbeError(f"{url}: cannot connect: {_reason(exc)}") from None
+            inner = _probe_error_in(exc)
+            kind = type(inner) if inner is not None else ProbeError
+            raise kind(f"{url}: cannot connect: {_reason(exc)}") from None
         except requests.exceptions.RequestException as exc:
             raise ProbeError(f"{url}: {_reason(exc)}") from None
         except urllib3.exceptions.HTTPError as exc:
             raise ProbeError(f"{url}: {_reason(exc)}") from None
+
+
+def _probe_error_in(exc: BaseException) -> ProbeError | None:
+    """The ProbeError (e.g. a failed name resolution) at the root of a requests exception, if any."""
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc]
+    while stack:
+        cur = stack.pop()
+        if id(cur) in seen:
+            continue
+        seen.add(id(cur))
+        if isinstance(cur, ProbeError):
+            return cur
+        stack += [e for e in (cur.__cause__, cur.__context__) if e is not None]
+        stack += [a for a in cur.args if isinstance(a, BaseException)]
+        reason = getattr(cur, "reason", None)
+        if isinstance(reason, BaseException):
+            stack.append(reason)
+    return None
+
+
+def _body_chunks(r: requests.Response) -> Iterator[bytes]:
+    """The body as it arrives, so a server that trickles bytes cannot hold one read past the deadline.
+
+    iter_content(n) blocks until n bytes have come; read1 returns whatever the socket has.
+    """
+    read1 = getattr(r.raw, "read1", None)
+    if read1 is None:  # urllib3 older than 2.3
+        yield from r.iter_content(64 * 1024)
+        return
+    while True:
+        chunk = read1(64 * 1024, decode_content=True)
+        if not chunk:
+            return
+        yield chunk
 
 
 def _reason(exc: BaseException) -> str:
@@ -319,11 +388,64 @@ def site_of(url: str) -> tuple[str, str, int]:
 def _mapped_connection(base: type[HTTPConnection], network: Network) -> type[HTTPConnection]:
     class MappedConnection(base):  # type: ignore[valid-type, misc]
         # Only the socket's destination changes: SNI, Host and certificate checks keep the name.
+        _watchdog: threading.Timer | None = None
+        _raw_sock: socket.socket | None = None
+        _cut_at_deadline = False
+
+        # Timeouts apply to each read, so a server sending one byte at a time never trips them. Until
+        # the response headers are in, a timer shuts the socket down at the fetch's deadline.
+        def connect(self) -> None:
+            self._arm()
+            try:
+                super().connect()
+            except BaseException:
+                self._disarm()
+                raise
+
+        def request(self, *args: Any, **kwargs: Any) -> None:
+            self._arm()
+            try:
+                super().request(*args, **kwargs)
+            except BaseException:
+                self._disarm()
+                raise
+
+        def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+            try:
+                response = super().getresponse(*args, **kwargs)
+            finally:
+                self._disarm()
+            if self._cut_at_deadline:
+                # http.client takes the cut for the end of the headers: never hand on such a response
+                raise ProtocolError("the response did not arrive before the deadline")
+            return response
+
+        def _arm(self) -> None:
+            deadline = getattr(network._local, "deadline", None)
+            if deadline is None or self._watchdog is not None:
+                return
+            self._cut_at_deadline = False
+            self._watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), self._cut)
+            self._watchdog.daemon = True
+            self._watchdog.start()
+
+        def _disarm(self) -> None:
+            if self._watchdog is not None:
+                self._watchdog.cancel()
+                self._watchdog = None
+
+        def _cut(self) -> None:
+            self._cut_at_deadline = True
+            for sock in (self.sock, self._raw_sock):
+                if sock is not None:
+                    with contextlib.suppress(OSError):
+                        sock.shutdown(socket.SHUT_RDWR)
+
         def _new_conn(self) -> socket.socket:
             try:
                 addr, port = network.address_for(self._dns_host, self.port)
             except ProbeError as exc:
-                raise NewConnectionError(self, str(exc)) from None
+                raise NewConnectionError(self, str(exc)) from exc
             try:
                 sock = urllib3.util.connection.create_connection(
                     (addr, port), self.timeout, source_address=self.source_address,
@@ -332,6 +454,7 @@ def _mapped_connection(base: type[HTTPConnection], network: Network) -> type[HTT
                 raise ConnectTimeoutError(self, f"connection to {self.host} timed out") from exc
             except OSError as exc:
                 raise NewConnectionError(self, f"cannot connect to {addr}:{port}: {exc}") from exc
+            self._raw_sock = sock
             return sock
 
     return MappedConnection

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from cyberaudit.dnsclient import DnsClient
 from cyberaudit.errors import ProbeError
 from cyberaudit.maildomain.tags import parse_tags
-from cyberaudit.network import Network
+from cyberaudit.network import Network, NetworkTimeout, ResolutionFailed
 
 MAX_AGE_LIMIT = 31557600  # one year, RFC 8461 §3.2
 MODES = ("enforce", "testing", "none")
@@ -81,11 +81,10 @@ def fetch_policy(domain: str, network: Network, deadline: float | None = None) -
     url = policy_url(domain)
     try:
         result = network.fetch(url, follow_redirects=False, deadline=deadline)
-    except ProbeError as exc:
-        reason = str(exc)
-        if _inconclusive(reason):
-            raise
-        return StsPolicy(url, None, None, False, None, None, None, (), (f"cannot fetch the policy: {reason}",))
+    except (NetworkTimeout, ResolutionFailed):
+        raise  # our side cannot tell: the rule reads error
+    except ProbeError as exc:  # refused, bad certificate, no such host: the domain's side answered
+        return StsPolicy(url, None, None, False, None, None, None, (), (f"cannot fetch the policy: {exc}",))
     resp = result.final
     problems: list[str] = []
     if 300 <= resp.status < 400:
@@ -102,12 +101,6 @@ def fetch_policy(domain: str, network: Network, deadline: float | None = None) -
         problems.append("the policy file is larger than the size limit")
     version, mode, max_age, mx = _parse_policy(resp.body.decode("utf-8", "replace"), problems)
     return StsPolicy(url, resp.status, resp.content_type, False, version, mode, max_age, mx, tuple(problems))
-
-
-def _inconclusive(reason: str) -> bool:
-    # Our own network may be at fault for these; the others are answers from the domain's side.
-    return any(word in reason for word in ("timed out", "no response within", "deadline", "lookup failed",
-                                           "timeout after", "server failure"))
 
 
 def _parse_policy(text: str, problems: list[str]) -> tuple[str | None, str | None, int | None, tuple[str, ...]]:

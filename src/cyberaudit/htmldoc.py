@@ -1,0 +1,390 @@
+"""What a web page loads, links to and submits, read from its HTML with the standard library.
+
+The parser never fails on broken markup (unclosed tags, stray end tags, bad attributes): it keeps
+whatever it could read. Input and every list are capped so a hostile page cannot exhaust memory.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+__all__ = ["Form", "FormField", "HtmlDocument", "Link", "Resource", "parse_html"]
+
+MAX_HTML_CHARS = 5 * 1024 * 1024
+MAX_ITEMS = 5000  # per list (resources, links, forms, fields, inline scripts)
+MAX_INLINE_SCRIPT_CHARS = 256 * 1024
+MAX_TEXT_CHARS = 300
+
+# URLs a browser does not fetch over the network: not resources for mixed content or tracker checks.
+_NON_NETWORK_SCHEMES = ("data:", "javascript:", "about:", "blob:", "mailto:", "tel:")
+_JS_TYPES = {"", "text/javascript", "application/javascript", "module", "text/ecmascript",
+             "application/ecmascript", "application/x-javascript", "text/jscript"}
+_FIELD_TYPES_SKIPPED = {"submit", "button", "reset", "image"}
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A subresource the page makes the browser load (`url` as written, `absolute` resolved)."""
+
+    tag: str
+    attr: str
+    url: str
+    absolute: str
+    rel: str | None = None  # lower-cased, for <link>
+    in_noscript: bool = False
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One named input of a form; `label` is the best human label found, or None."""
+
+    name: str
+    type: str
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class Form:
+    """A form; `absolute_action` is where it submits (the page itself when no action is given)."""
+
+    action: str  # as written; "" when absent
+    absolute_action: str
+    method: str  # GET or POST (upper case)
+    fields: tuple[FormField, ...] = ()
+
+
+@dataclass(frozen=True)
+class Link:
+    """An <a href> or <area href>, with its visible text (whitespace collapsed)."""
+
+    href: str
+    absolute: str
+    text: str
+    rel: str | None = None
+
+
+@dataclass(frozen=True)
+class HtmlDocument:
+    """What one HTML page references. `meta_refresh` is the absolute target of a refresh, if any."""
+
+    title: str | None
+    base_url: str
+    resources: tuple[Resource, ...] = ()
+    forms: tuple[Form, ...] = ()
+    inline_scripts: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    meta_refresh: str | None = None
+    truncated: bool = False  # the input was longer than MAX_HTML_CHARS or a list hit MAX_ITEMS
+
+
+def parse_html(html: str, page_url: str) -> HtmlDocument:
+    """Read a page's resources, forms, links and inline scripts; relative URLs resolve via <base href>."""
+    truncated = len(html) > MAX_HTML_CHARS
+    parser = _Collector()
+    try:
+        parser.feed(html[:MAX_HTML_CHARS])
+        parser.close()
+    except (AssertionError, ValueError):
+        # html.parser gives up on a few malformed declarations; keep what was read before them.
+        pass
+    return parser.build(page_url, truncated)
+
+
+def srcset_urls(value: str) -> list[str]:
+    """The URLs of a srcset attribute (HTML's candidate parsing, commas inside URLs kept)."""
+    urls: list[str] = []
+    pos, n = 0, len(value)
+    while pos < n:
+        while pos < n and (value[pos].isspace() or value[pos] == ","):
+            pos += 1
+        start = pos
+        while pos < n and not value[pos].isspace():
+            pos += 1
+        url = value[start:pos]
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            depth = 0
+            while pos < n:
+                ch = value[pos]
+                if ch == "(":
+                    depth += 1
+                elif ch == ")":
+                    depth = max(0, depth - 1)
+                elif ch == "," and depth == 0:
+                    pos += 1
+                    break
+                pos += 1
+        if url:
+            urls.append(url)
+    return urls
+
+
+@dataclass
+class _FieldDraft:
+    name: str
+    type: str
+    id: str | None
+    placeholder: str | None
+    aria_label: str | None
+    form_attr: str | None
+    wrapping_label: int | None = None  # index of the enclosing <label>
+    form_index: int | None = None
+
+
+@dataclass
+class _FormDraft:
+    action: str | None
+    method: str
+    id: str | None
+    fields: list[_FieldDraft] = field(default_factory=list)
+
+
+@dataclass
+class _LabelDraft:
+    for_id: str | None
+    text: list[str] = field(default_factory=list)
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.base_href: str | None = None
+        self.title: str | None = None
+        self.meta_refresh: str | None = None
+        self.resources: list[tuple[str, str, str, str | None, bool]] = []
+        self.links: list[tuple[str, str | None, list[str]]] = []
+        self.forms: list[_FormDraft] = []
+        self.fields: list[_FieldDraft] = []
+        self.labels: list[_LabelDraft] = []
+        self.inline_scripts: list[str] = []
+        self.overflow = False
+        self._noscript = 0
+        self._form: _FormDraft | None = None
+        self._label: int | None = None
+        self._link_text: list[str] | None = None
+        self._title_text: list[str] | None = None
+        self._script: list[str] | None = None
+        self._script_len = 0
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _add(self, items: list, item: object) -> bool:
+        if len(items) >= MAX_ITEMS:
+            self.overflow = True
+            return False
+        items.append(item)
+        return True
+
+    def _resource(self, tag: str, attr: str, url: str | None, rel: str | None = None) -> None:
+        url = (url or "").strip()
+        if not url or url.lower().startswith(_NON_NETWORK_SCHEMES):
+            return
+        self._add(self.resources, (tag, attr, url, rel, self._noscript > 0))
+
+    # -- parser callbacks ----------------------------------------------------------------------
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a: dict[str, str] = {}
+        for k, v in attrs:
+            a.setdefault(k, v if v is not None else "")
+        if tag == "base":
+            if self.base_href is None and a.get("href", "").strip():
+                self.base_href = a["href"].strip()
+        elif tag == "title":
+            if self.title is None:
+                self._title_text = []
+        elif tag == "noscript":
+            self._noscript += 1
+        elif tag == "script":
+            if "src" in a:
+                self._resource(tag, "src", a["src"])
+            elif a.get("type", "").strip().lower() in _JS_TYPES:
+                self._script, self._script_len = [], 0
+        elif tag in ("img", "source"):
+            self._resource(tag, "src", a.get("src"))
+            for url in srcset_urls(a.get("srcset", "")):
+                self._resource(tag, "srcset", url)
+            if tag == "img" and a.get("alt") and self._link_text is not None:
+                self._link_text.append(a["alt"])  # an image link's text is its alt
+        elif tag in ("iframe", "frame", "embed", "audio", "track"):
+            self._resource(tag, "src", a.get("src"))
+        elif tag == "video":
+            self._resource(tag, "src", a.get("src"))
+            self._resource(tag, "poster", a.get("poster"))
+        elif tag == "object":
+            self._resource(tag, "data", a.get("data"))
+        elif tag == "link":
+            rel = _WS.sub(" ", a.get("rel", "")).strip().lower() or None
+            self._resource(tag, "href", a.get("href"), rel)
+        elif tag == "meta":
+            if a.get("http-equiv", "").strip().lower() == "refresh" and self.meta_refresh is None:
+                self.meta_refresh = _refresh_target(a.get("content", ""))
+        elif tag in ("a", "area"):
+            if "href" in a:
+                text: list[str] = []
+                if a.get("aria-label"):
+                    text.append(a["aria-label"])
+                if self._add(self.links, (a["href"].strip(), a.get("rel"), text)) and tag == "a":
+                    self._link_text = text
+        elif tag == "form":
+            if self._form is None:  # nested <form> start tags are ignored, as browsers do
+                self._form = _FormDraft(action=a.get("action"), method=_method(a.get("method")),
+                                        id=a.get("id"))
+                if not self._add(self.forms, self._form):
+                    self._form = None
+        elif tag == "label":
+            if self._add(self.labels, _LabelDraft(for_id=a.get("for"))):
+                self._label = len(self.labels) - 1
+        elif tag in ("input", "textarea", "select"):
+            ftype = tag if tag != "input" else (a.get("type", "text").strip().lower() or "text")
+            if tag == "input" and ftype == "image":
+                self._resource(tag, "src", a.get("src"))
+            name = a.get("name", "").strip()
+            if name and ftype not in _FIELD_TYPES_SKIPPED:
+                draft = _FieldDraft(name=name, type=ftype, id=a.get("id"),
+                                    placeholder=a.get("placeholder"), aria_label=a.get("aria-label"),
+                                    form_attr=a.get("form"), wrapping_label=self._label)
+                if self._form is not None:
+                    draft.form_index = len(self.forms) - 1
+                self._add(self.fields, draft)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in ("img", "input", "link", "meta", "base", "source", "track", "embed"):
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title" and self._title_text is not None:
+            self.title = _collapse("".join(self._title_text))
+            self._title_text = None
+        elif tag == "noscript":
+            self._noscript = max(0, self._noscript - 1)
+        elif tag == "script" and self._script is not None:
+            self._add(self.inline_scripts, "".join(self._script))
+            self._script = None
+        elif tag in ("a", "area"):
+            self._link_text = None
+        elif tag == "form":
+            self._form = None
+        elif tag == "label":
+            self._label = None
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            room = MAX_INLINE_SCRIPT_CHARS - self._script_len
+            if room > 0:
+                self._script.append(data[:room])
+                self._script_len += min(room, len(data))
+            return
+        if self._title_text is not None:
+            self._title_text.append(data[:MAX_TEXT_CHARS])
+        if self._link_text is not None and sum(map(len, self._link_text)) < MAX_TEXT_CHARS:
+            self._link_text.append(data[:MAX_TEXT_CHARS])
+        if self._label is not None:
+            label = self.labels[self._label]
+            if sum(map(len, label.text)) < MAX_TEXT_CHARS:
+                label.text.append(data[:MAX_TEXT_CHARS])
+
+    # -- result --------------------------------------------------------------------------------
+
+    def build(self, page_url: str, truncated: bool) -> HtmlDocument:
+        if self._script is not None:  # an unclosed <script> at the end of input
+            self._add(self.inline_scripts, "".join(self._script))
+        if self._title_text is not None and self.title is None:
+            self.title = _collapse("".join(self._title_text))
+        base = _base_url(page_url, self.base_href)
+        resources = tuple(
+            Resource(tag=tag, attr=attr, url=url, absolute=_join(base, url), rel=rel, in_noscript=ns)
+            for tag, attr, url, rel, ns in self.resources)
+        links = tuple(
+            Link(href=href, absolute=_join(base, href), text=_collapse(" ".join(text))[:MAX_TEXT_CHARS],
+                 rel=(_collapse(rel).lower() or None) if rel else None)
+            for href, rel, text in self.links)
+        return HtmlDocument(
+            title=self.title or None,
+            base_url=base,
+            resources=resources,
+            forms=self._forms(page_url, base),
+            inline_scripts=tuple(self.inline_scripts),
+            links=links,
+            meta_refresh=_join(base, self.meta_refresh) if self.meta_refresh else None,
+            truncated=truncated or self.overflow,
+        )
+
+    def _forms(self, page_url: str, base: str) -> tuple[Form, ...]:
+        by_id = {f.id: i for i, f in enumerate(self.forms) if f.id}
+        label_for: dict[str, str] = {}
+        for label in self.labels:
+            text = _collapse(" ".join(label.text))
+            if label.for_id and text:
+                label_for.setdefault(label.for_id, text)
+        for fd in self.fields:
+            # a field's form= attribute wins over the form it sits in, as in browsers
+            index = by_id.get(fd.form_attr) if fd.form_attr else fd.form_index
+            if index is not None:
+                self.forms[index].fields.append(fd)
+        out: list[Form] = []
+        for form in self.forms:
+            action = (form.action or "").strip()
+            # an absent or empty action submits to the document's own URL, not the <base>
+            absolute = _join(base, action) if action else page_url.split("#")[0]
+            fields = tuple(FormField(name=fd.name, type=fd.type, label=self._label_of(fd, label_for))
+                           for fd in form.fields)
+            out.append(Form(action=action, absolute_action=absolute, method=form.method, fields=fields))
+        return tuple(out)
+
+    def _label_of(self, fd: _FieldDraft, label_for: dict[str, str]) -> str | None:
+        if fd.id and fd.id in label_for:
+            return label_for[fd.id]
+        if fd.wrapping_label is not None:
+            label = self.labels[fd.wrapping_label]
+            text = _collapse(" ".join(label.text))
+            if text and (not label.for_id or label.for_id == fd.id):
+                return text
+        for candidate in (fd.placeholder, fd.aria_label):
+            if candidate and candidate.strip():
+                return _collapse(candidate)
+        return None
+
+
+def _collapse(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def _method(value: str | None) -> str:
+    return "POST" if (value or "").strip().lower() == "post" else "GET"
+
+
+def _join(base: str, url: str) -> str:
+    try:
+        return urljoin(base, url.strip())
+    except ValueError:  # e.g. an invalid IPv6 literal: keep it as written rather than fail the page
+        return url
+
+
+def _base_url(page_url: str, base_href: str | None) -> str:
+    if not base_href:
+        return page_url
+    candidate = _join(page_url, base_href)
+    # only a network base counts; browsers ignore <base href="javascript:...">
+    try:
+        scheme = urlsplit(candidate).scheme.lower()
+    except ValueError:
+        return page_url
+    return candidate if scheme in ("http", "https") else page_url
+
+
+_REFRESH_URL = re.compile(r"""^\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(['"]?)(?P<url>.*?)\1\s*$""", re.I | re.S)
+
+
+def _refresh_target(content: str) -> str | None:
+    m = _REFRESH_URL.match(content or "")
+    if not m:
+        return None
+    url = m.group("url").strip()
+    return url or None
