@@ -57,3 +57,21 @@ def test_installed_wheel_finds_its_data_outside_the_source_tree(wheel, tmp_path)
     expected = sum(1 for p in (REPO / "rules").glob("*.yaml") for line in p.read_text().splitlines()
                    if line.startswith("  - id: "))
     assert int(count) == expected
+
+
+def test_wheel_ships_the_tracker_database(wheel, tmp_path):
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "cyberaudit/data/trackers.yaml" in names
+    target = tmp_path / "site"
+    proc = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target",
+                           str(target), str(wheel)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    script = ("from cyberaudit.privacy.trackerdb import builtin_database as b\n"
+              "print(len(b().domains), len(b().companies))\n")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = str(target)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
+                          env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    domains, companies = map(int, proc.stdout.split())
+    assert domains >= 150 and companies >= 60

@@ -1,0 +1,1 @@
+"""Third-party tracker detection: the tracker database, user lists, party rules, page analysis."""

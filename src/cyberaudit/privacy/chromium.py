@@ -1,0 +1,88 @@
+"""A headless Chromium process started by cyberaudit itself, so it can always be stopped.
+
+A hostile page can block the browser's main thread (an endless script loop); a call waiting on it
+would never return. Owning the process lets a watchdog kill it, with all its children, when the
+probe's time is up; the waiting call then fails and the scan goes on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+from cyberaudit.errors import ProbeError
+
+
+class ChromiumProcess:
+    """Chromium with a fresh profile in `profile_dir`, reachable over the DevTools protocol."""
+
+    def __init__(self, executable: str, args: list[str], profile_dir: Path) -> None:
+        self.executable = executable
+        self.args = args
+        self.profile_dir = profile_dir
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.killed = threading.Event()
+        self._watchdog: threading.Timer | None = None
+
+    def start(self, timeout: float) -> str:
+        """Start Chromium and return its DevTools endpoint (http://127.0.0.1:PORT)."""
+        command = [self.executable, "--headless", "--remote-debugging-address=127.0.0.1",
+                   "--remote-debugging-port=0", f"--user-data-dir={self.profile_dir}", *self.args,
+                   "about:blank"]
+        try:
+            # its own process group, so the renderer and helper processes go with it
+            self.proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL, start_new_session=True)
+        except OSError as exc:
+            raise ProbeError(f"Chromium did not start: {exc.strerror or exc}") from None
+        port_file = self.profile_dir / "DevToolsActivePort"
+        until = time.monotonic() + timeout
+        while time.monotonic() < until:
+            if self.proc.poll() is not None:
+                raise ProbeError(f"Chromium exited at start-up (exit code {self.proc.returncode})")
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                port = int(port_file.read_text().splitlines()[0])
+                if port > 0:
+                    return f"http://127.0.0.1:{port}"
+            time.sleep(0.05)
+        self.kill()
+        raise ProbeError(f"Chromium did not start within {timeout:g}s")
+
+    def kill_at(self, deadline: float) -> None:
+        """Kill the browser when the monotonic clock reaches `deadline`, whatever it is doing."""
+        self._watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), self.kill)
+        self._watchdog.daemon = True
+        self._watchdog.start()
+
+    def kill(self) -> None:
+        if self._watchdog is not None and self._watchdog is not threading.current_thread():
+            self._watchdog.cancel()
+        proc = self.proc
+        if proc is None or proc.poll() is not None:
+            return
+        self.killed.set()
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(5)
+
+    def stop(self) -> None:
+        """Normal end of use: stop the watchdog and the browser (not counted as killed)."""
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+        proc = self.proc
+        if proc is None or proc.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(5)

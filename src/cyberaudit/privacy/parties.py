@@ -1,0 +1,63 @@
+"""First party, declared processor or third party: decided on registrable domains (Public Suffix List).
+
+`www.lakeside.example` and `intake.lakeside.example` are one party; `lakeside.github.io` and
+`other.github.io` are two, because github.io is a public suffix. The list is the one bundled with
+the publicsuffixlist package: nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Literal
+
+from publicsuffixlist import PublicSuffixList
+
+from cyberaudit.network import is_ip
+from cyberaudit.profile import Platform
+
+Party = Literal["first", "processor", "third"]
+
+
+@cache
+def _psl() -> PublicSuffixList:
+    return PublicSuffixList()  # bundled snapshot
+
+
+@lru_cache(maxsize=8192)
+def registrable_domain(host: str) -> str:
+    """The registrable domain of a host (`a.b.example.co.uk` → `example.co.uk`); IPs stay as they are."""
+    host = host.lower().strip().rstrip(".").strip("[]")
+    if not host or is_ip(host):
+        return host
+    return _psl().privatesuffix(host) or host
+
+
+@dataclass(frozen=True)
+class Parties:
+    """Who is who for one website: its own registrable domains and the declared processors."""
+
+    first: frozenset[str]
+    processors: tuple[tuple[str, str], ...]  # (domain as declared, platform name)
+
+    @classmethod
+    def for_site(cls, site_hosts: list[str], platforms: list[Platform]) -> Parties:
+        first = frozenset(registrable_domain(h) for h in site_hosts if h)
+        declared = tuple((d.strip().lower().rstrip("."), p.name) for p in platforms for d in p.domains
+                         if d.strip())
+        return cls(first, declared)
+
+    def processor_for(self, host: str) -> str | None:
+        """The declared platform whose domain is `host` or a parent of it."""
+        host = host.lower().rstrip(".")
+        for domain, name in self.processors:
+            if host == domain or host.endswith("." + domain):
+                return name
+        return None
+
+    def classify(self, host: str) -> Party:
+        if registrable_domain(host) in self.first:
+            return "first"
+        if self.processor_for(host) is not None:
+            return "processor"
+        return "third"
