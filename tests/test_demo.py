@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import json
 import os
@@ -317,3 +318,31 @@ def test_extra_formats_are_written_beside_the_html(tmp_path: Path) -> None:
     failed = {f["rule_id"] for f in result["findings"] if f["status"] == "fail"}
     assert failed and failed <= {r["ruleId"] for r in sarif["runs"][0]["results"]}
     assert str((out / "report.md").resolve()) in proc.stdout
+
+
+@pytest.mark.browser
+def test_browser_mode_loads_the_trackers_from_the_loopback_server(tmp_path: Path) -> None:
+    from cyberaudit.privacy.browser import chromium_path
+    from cyberaudit.probes.base import ScanOptions
+
+    if chromium_path() is None:
+        pytest.skip("no Chromium installed")
+    with demo_practice(tmp_path) as practice:
+        request = dataclasses.replace(demo_request(practice), options=ScanOptions(browser=True))
+        result = run_scan(request)
+        third_party = {(h.get("Host", "").split(":")[0], path) for _m, path, h in practice.third_party.requests}
+    site = next(t for t in result.targets if t.kind == "website")
+    privacy = site.facts["privacy"]
+    assert privacy["mode"] == "browser"
+    # the scripts a visitor's browser would fetch from Google, Meta and Hotjar came from the demo's server
+    assert ("www.googletagmanager.com", "/gtm.js?id=GTM-LK5C0UN") in third_party
+    assert ("connect.facebook.net", "/en_US/fbevents.js") in third_party
+    assert any(host == "static.hotjar.com" for host, _ in third_party)
+    # anything the demo does not serve failed to resolve inside the browser instead of going out
+    for page in privacy["pages"]:
+        assert page["status"] == 200
+        for failed in page["failed_requests"] or []:
+            assert failed["reason"] == "net::ERR_NAME_NOT_RESOLVED", failed
+    statuses = {f.rule_id: f.status for f in result.findings if f.target_kind == "website"}
+    for rule_id in ("PRIV-TRACKERS", "PRIV-TRACKERS-ON-FORMS", "PRIV-SESSION-REPLAY", "PRIV-AD-PIXELS"):
+        assert statuses[rule_id] == "fail"

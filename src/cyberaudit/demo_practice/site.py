@@ -69,8 +69,8 @@ def _third_party(path: str, headers: Mapping[str, str]) -> Route:
     if host == "submit.jotform.com":
         return Route(200, "<!doctype html><title>Thank you</title><p>Your submission was received.</p>",
                      (("Content-Type", _HTML),))
-    # A harmless script body: the demo stands in for the services, it does not imitate them.
-    return Route(200, f"/* loopback stand-in for {host}{path} */\n",
+    # A harmless script body: the demo answers for the services, it does not imitate them.
+    return Route(200, f"/* served by the cyberaudit demo in place of {host}{path} */\n",
                  (("Content-Type", "application/javascript"),))
 
 
