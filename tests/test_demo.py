@@ -260,7 +260,7 @@ def test_keep_running_serves_until_ctrl_c(tmp_path: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.wait(5)
+        proc.communicate(timeout=5)  # also closes the pipes
 
 
 def test_unknown_format_is_an_input_error_before_anything_starts(tmp_path: Path) -> None:

@@ -392,83 +392,21 @@ def demo(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, only where the reports are.")] = False,
 ) -> None:
     """Scan a practice with typical mistakes, served on this computer only, and write its report."""
+    from cyberaudit.cli_demo import print_summary, report_writer, wait_for_ctrl_c
     from cyberaudit.demo import run_demo
 
-    writer = _demo_report_writer(fmt or [], output or [])  # a bad --format or -o fails before anything starts
+    writer = report_writer(fmt or [], output or [])  # a bad --format or -o fails before anything starts
     err = _stderr()
     if not quiet:
         err.print("Starting the demo practice on 127.0.0.1 (nothing leaves this computer) and scanning it...",
                   markup=False, highlight=False)
-    wait = _wait_for_ctrl_c if keep_running else None
+    wait = wait_for_ctrl_c if keep_running else None
     outcome = run_demo(output_dir, write_reports=writer, observer=None if quiet else _progress_observer(err),
                        while_running=wait)
     if keep_running:
         typer.echo(f"The demo practice has stopped; its reports stay in {outcome.output_dir.resolve()}.")
     else:
-        _print_demo_summary(outcome)
-
-
-def _demo_report_writer(formats: list[str], extra: list[Path]):  # type: ignore[no-untyped-def]
-    """Reports the demo writes: HTML (when installed), each --format as report.<ext>, each -o file."""
-    from cyberaudit.render import RenderOptions, available_formats, format_for, write_report
-
-    known = available_formats()
-    wanted = [f.lower() for f in formats]
-    if "all" in wanted:
-        wanted = [n for n in known if n != "all"]
-    for name in wanted:
-        if name not in known:
-            format_for("report", name)  # the InputError that lists the known formats
-            raise InputError(f"the {name} format is not installed")
-    names = [n for n in dict.fromkeys(["html", *wanted]) if n in known and n != "json"]
-    extra_outputs = [(p, format_for(p)) for p in extra]
-
-    def write(result, out_dir: Path) -> list[tuple[str, Path]]:  # type: ignore[no-untyped-def]
-        options = RenderOptions()
-        targets = [(out_dir / f"report{known[n].extensions[0]}", known[n]) for n in names] + extra_outputs
-        return [(f.name, write_report(result, path, f, options)) for path, f in targets]
-
-    return write
-
-
-def _demo_where(outcome) -> list[str]:  # type: ignore[no-untyped-def]
-    card = outcome.result.scores.overall
-    grade = (f"grade {card.grade} (score {card.score:.0f} out of 100)" if card.score is not None
-             else "no grade (nothing could be checked)")
-    lines = [f"The demo practice, {outcome.result.profile.practice}, got {grade}.",
-             f"{card.counts.get('fail', 0)} checks failed and {card.counts.get('pass', 0)} passed; "
-             f"{card.counts.get('error', 0)} could not be checked."]
-    html = outcome.report("html")
-    if html is not None:
-        lines.append(f"Open the report in your browser: {html.resolve()}")
-    lines.append(f"The full result (JSON): {outcome.result_path.resolve()}")
-    lines += [f"The {name} report: {path.resolve()}" for name, path in outcome.reports if name not in ("html", "json")]
-    lines.append(f"The demo practice's profile, to see how a practice is described: {outcome.profile_path.resolve()}")
-    return lines
-
-
-def _print_demo_summary(outcome) -> None:  # type: ignore[no-untyped-def]
-    typer.echo("")
-    for line in _demo_where(outcome):
-        typer.echo(line)
-
-
-def _wait_for_ctrl_c(outcome, practice) -> None:  # type: ignore[no-untyped-def]
-    import shlex
-    import time
-
-    _print_demo_summary(outcome)
-    typer.echo("")
-    typer.echo("The demo practice is still running on 127.0.0.1. Scan it again with:")
-    typer.echo("  cyberaudit " + " ".join(shlex.quote(a) for a in practice.scan_arguments()))
-    typer.echo(f"Its website: {practice.website_url} (trust {practice.ca_bundle} and resolve "
-               f"names with the DNS server at {practice.dns.address}).")
-    typer.echo("Press Ctrl-C to stop it.")
-    try:
-        while True:
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        typer.echo("")
+        print_summary(outcome)
 
 
 @app.command()
