@@ -346,3 +346,39 @@ def test_browser_mode_loads_the_trackers_from_the_loopback_server(tmp_path: Path
     statuses = {f.rule_id: f.status for f in result.findings if f.target_kind == "website"}
     for rule_id in ("PRIV-TRACKERS", "PRIV-TRACKERS-ON-FORMS", "PRIV-SESSION-REPLAY", "PRIV-AD-PIXELS"):
         assert statuses[rule_id] == "fail"
+
+
+
+def test_ctrl_c_in_the_middle_of_the_scan_stops_everything(tmp_path: Path) -> None:
+    before = set(threading.enumerate())
+    seen: dict[str, Any] = {}
+
+    class CtrlCAfterFirstProbe:
+        """Progress reporting runs on the scan's main thread, where Ctrl-C lands during a scan."""
+
+        def started(self, total: int) -> None:
+            pass
+
+        def task_done(self, task, result, done, total) -> None:  # type: ignore[no-untyped-def]
+            prof = load_profile(tmp_path / "cyberaudit.yaml").profile  # written before the scan starts
+            site = prof.targets.websites[0]
+            seen["ports"] = [site.port, int((site.http_url or "").rsplit(":", 1)[1].strip("/")),
+                             prof.targets.endpoints[0].port, int(prof.dns.nameservers[0].rsplit(":", 1)[1])]
+            seen["recordings"] = Path(prof.controls.retention.paths[0].path)
+            assert seen["recordings"].is_dir()
+            raise KeyboardInterrupt
+
+        def finished(self) -> None:
+            pass
+
+    with pytest.raises(KeyboardInterrupt):
+        run_demo(tmp_path, observer=CtrlCAfterFirstProbe())
+    assert not (tmp_path / "result.json").exists()
+    deadline = time.monotonic() + 8
+    while set(threading.enumerate()) - before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert set(threading.enumerate()) - before == set()
+    for port in seen["ports"]:
+        with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+            pass
+    assert not seen["recordings"].exists()
