@@ -62,14 +62,15 @@ def print_summary(outcome: DemoOutcome) -> None:
 
 def wait_for_ctrl_c(outcome: DemoOutcome, practice: LoopbackPractice) -> None:
     """--keep-running: say how to reach the running practice, then wait for Ctrl-C."""
-    print_summary(outcome)
-    typer.echo("")
-    typer.echo("The demo practice is still running on 127.0.0.1. Scan it again with:")
-    typer.echo("  cyberaudit " + " ".join(shlex.quote(a) for a in practice.scan_arguments()))
-    typer.echo(f"Its website: {practice.website_url} (trust {practice.ca_bundle} and resolve "
-               f"names with the DNS server at {practice.dns.address}).")
-    typer.echo("Press Ctrl-C to stop it.")
+    # Ctrl-C may come as soon as the last line is out, before the loop starts: it is the same request.
     try:
+        print_summary(outcome)
+        typer.echo("")
+        typer.echo("The demo practice is still running on 127.0.0.1. Scan it again with:")
+        typer.echo("  cyberaudit " + " ".join(shlex.quote(a) for a in practice.scan_arguments()))
+        typer.echo(f"Its website: {practice.website_url} (trust {practice.ca_bundle} and resolve "
+                   f"names with the DNS server at {practice.dns.address}).")
+        typer.echo("Press Ctrl-C to stop it.")
         while True:
             time.sleep(0.5)
     except KeyboardInterrupt:
