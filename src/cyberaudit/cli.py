@@ -379,6 +379,37 @@ def _prompt(question: str, default: str | None = None, choices: list[str] | None
 
 
 @app.command()
+def demo(
+    output_dir: Annotated[Path, typer.Option("--output-dir", help="Where the reports, the profile and "
+                                             "the demo CA certificate are written.")] = Path("cyberaudit-demo"),
+    keep_running: Annotated[bool, typer.Option(
+        "--keep-running", help="Leave the demo practice's servers up until Ctrl-C, to scan or browse them.")] = False,
+    fmt: Annotated[list[str] | None, typer.Option(
+        "--format", help="Also write report.<ext> in this format (repeatable; 'all' for every "
+        "installed format). HTML and JSON are always written.")] = None,
+    output: Annotated[list[Path] | None, typer.Option(
+        "--output", "-o", help="Also write this report file; format from the extension (repeatable).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, only where the reports are.")] = False,
+) -> None:
+    """Scan a practice with typical mistakes, served on this computer only, and write its report."""
+    from cyberaudit.cli_demo import print_summary, report_writer, wait_for_ctrl_c
+    from cyberaudit.demo import run_demo
+
+    writer = report_writer(fmt or [], output or [])  # a bad --format or -o fails before anything starts
+    err = _stderr()
+    if not quiet:
+        err.print("Starting the demo practice on 127.0.0.1 (nothing leaves this computer) and scanning it...",
+                  markup=False, highlight=False)
+    wait = wait_for_ctrl_c if keep_running else None
+    outcome = run_demo(output_dir, write_reports=writer, observer=None if quiet else _progress_observer(err),
+                       while_running=wait)
+    if keep_running:
+        typer.echo(f"The demo practice has stopped; its reports stay in {outcome.output_dir.resolve()}.")
+    else:
+        print_summary(outcome)
+
+
+@app.command()
 def schema(kind: Annotated[SchemaKind, typer.Argument(help="profile, pack or result")]) -> None:
     """Print the JSON Schema of profiles, rule packs or results (for editors and validators)."""
     from cyberaudit.schemas import schema_for

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import ssl
 import threading
 from collections.abc import Callable, Mapping
@@ -87,7 +89,14 @@ class HttpServer:
                     sock.settimeout(10)
                     # the handshake happens in the handler thread, so a stalled client blocks no one
                     sock = outer.tls.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+                with outer._open_lock:
+                    outer._open.add(sock)
                 return sock, addr
+
+            def shutdown_request(self, request):  # type: ignore[no-untyped-def]
+                with outer._open_lock:
+                    outer._open.discard(request)
+                super().shutdown_request(request)
 
             def finish_request(self, request, client_address):  # type: ignore[no-untyped-def]
                 if outer.tls is not None:
@@ -101,7 +110,9 @@ class HttpServer:
                 pass
 
         if ":" in self.host:
-            Server.address_family = __import__("socket").AF_INET6
+            Server.address_family = socket.AF_INET6
+        self._open: set[socket.socket] = set()  # accepted connections not yet closed
+        self._open_lock = threading.Lock()
         self._server = Server((self.host, self.port), RequestHandler)
         self.port = self._server.server_address[1]
         self._thread: threading.Thread | None = None
@@ -119,7 +130,14 @@ class HttpServer:
         return self
 
     def stop(self) -> None:
+        """Stop accepting, then end open connections: a kept-alive one would hold its thread until
+        the client closes it, which an abandoned client may never do."""
         self._server.shutdown()
+        with self._open_lock:
+            still_open = list(self._open)
+        for sock in still_open:
+            with contextlib.suppress(OSError):  # the client may have closed it meanwhile
+                sock.shutdown(socket.SHUT_RDWR)
         self._server.server_close()
 
     def __enter__(self) -> HttpServer:
