@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cyberaudit.errors import InputError
+from cyberaudit.userfiles import read_user_bytes
 
 MAX_EXPORT_BYTES = 50 * 1024 * 1024
 
@@ -111,17 +112,7 @@ def _word(value: str) -> str:
 
 def read_text(path: Path) -> str:
     """The export's text: UTF-8 (with or without BOM) or UTF-16 with a BOM (Excel 'Unicode text')."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_EXPORT_BYTES:
-            raise InputError(f"export is {size} bytes, larger than the {MAX_EXPORT_BYTES} byte limit", path)
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("export file not found", path) from None
-    except IsADirectoryError:
-        raise InputError("is a folder, expected an export file (CSV)", path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the export: {exc.strerror}", path) from None
+    data = read_user_bytes(path, "export file", MAX_EXPORT_BYTES)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     try:

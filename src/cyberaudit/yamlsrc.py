@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from cyberaudit.errors import InputError
+from cyberaudit.userfiles import read_user_bytes
 
 Loc = tuple[str | int, ...]
 
@@ -83,16 +84,11 @@ def load_yaml(path: str | Path, text: str | None = None) -> YamlDocument:
     """Parse one YAML file safely; syntax errors become InputError with file:line:col."""
     path_str = str(path)
     if text is None:
+        raw = read_user_bytes(path, "file")
         try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise InputError("file not found", path_str) from None
-        except IsADirectoryError:
-            raise InputError("is a directory, expected a YAML file", path_str) from None
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise InputError(f"not UTF-8 text ({exc.reason})", path_str) from None
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror}", path_str) from None
     doc = YamlDocument(path=path_str, data=None)
     loader = _Loader(text)
     try:

@@ -14,6 +14,7 @@ from typing import Any
 from cyberaudit.errors import InputError
 from cyberaudit.privacy.trackerdb import ListInfo, TrackerDatabase, TrackerEntry, valid_domain
 from cyberaudit.profile import TrackerList
+from cyberaudit.userfiles import read_user_bytes
 
 # Disconnect's categories → ours. Its "Content" category holds embedded-content providers.
 _DISCONNECT_CATEGORIES = {
@@ -33,14 +34,7 @@ def load_tracker_list(spec: TrackerList, base_dir: Path | None = None) -> Tracke
     path = Path(spec.file).expanduser()
     if not path.is_absolute() and base_dir is not None:
         path = Path(base_dir) / path
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("tracker list not found", path) from None
-    except IsADirectoryError:
-        raise InputError("tracker list is a directory, expected a file", path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read tracker list: {exc.strerror}", path) from None
+    raw = read_user_bytes(path, "tracker list")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

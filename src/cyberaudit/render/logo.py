@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cyberaudit.errors import InputError
+from cyberaudit.userfiles import read_user_bytes
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 
@@ -25,14 +26,7 @@ class Logo:
 def load_logo(path: str | Path) -> Logo:
     """Read and check a logo file; only PNG, JPEG and SVG are accepted."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("logo file not found", path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read logo: {exc.strerror}", path) from None
-    if len(data) > MAX_LOGO_BYTES:
-        raise InputError(f"logo is larger than {MAX_LOGO_BYTES // (1024 * 1024)} MB", path)
+    data = read_user_bytes(path, "logo file", MAX_LOGO_BYTES)
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return Logo("image/png", data)
     if data.startswith(b"\xff\xd8\xff"):

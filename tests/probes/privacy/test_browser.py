@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -146,8 +147,21 @@ def test_hung_server_gets_a_timeout_and_an_error(world, silent_server):
     assert time.monotonic() - started < 15
 
 
+# Browsers inherit this marker, orphaned helpers included, so another test run's Chromium on the same
+# machine is never mistaken for a leak of ours.
+_MARKER = f"CYBERAUDIT_TEST_RUN={os.getpid()}".encode()
+os.environ["CYBERAUDIT_TEST_RUN"] = str(os.getpid())
+
+
+def _ours(entry: Path) -> bool:
+    try:
+        return _MARKER in (entry / "environ").read_bytes().split(b"\0")
+    except OSError:
+        return False
+
+
 def _our_chromium_processes() -> list[int]:
-    """Chromium processes still running with a cyberaudit profile (Linux /proc)."""
+    """Chromium processes started by this test process, still running with a cyberaudit profile."""
     pids = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -155,7 +169,7 @@ def _our_chromium_processes() -> list[int]:
                 cmdline = (entry / "cmdline").read_bytes()
             except OSError:
                 continue
-            if b"cyberaudit-chromium-" in cmdline and b"--user-data-dir" in cmdline:
+            if b"cyberaudit-chromium-" in cmdline and b"--user-data-dir" in cmdline and _ours(entry):
                 pids.append(int(entry.name))
     return pids
 
