@@ -158,3 +158,10 @@ def test_console_script_runs_as_a_separate_process():
                           text=True, env=env, timeout=60)
     assert proc.returncode == 0
     assert "\x1b[" not in proc.stdout  # no colour codes when not on a terminal
+
+
+def test_docs_facts_md_is_generated_from_the_code(cli):
+    """docs/facts.md must be regenerated (`cyberaudit facts --format markdown`) when a probe changes."""
+    run = cli("facts", "--format", "markdown")
+    assert run.code == 0
+    assert (REPO / "docs" / "facts.md").read_text(encoding="utf-8") == run.out
