@@ -131,7 +131,7 @@ def scan(
                                            help="Seconds each probe may take on one target.")] = 60.0,
     connect_timeout: Annotated[float, typer.Option(
         "--connect-timeout", envvar="CYBERAUDIT_CONNECT_TIMEOUT", min=0.1,
-        help="Seconds for each connection and each read.")] = 5.0,
+        help="Seconds to connect; each read may take twice as long.")] = 5.0,
     dns_timeout: Annotated[float, typer.Option("--dns-timeout", envvar="CYBERAUDIT_DNS_TIMEOUT", min=0.1,
                                                help="Seconds for each DNS query.")] = 3.0,
     dns_retries: Annotated[int, typer.Option("--dns-retries", envvar="CYBERAUDIT_DNS_RETRIES", min=0,
@@ -185,7 +185,7 @@ def scan(
         profile_path=profile, packs=tuple(str(p) for p in (pack or [])),
         network=NetworkSettings(resolve=resolve_map, connect_to=connect_map, ca_bundle=ca_bundle,
                                 nameservers=nameservers, connect_timeout=connect_timeout,
-                                read_timeout=max(connect_timeout, 10.0 if connect_timeout >= 5 else connect_timeout * 2),
+                                read_timeout=2 * connect_timeout,
                                 dns_timeout=dns_timeout, dns_retries=dns_retries),
         options=options, concurrency=concurrency, timeout=timeout, max_time=max_time)
     err = _stderr()
