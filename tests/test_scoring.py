@@ -71,3 +71,22 @@ def test_per_category_and_per_target():
     assert scores.by_target["a"].score == 50.0
     assert scores.by_target["b"].score == 100.0
     assert scores.overall.score == round(100 * 7 / 13, 1)
+
+
+def test_grades_use_the_exact_ratio_not_the_rounded_score():
+    # 188 / 209 = 89.952…: shown as 90.0 but still a B
+    items = [f("pass", "critical")] * 18 + [f("pass", "low")] * 8 + [f("fail", "low")] * 21
+    card = score_findings(items)
+    assert (card.weight_pass, card.weight_total) == (188, 209)
+    assert card.score == 90.0 and card.grade == "B"
+
+
+def test_gate_uses_the_exact_ratio():
+    from cyberaudit.gate import check_gate
+    from cyberaudit.result import Result, ScoreCard, Scores
+
+    items = [f("pass", "critical")] * 9 + [f("pass", "high")] + [f("fail", "low")] * 17  # 96 / 113 = 84.96
+    empty = ScoreCard(None, None, None, 0, 0, {}, 0, 0, None)
+    result = Result("1.0", {}, "", None, (), {}, (), tuple(items), Scores(empty, {}, {}), {}, {})
+    assert score_findings(items).score == 85.0
+    assert not check_gate(result, fail_under=85).passed

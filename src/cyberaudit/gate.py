@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cyberaudit.result import Result
-from cyberaudit.scoring import score_findings, severity_at_least
+from cyberaudit.scoring import exact_score, score_findings, severity_at_least
 
 
 @dataclass(frozen=True)
@@ -20,10 +20,11 @@ def check_gate(result: Result, *, fail_under: float | None = None, fail_on: str 
     reasons: list[str] = []
     if fail_under is not None:
         card = score_findings(result.findings, ignore_errors=allow_errors)
-        if card.score is None:
+        exact = exact_score(card)
+        if exact is None:
             reasons.append(f"no scored rule could be checked, so the score cannot reach {fail_under:g}")
-        elif card.score < fail_under:
-            reasons.append(f"score {card.score:.1f} is below {fail_under:g}")
+        elif exact < fail_under:
+            reasons.append(f"score {exact:.2f} is below {fail_under:g}")
     if fail_on is not None:
         statuses = ("fail",) if allow_errors else ("fail", "error")
         hits = [f for f in result.findings if f.status in statuses and severity_at_least(f.severity, fail_on)]

@@ -52,8 +52,9 @@ def score_findings(findings: Iterable[Finding], *, ignore_errors: bool = False) 
     coverage = round(100 * checked / applicable, 1) if applicable else None
     if weight_total == 0:
         return ScoreCard(None, None, None, weight_pass, weight_total, counts, checked, applicable, coverage)
-    score = round(100 * weight_pass / weight_total, 1)
-    grade = grade_for(score)
+    exact = 100 * weight_pass / weight_total
+    score = round(exact, 1)  # for display; grades and gates use the exact ratio
+    grade = grade_for(exact)
     cap = None
     if failed_critical and _worse(grade, "D") != grade:
         grade, cap = "D", "a critical rule failed (grade capped at D)"
@@ -75,6 +76,11 @@ def score_result(findings: Iterable[Finding]) -> Scores:
         by_category={k: score_findings(v) for k, v in by_category.items()},
         by_target={k: score_findings(v) for k, v in by_target.items()},
     )
+
+
+def exact_score(card: ScoreCard) -> float | None:
+    """The unrounded score, so 89.95 is never graded or gated as 90."""
+    return None if card.weight_total == 0 else 100 * card.weight_pass / card.weight_total
 
 
 def severity_at_least(severity: str, threshold: str) -> bool:
