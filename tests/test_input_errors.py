@@ -143,3 +143,17 @@ def test_an_internal_error_writes_a_crash_log_and_exits_3(cli, write, tmp_path, 
     assert len(logs) == 1
     text = logs[0].read_text()
     assert "Traceback" in text and "boom" in text and "cyberaudit 0." in text
+
+
+def test_rule_scope_must_be_one_the_probe_runs_on(cli, write):
+    pack = write("pack.yaml", PACK_HEAD + RULE.replace("scope: platform", "scope: website"))
+    run = cli("rules", "validate", str(pack))
+    assert_one_line_error(run, pack, 10, "the declared probe runs on platform, practice, not on website")
+
+
+def test_element_itself_of_a_list_fact_can_be_checked(cli, write):
+    rule = RULE.replace("check: {fact: declared.baa_signed, equals: true}",
+                        "check: {fact: declared.domains, every: {fact: \".\", matches: \"\\\\.example$\"}}")
+    pack = write("pack.yaml", PACK_HEAD + rule)
+    run = cli("rules", "validate", str(pack))
+    assert run.code == 0, run.err

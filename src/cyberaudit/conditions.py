@@ -134,6 +134,8 @@ def _compile_value(op: str, value: Any, loc: tuple[str | int, ...]) -> Any:
         raise CheckSyntaxError(f"'{op}' takes true or false", loc)
     if op in ("in", "not_in") and not isinstance(value, list):
         raise CheckSyntaxError(f"'{op}' takes a list", loc)
+    if op in ("contains", "not_contains") and isinstance(value, list):
+        raise CheckSyntaxError(f"'{op}' takes one value (text, number or true/false), not a list", loc)
     if op in ("gt", "gte", "lt", "lte") and (isinstance(value, bool) or not isinstance(value, (int, float))):
         raise CheckSyntaxError(f"'{op}' takes a number", loc)
     if op == "matches":
@@ -145,7 +147,46 @@ def _compile_value(op: str, value: Any, loc: tuple[str | int, ...]) -> Any:
             re.compile(value)
         except re.error as exc:
             raise CheckSyntaxError(f"invalid regular expression: {exc}", loc) from None
+        problem = _slow_pattern(value)
+        if problem:
+            raise CheckSyntaxError(f"regular expression refused: {problem}", loc)
     return value
+
+
+def _slow_pattern(pattern: str) -> str | None:
+    """Why a pattern could take exponential time (nested repeats, backreferences), or None.
+
+    Facts can carry server-controlled text, and Python's re cannot be interrupted: a pack must not
+    be able to stall a scan with catastrophic backtracking.
+    """
+    try:
+        import re._parser as sre_parse  # type: ignore[import-not-found]
+    except ImportError:  # Python 3.10
+        import sre_parse  # type: ignore[no-redef]
+
+    def walk(items: Any, inside_repeat: bool) -> str | None:
+        for op, arg in items:
+            name = str(op)
+            if name == "GROUPREF" or name == "GROUPREF_EXISTS":
+                return "backreferences are not allowed"
+            if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+                _lo, hi, sub = arg
+                if inside_repeat and hi > 1:
+                    return "a repeat inside a repeat (such as (a+)+) can take exponential time"
+                found = walk(sub, inside_repeat or hi > 1)
+            elif name == "SUBPATTERN":
+                found = walk(arg[-1], inside_repeat)
+            elif name == "BRANCH":
+                found = next((w for w in (walk(b, inside_repeat) for b in arg[1]) if w), None)
+            elif name in ("ASSERT", "ASSERT_NOT"):
+                found = walk(arg[1], inside_repeat)
+            else:
+                found = None
+            if found:
+                return found
+        return None
+
+    return walk(sre_parse.parse(pattern), False)
 
 
 def iter_facts(check: Check, prefix: str = "") -> list[tuple[str, str]]:
@@ -404,26 +445,53 @@ def _number(value: Any) -> float:
     return value
 
 
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, Mapping):
+        return "object"
+    return type(value).__name__
+
+
+def _same_kind(value: Any, expected: Any) -> None:
+    # A check comparing text with a number is a mistake in the pack; it must not quietly pass.
+    if _kind(value) != _kind(expected):
+        raise _Incomparable(f"{_show(value)} ({_kind(value)}) cannot be compared with {_show(expected)} "
+                            f"({_kind(expected)})")
+
+
 def _apply(op: str, value: Any, expected: Any) -> bool:
-    if op == "equals":
-        return bool(value == expected and type(value) is type(expected)) or (
-            _both_numbers(value, expected) and value == expected)
-    if op == "not_equals":
-        return not _apply("equals", value, expected)
-    if op == "in":
-        return any(_apply("equals", value, e) for e in expected)
-    if op == "not_in":
-        return not _apply("in", value, expected)
+    if op in ("equals", "not_equals"):
+        _same_kind(value, expected)
+        return (value == expected) == (op == "equals")
+    if op in ("in", "not_in"):
+        if expected and not any(_kind(e) == _kind(value) for e in expected):
+            raise _Incomparable(f"{_show(value)} ({_kind(value)}) cannot be compared with the list "
+                                f"{_show(expected)}")
+        found = any(_kind(e) == _kind(value) and e == value for e in expected)
+        return found == (op == "in")
     if op in ("contains", "not_contains"):
         if isinstance(value, str):
-            found = isinstance(expected, str) and expected in value
+            _same_kind(value, expected)
+            found = expected in value
         elif isinstance(value, list):
-            found = any(_apply("equals", v, expected) for v in value)
+            if value and not any(_kind(v) == _kind(expected) for v in value):
+                raise _Incomparable(f"{_show(value)} holds no {_kind(expected)} to compare with "
+                                    f"{_show(expected)}")
+            found = any(_kind(v) == _kind(expected) and v == expected for v in value)
         elif isinstance(value, Mapping):
+            if not isinstance(expected, str):
+                raise _Incomparable(f"an object's keys are text, not {_show(expected)}")
             found = expected in value
         else:
             raise _Incomparable(f"{_show(value)} is neither text nor a list")
-        return found if op == "contains" else not found
+        return found == (op == "contains")
     if op in ("gt", "gte", "lt", "lte"):
         a, b = _number(value), _number(expected)
         return {"gt": a > b, "gte": a >= b, "lt": a < b, "lte": a <= b}[op]
@@ -436,7 +504,3 @@ def _apply(op: str, value: Any, expected: Any) -> bool:
             raise _Incomparable(f"{_show(value)} is not a list, text or object")
         return (len(value) == 0) == expected
     raise _Incomparable(f"unknown operator {op}")
-
-
-def _both_numbers(a: Any, b: Any) -> bool:
-    return all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, b))

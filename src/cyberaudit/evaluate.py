@@ -92,6 +92,8 @@ def evaluate_rule(rule: Rule, target: Target, tf: TargetFacts, params: Mapping[s
                                     f"installation of cyberaudit"])
     elif rule.probe in tf.probe_errors:
         outcome = Outcome("error", [tf.probe_errors[rule.probe]])
+    elif rule.probe not in tf.facts:
+        outcome = Outcome("error", [f"the {rule.probe} probe did not run on this {target.kind.replace('_', ' ')}"])
     else:
         view = FactView(tf.facts, tf.errors)
         outcome = Outcome("pass")

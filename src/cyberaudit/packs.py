@@ -13,7 +13,7 @@ from pydantic import Field, field_validator
 from cyberaudit.conditions import Check, CheckSyntaxError, compile_check, iter_facts, iter_params
 from cyberaudit.errors import InputError
 from cyberaudit.models import Strict, validate_document
-from cyberaudit.probes import PROBE_MODULES, fact_is_published
+from cyberaudit.probes import PROBE_MODULES, fact_is_published, get_probe
 from cyberaudit.resources import builtin_rules_dir
 from cyberaudit.targets import TargetKind
 from cyberaudit.yamlsrc import YamlDocument, load_yaml
@@ -127,6 +127,10 @@ def load_pack(path: str | Path, builtin: bool = False, check_facts: bool = True)
                 _validate_params(doc, rule, compiled, (*loc, key))
         for j, fact in enumerate(rule.evidence if check_facts else ()):
             _validate_fact_path(doc, rule, fact, (*loc, "evidence", j))
+        probe = get_probe(rule.probe)
+        if probe is not None and rule.scope not in probe.scopes:
+            raise doc.error((*loc, "scope"), f"rule {rule.id}: the {rule.probe} probe runs on "
+                                             f"{', '.join(sorted(probe.scopes))}, not on {rule.scope}")
         line = doc.where(loc)[0]
         rules.append(Rule(rule, check, applies, model.pack, f"{path}:{line}"))
     digest = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()

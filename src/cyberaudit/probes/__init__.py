@@ -55,6 +55,8 @@ def fact_is_published(probe_name: str, path: str) -> bool | None:
     specs = fact_specs(probe_name)
     if specs is None:
         return None
+    if path.endswith("[]"):  # `fact: "."` inside a quantifier over a list of plain values
+        return _is_list_fact(specs, path[:-2])
     want = path.split(".")
     for spec in specs:
         have = spec.path.split(".")
@@ -64,3 +66,9 @@ def fact_is_published(probe_name: str, path: str) -> bool | None:
                 h in ("*", w) for h, w in zip(have[:-1], want[:len(have) - 1], strict=True)):
             return True
     return False
+
+
+def _is_list_fact(specs: tuple[FactSpec, ...], path: str) -> bool:
+    want = path.split(".")
+    return any(spec.type.startswith("list") and len(spec.path.split(".")) == len(want)
+               and all(h in ("*", w) for h, w in zip(spec.path.split("."), want, strict=True)) for spec in specs)
