@@ -165,3 +165,19 @@ def test_docs_facts_md_is_generated_from_the_code(cli):
     run = cli("facts", "--format", "markdown")
     assert run.code == 0
     assert (REPO / "docs" / "facts.md").read_text(encoding="utf-8") == run.out
+
+
+def test_interactive_answers_are_checked_and_asked_again(tmp_path):
+    from cyberaudit.init import interactive_profile
+
+    answers = iter(["", "Harbor", "UK", "lakeside.com", "https://harbor.example/", "/ /intake", "", "",
+                    "seven", "7", "n", "last spring", "2026-01-02"])
+    said: list[str] = []
+    text = interactive_profile(lambda question, **kwargs: next(answers), said.append)
+    assert said == ["Please type an answer.", "Start each address with https:// (not 'lakeside.com').",
+                    "Please give a number of years such as 7.",
+                    "Please give the date as YYYY-MM-DD, for example 2026-09-01."]
+    path = tmp_path / "p.yaml"
+    path.write_text(text)
+    p = load_profile(path).profile
+    assert p.practice.name == "Harbor" and p.controls.retention.clinical_records_years == 7

@@ -64,6 +64,14 @@ def test_yaml_syntax_error(cli, write):
     ("targets: {}\n", 1, "practice: required key is missing"),
     ("practice:\n  name: X\ntargets:\n  websites:\n    - url: ftp://x.example/\n", 5, "expected a https"),
     ("practice:\n  name: X\nextra: !!python/object:os.system {}\n", 3, "unsupported YAML tag"),
+    ("practice:\n  name: X\ntargets:\n  endpoints:\n    - host: portal.example\n      address: not-an-ip\n", 6,
+     "address must be an IP address"),
+    ("practice:\n  name: X\ntargets:\n  endpoints:\n    - host: https://portal.example/\n", 5,
+     "expected a host name"),
+    ("practice:\n  name: X\ntargets:\n  mail_domains:\n    - domain: mailto:x@y.example\n", 5,
+     "expected a domain name"),
+    ("practice:\n  name: X\ndns:\n  nameservers: [abc]\n", 4, "a nameserver is an IP address"),
+    ("practice:\n  name: X\nplatforms:\n  - name: practice\n    kind: ehr\n", 4, "same name as a practice"),
 ])
 def test_profile_mistakes(cli, write, body, line, fragment):
     path = write("p.yaml", body)
@@ -107,7 +115,10 @@ def test_unknown_fact_of_an_available_probe(cli, write):
 @pytest.mark.parametrize("args, fragment", [
     (["--resolve", "www.example:443"], "--resolve expects HOST:PORT:ADDRESS"),
     (["--connect-to", "www.example:443:127.0.0.1:x"], "invalid port"),
-    (["--nameserver", "dns.example"], "--nameserver expects an IP address"),
+    (["--nameserver", "dns.example"], "a nameserver is an IP address"),
+    (["--nameserver", "127.0.0.1:99999"], "port must be a number from 1 to 65535"),
+    (["--resolve", "www.example:443:127.0.0.1:8443"], "--resolve expects HOST:PORT:ADDRESS"),
+    (["--resolve", "www.example:443:localhost"], "is not an IP address"),
     (["-o", "report.docx"], "cannot tell the report format"),
     (["--fail-on", "severe"], "'severe' is not one of"),
 ])
@@ -157,3 +168,16 @@ def test_element_itself_of_a_list_fact_can_be_checked(cli, write):
     pack = write("pack.yaml", PACK_HEAD + rule)
     run = cli("rules", "validate", str(pack))
     assert run.code == 0, run.err
+
+
+@pytest.mark.parametrize("body", [
+    "practice: &a\n  name: X\nother: *a\n",
+    "practice:\n  name: X\nloop: &l [*l]\n",
+    "practice: {name: X}\nplatforms:\n  - &p {name: A, kind: video}\n  - <<: *p\n    name: B\n",
+    "practice: {name: X}\n" + "".join(f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]\n"
+                                      for i in range(1, 12)).replace("*l0", "lol"),
+])
+def test_yaml_aliases_are_refused_quickly(cli, write, body):
+    path = write("p.yaml", body)
+    run = cli("scan", "-p", str(path), "-q")
+    assert run.code == 2 and "aliases" in run.err and "Traceback" not in run.err

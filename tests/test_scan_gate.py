@@ -135,3 +135,18 @@ def test_terminal_summary_lists_failures_with_remediation(cli, write):
     assert "Grade D" in run.out and "What to fix first" in run.out
     assert "ENC-PLATFORM-BAA" in run.out and "Fix:" in run.out
     assert "\x1b[" not in run.out
+
+
+def test_the_combined_ca_file_is_removed_after_the_scan(write, tmp_path, monkeypatch):
+    import tempfile
+
+    from cyberaudit.loopback.certs import make_ca
+    from cyberaudit.scan import ScanRequest, run_scan
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    (tmp_path / "extra-ca.pem").write_bytes(make_ca("Practice internal CA").cert_pem)
+    path = write("cyberaudit.yaml", "practice: {name: T}\ntls: {ca_bundle: extra-ca.pem}\n")
+    run_scan(ScanRequest(path))
+    assert list(scratch.iterdir()) == []

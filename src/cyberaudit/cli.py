@@ -42,7 +42,8 @@ def _stdout() -> Console:
 
 
 def _stderr() -> Console:
-    return Console(stderr=True, highlight=False)
+    # soft_wrap: without a terminal, each message stays on one line in CI logs
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class Severity(str, Enum):
@@ -102,13 +103,15 @@ def _root(
 @app.command()
 def scan(
     profile: ProfileOpt = Path("cyberaudit.yaml"),
-    output: Annotated[list[Path] | None, typer.Option(
+    output: Annotated[list[str] | None, typer.Option(
         "--output", "-o", envvar="CYBERAUDIT_OUTPUT",
-        help="Write a report; the format comes from the extension (repeatable).")] = None,
+        help="Write a report; the format comes from the extension (repeatable; in the environment "
+             "variable, separate files with spaces).")] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="Format for every -o file, "
                                                "overriding the extension.")] = None,
-    pack: Annotated[list[Path] | None, typer.Option("--pack", envvar="CYBERAUDIT_PACK",
-                                                       help="Extra rule pack file or folder (repeatable).")] = None,
+    pack: Annotated[list[str] | None, typer.Option("--pack", envvar="CYBERAUDIT_PACK",
+                                                      help="Extra rule pack file or folder (repeatable; in "
+                                                           "the environment variable, separated by spaces).")] = None,
     fail_under: Annotated[float | None, typer.Option(
         "--fail-under", envvar="CYBERAUDIT_FAIL_UNDER", min=0, max=100,
         help="Exit 1 when the overall score is below this.")] = None,
@@ -163,10 +166,10 @@ def scan(
     from cyberaudit.gate import check_gate
     from cyberaudit.network import NetworkSettings, parse_connect_to, parse_resolve
     from cyberaudit.probes.base import ScanOptions
-    from cyberaudit.render import format_for
+    from cyberaudit.render import check_writable, format_for
     from cyberaudit.scan import ScanRequest, run_scan
 
-    outputs = [(p, format_for(p, fmt)) for p in (output or [])]
+    outputs = [(check_writable(p), format_for(p, fmt)) for p in map(Path, output or [])]
     render_options = _render_options(title, organization, logo, template_dir, redact, redact_cookies)
     if any(f.name == "pdf" for _, f in outputs):
         from cyberaudit.render.pdf import find_chromium
@@ -205,6 +208,9 @@ def scan(
         else:
             render_options = replace(render_options, changes=ctx.changes, trend=ctx.trend)
             changes = ctx.changes
+            for problem in ctx.skipped:
+                err.print(f"warning: history file skipped: {problem}", markup=False, highlight=False,
+                          soft_wrap=True)
     _write_outputs(result, outputs, err, quiet, render_options)
     if not quiet:
         from cyberaudit.render.terminal import print_summary
@@ -233,14 +239,9 @@ def _parse_ns(text: str) -> tuple[str, int]:
     from cyberaudit.dnsclient import parse_nameserver
 
     try:
-        addr, port = parse_nameserver(text)
-    except ValueError:
-        raise InputError(f"--nameserver expects ADDR[:PORT], got {text!r}") from None
-    from cyberaudit.network import is_ip
-
-    if not is_ip(addr):
-        raise InputError(f"--nameserver expects an IP address, got {text!r}")
-    return addr, port
+        return parse_nameserver(text)
+    except ValueError as exc:
+        raise InputError(f"--nameserver: {exc}") from None
 
 
 def _check_browser() -> None:
@@ -362,10 +363,13 @@ def init(
     if interactive:
         if not sys.stdin.isatty():
             raise InputError("--interactive needs a terminal; run `cyberaudit init` for a commented example")
-        text = interactive_profile(_prompt)
+        text = interactive_profile(_prompt, typer.echo)
     else:
         text = example_profile()
-    path.write_text(text, encoding="utf-8")
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write the profile: {exc.strerror}", path) from None
     _stderr().print(f"wrote {path}; edit it, then run: cyberaudit scan -p {path}", markup=False)
 
 
@@ -480,6 +484,8 @@ def rules_list(
 
     from cyberaudit.packs import load_rule_set
 
+    if fmt not in ("text", "json"):
+        raise InputError(f"unknown format {fmt!r} (text or json)")
     rs = load_rule_set([str(p) for p in (pack or [])])
     selected = [r for r in rs.rules.values() if category is None or r.model.category == category]
     if category is not None and not selected:

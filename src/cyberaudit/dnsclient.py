@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 from dataclasses import dataclass
 from typing import Literal
@@ -38,16 +39,24 @@ class DnsAnswer:
 
 
 def parse_nameserver(text: str) -> tuple[str, int]:
-    """'127.0.0.1', '127.0.0.1:5353', '[::1]:5353' or '::1' → (address, port)."""
+    """'127.0.0.1', '127.0.0.1:5353', '[::1]:5353' or '::1' → (address, port); ValueError otherwise."""
     text = text.strip()
     if text.startswith("["):
         host, _, rest = text[1:].partition("]")
-        port = rest.lstrip(":")
-        return host, int(port) if port else 53
-    if text.count(":") == 1:
-        host, port = text.split(":")
-        return host, int(port)
-    return text, 53
+        port_text = rest[1:] if rest.startswith(":") else rest
+    elif text.count(":") == 1:
+        host, port_text = text.split(":")
+    else:
+        host, port_text = text, ""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        raise ValueError(f"{text!r}: a nameserver is an IP address, optionally with :PORT") from None
+    if not port_text:
+        return host, 53
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise ValueError(f"{text!r}: the port must be a number from 1 to 65535")
+    return host, int(port_text)
 
 
 class DnsClient:

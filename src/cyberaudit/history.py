@@ -37,6 +37,7 @@ class HistoryContext:
     previous: HistoryEntry | None
     changes: ResultDiff | None
     trend: tuple[TrendPoint, ...]
+    skipped: tuple[str, ...] = ()  # damaged history files left out, with the reason
 
 
 def default_history_dir(profile_path: str | Path) -> Path:
@@ -77,8 +78,12 @@ def save_result(result: Result, directory: str | Path) -> Path:
     raise InputError("too many results saved in the same second", directory)
 
 
-def load_history(directory: str | Path, *, profile_path: str | None = None) -> list[HistoryEntry]:
-    """Saved results, oldest first; with `profile_path`, only those of that profile."""
+def load_history(directory: str | Path, *, profile_path: str | None = None,
+                 skipped: list[str] | None = None) -> list[HistoryEntry]:
+    """Saved results, oldest first; with `profile_path`, only those of that profile.
+
+    A damaged file is left out (its reason appended to `skipped`): one bad file must not end history.
+    """
     directory = Path(directory)
     if not directory.is_dir():
         return []
@@ -87,7 +92,12 @@ def load_history(directory: str | Path, *, profile_path: str | None = None) -> l
         m = _NAME.match(path.name)
         if not m:
             continue
-        result = load_result(path)  # a damaged file is an InputError naming it
+        try:
+            result = load_result(path)
+        except InputError as exc:
+            if skipped is not None:
+                skipped.append(str(exc))
+            continue
         if profile_path is not None and result.profile.path != profile_path:
             continue
         # result-T.json, result-T-2.json, ...: saved in that order within the same second
@@ -113,15 +123,18 @@ def context_for(result: Result, earlier: list[HistoryEntry]) -> HistoryContext:
 
 def record(result: Result, directory: str | Path) -> HistoryContext:
     """Compare with the saved results of the same profile, then save this one beside them."""
-    earlier = load_history(directory, profile_path=result.profile.path)
+    skipped: list[str] = []
+    earlier = load_history(directory, profile_path=result.profile.path, skipped=skipped)
     ctx = context_for(result, earlier)
     saved = save_result(result, directory)
-    return HistoryContext(saved, ctx.previous, ctx.changes, ctx.trend)
+    return HistoryContext(saved, ctx.previous, ctx.changes, ctx.trend, tuple(skipped))
 
 
 def context_before(result: Result, directory: str | Path) -> HistoryContext:
     """History as it stood when `result` was made: only saved results of its profile older than it."""
     stamp = _stamp(result)
-    earlier = [e for e in load_history(directory, profile_path=result.profile.path)
+    skipped: list[str] = []
+    earlier = [e for e in load_history(directory, profile_path=result.profile.path, skipped=skipped)
                if _stamp(e.result) < stamp]
-    return context_for(result, earlier)
+    ctx = context_for(result, earlier)
+    return HistoryContext(ctx.saved_to, ctx.previous, ctx.changes, ctx.trend, tuple(skipped))

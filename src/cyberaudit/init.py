@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import yaml
 
+from cyberaudit.profile import Profile
 from cyberaudit.resources import data_dir
 
 Prompt = Callable[..., str]
@@ -24,13 +26,55 @@ def _list(answer: str) -> list[str]:
     return [a.strip() for a in answer.replace(",", " ").split() if a.strip()]
 
 
-def interactive_profile(ask: Prompt) -> str:
-    """Ask the questions a practice can answer and return the profile as YAML text."""
+Check = Callable[[str], str | None]  # the problem with an answer, or None
+
+
+def _valid(ask: Prompt, question: str, check: Check, say: Callable[[str], None], **kwargs: object) -> str:
+    """Ask until the answer passes `check`, saying what is wrong each time."""
+    while True:
+        answer = ask(question, **kwargs).strip()
+        problem = check(answer)
+        if problem is None:
+            return answer
+        say(problem)
+
+
+def _not_empty(answer: str) -> str | None:
+    return None if answer else "Please type an answer."
+
+
+def _urls(answer: str) -> str | None:
+    bad = [u for u in _list(answer) if not u.lower().startswith(("https://", "http://"))]
+    return f"Start each address with https:// (not {bad[0]!r})." if bad else None
+
+
+def _number(answer: str) -> str | None:
+    if not answer:
+        return None
+    try:
+        return None if float(answer) >= 0 else "Please give a number of years such as 7."
+    except ValueError:
+        return "Please give a number of years such as 7."
+
+
+def _date(answer: str) -> str | None:
+    if not answer:
+        return None
+    try:
+        dt.date.fromisoformat(answer)
+    except ValueError:
+        return "Please give the date as YYYY-MM-DD, for example 2026-09-01."
+    return None
+
+
+def interactive_profile(ask: Prompt, say: Callable[[str], None] = print) -> str:
+    """Ask the questions a practice can answer and return the profile as YAML text (always valid)."""
     profile: dict = {"practice": {
-        "name": ask("Practice name"),
+        "name": _valid(ask, "Practice name", _not_empty, say),
         "jurisdiction": ask("Jurisdiction", default="US", choices=["US", "EU", "UK", "CA", "AU", "other"]),
     }}
-    websites = _list(ask("Website addresses (https://..., separated by spaces; empty for none)", default=""))
+    websites = _list(_valid(ask, "Website addresses (https://..., separated by spaces; empty for none)", _urls,
+                            say, default=""))
     targets: dict = {}
     if websites:
         targets["websites"] = []
@@ -59,14 +103,17 @@ def interactive_profile(ask: Prompt) -> str:
         platforms.append(entry)
     if platforms:
         profile["platforms"] = platforms
-    years = ask("How many years do you keep clinical records? (empty if not decided)", default="")
+    years = _valid(ask, "How many years do you keep clinical records? (empty if not decided)", _number, say,
+                   default="")
     backups = _yes(ask("Are your backups encrypted? (y/n)", default="n"))
-    restore = ask("Date of your last backup restore test (YYYY-MM-DD, empty if never)", default="")
+    restore = _valid(ask, "Date of your last backup restore test (YYYY-MM-DD, empty if never)", _date, say,
+                     default="")
     controls: dict = {"backups": {"encrypted": backups}}
     if years.strip():
         controls["retention"] = {"clinical_records_years": float(years) if "." in years else int(years)}
     if restore.strip():
         controls["backups"]["last_restore_test"] = restore.strip()
     profile["controls"] = controls
+    Profile.model_validate(yaml.safe_load(yaml.safe_dump(profile)))  # the answers make a valid profile
     header = "# cyberaudit profile written by `cyberaudit init --interactive`; see `cyberaudit schema profile`.\n"
     return header + yaml.safe_dump(profile, sort_keys=False, allow_unicode=True)

@@ -14,6 +14,7 @@ import socket
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import Message
@@ -68,6 +69,8 @@ class NetworkSettings:
 def parse_resolve(text: str) -> tuple[tuple[str, int], str]:
     """curl's HOST:PORT:ADDRESS (ADDRESS may be [v6])."""
     host, port, addr = _split_colon(text, 3, "--resolve expects HOST:PORT:ADDRESS")
+    if not is_ip(addr):
+        raise InputError(f"--resolve: {addr!r} is not an IP address (in {text!r})")
     return (host.lower(), _port(port, text)), addr
 
 
@@ -93,7 +96,7 @@ def _split_colon(text: str, n: int, usage: str) -> list[str]:
             parts.append(head)
             if not sep:
                 break
-    if len(parts) != n or any(p == "" for p in parts):
+    if len(parts) != n or any(p == "" for p in parts) or rest:
         raise InputError(f"{usage}, got {text!r}")
     return parts
 
@@ -230,7 +233,16 @@ class Network:
                     with os.fdopen(fd, "w") as fh:
                         fh.write(combined)
                     self._bundle_path = name
+                    # removed when this Network is closed or collected, or at exit at the latest
+                    self._cleanup = weakref.finalize(self, _remove_file, name)
             return self._bundle_path
+
+    def close(self) -> None:
+        """Remove the combined CA file, if one was written (the Network stays usable)."""
+        cleanup = getattr(self, "_cleanup", None)
+        if cleanup is not None:
+            cleanup()
+            self._bundle_path = None
 
     def session(self) -> requests.Session:
         """A requests session (one per thread) that connects through this Network."""
@@ -325,6 +337,11 @@ class Network:
             raise ProbeError(f"{url}: {_reason(exc)}") from None
         except urllib3.exceptions.HTTPError as exc:
             raise ProbeError(f"{url}: {_reason(exc)}") from None
+
+
+def _remove_file(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
 
 
 def _probe_error_in(exc: BaseException) -> ProbeError | None:

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 
+from cyberaudit.dnsclient import parse_nameserver
 from cyberaudit.errors import InputError
 from cyberaudit.models import Strict, validate_document
 from cyberaudit.targets import Target
@@ -25,6 +26,20 @@ Jurisdiction = Literal["US", "EU", "UK", "CA", "AU", "other"]
 class Practice(Strict):
     name: str = Field(min_length=1, description="The practice's name, shown on reports.")
     jurisdiction: Jurisdiction = Field("US", description="Selects retention minimums and references.")
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def _ip_address(value: str | None) -> str | None:
+    if value is not None and not _is_ip(value):
+        raise ValueError(f"address must be an IP address such as 203.0.113.7, got {value!r}")
+    return value
 
 
 def _check_url(value: str, schemes: tuple[str, ...]) -> str:
@@ -43,6 +58,11 @@ class Website(Strict):
     pages: list[str] = Field(default_factory=lambda: ["/"], description="Paths (or URLs) to check.")
     http_url: str | None = Field(None, description="Plain-HTTP address for the redirect check.")
     address: str | None = Field(None, description="Connect to this IP address, keeping the name.")
+
+    @field_validator("address")
+    @classmethod
+    def _address(cls, v: str | None) -> str | None:
+        return _ip_address(v)
 
     @field_validator("url")
     @classmethod
@@ -65,9 +85,23 @@ class Website(Strict):
 
 
 class Endpoint(Strict):
-    host: str = Field(min_length=1)
+    host: str = Field(min_length=1, description="A host name or IP address (no scheme, no path).")
     port: int = Field(443, ge=1, le=65535)
-    address: str | None = None
+    address: str | None = Field(None, description="Connect to this IP address, keeping the name.")
+
+    @field_validator("host")
+    @classmethod
+    def _host(cls, v: str) -> str:
+        v = v.strip().rstrip(".").lower()
+        if not v or any(c in v for c in " /@") or ("://" in v) or (":" in v and not _is_ip(v)):
+            raise ValueError(f"expected a host name such as portal.practice.example (no scheme, path or "
+                             f"port: use port:), got {v!r}")
+        return v
+
+    @field_validator("address")
+    @classmethod
+    def _address(cls, v: str | None) -> str | None:
+        return _ip_address(v)
 
     @property
     def id(self) -> str:
@@ -83,7 +117,7 @@ class MailDomain(Strict):
     @classmethod
     def _domain(cls, v: str) -> str:
         v = v.strip().rstrip(".").lower()
-        if not v or " " in v or "/" in v or "." not in v:
+        if not v or any(c in v for c in " /@:") or "." not in v:
             raise ValueError(f"expected a domain name such as practice.example, got {v!r}")
         return v
 
@@ -194,7 +228,14 @@ class TlsSettings(Strict):
 
 
 class DnsSettings(Strict):
-    nameservers: list[str] = Field(default_factory=list)
+    nameservers: list[str] = Field(default_factory=list, description="IP[:PORT] of each resolver.")
+
+    @field_validator("nameservers")
+    @classmethod
+    def _nameservers(cls, v: list[str]) -> list[str]:
+        for item in v:
+            parse_nameserver(item)  # its ValueError names the bad entry
+        return v
 
 
 class RuleSettings(Strict):
@@ -286,4 +327,12 @@ def build_targets(loaded: LoadedProfile) -> list[Target]:
     for i, pf in enumerate(prof.platforms):
         out.append(Target("platform", pf.name, pf, doc.where(("platforms", i))[0]))
     out.append(Target("practice", "practice", prof, doc.where(("practice",))[0]))
+    # reports, scores and waivers name targets by id: two targets of different kinds must not share one
+    kinds: dict[str, str] = {"practice": "practice"}
+    for t in out[:-1]:
+        if t.id in kinds and kinds[t.id] != t.kind:
+            raise InputError(f"{t.kind.replace('_', ' ')} {t.id!r} has the same name as a "
+                             f"{kinds[t.id].replace('_', ' ')} target: give it a distinct name",
+                             loaded.path, t.line)
+        kinds.setdefault(t.id, t.kind)
     return out

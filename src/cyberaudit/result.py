@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cyberaudit.errors import InputError
+from cyberaudit.userfiles import read_user_bytes
 
 SCHEMA_VERSION = "1.0"
 Status = Literal["pass", "fail", "error", "not_applicable", "waived"]
@@ -210,18 +211,17 @@ def result_from_dict(data: dict[str, Any]) -> Result:
 def load_result(path: str | Path) -> Result:
     """Read a saved Result JSON; a broken file is an InputError naming it."""
     path = Path(path)
+    raw = read_user_bytes(path, "result file")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("file not found", path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", path) from None
-    try:
-        data = json.loads(text)
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError("not a cyberaudit result: the file is not UTF-8 text", path) from None
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg}", path, exc.lineno, exc.colno) from None
+    if not isinstance(data, dict):
+        raise InputError("not a cyberaudit result: the top level is not a JSON object", path, 1, 1)
     try:
         return result_from_dict(data)
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         detail = f"missing key {exc}" if isinstance(exc, KeyError) else str(exc)
         raise InputError(f"not a cyberaudit result: {detail}", path) from None

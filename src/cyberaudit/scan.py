@@ -102,8 +102,11 @@ def run_scan(request: ScanRequest, observer: Observer | None = None) -> Result:
         return ProbeContext(profile=loaded.profile, network=network, options=request.options,
                             deadline=deadline, deps=deps, profile_dir=loaded.base_dir)
 
-    outcomes = run_tasks(tasks, make_context, concurrency=max(1, request.concurrency),
-                         timeout=request.timeout, max_time=request.max_time, observer=observer)
+    try:
+        outcomes = run_tasks(tasks, make_context, concurrency=max(1, request.concurrency),
+                             timeout=request.timeout, max_time=request.max_time, observer=observer)
+    finally:
+        network.close()
     probes_done = time.monotonic()
 
     unavailable = frozenset(set(PROBE_MODULES) - set(available_probes()))

@@ -48,7 +48,13 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader: no Python tags, so loading a file never runs code."""
 
 
-def _construct(doc: YamlDocument, node: yaml.Node, loc: Loc, loader: _Loader) -> Any:
+def _construct(doc: YamlDocument, node: yaml.Node, loc: Loc, loader: _Loader, seen: set[int]) -> Any:
+    if id(node) in seen:
+        # An alias (*name, or a << merge) reuses a node: refusing them keeps a hostile file from
+        # expanding exponentially ("billion laughs") or referring to itself.
+        raise InputError("YAML anchors and aliases (&name, *name, <<) are not supported: write the value out",
+                         doc.path, node.start_mark.line + 1, node.start_mark.column + 1)
+    seen.add(id(node))
     doc.positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
         raise InputError(f"unsupported YAML tag {node.tag!r}: profiles and packs are plain data", doc.path,
@@ -67,10 +73,10 @@ def _construct(doc: YamlDocument, node: yaml.Node, loc: Loc, loader: _Loader) ->
                 raise InputError(f"duplicate key '{key}'", doc.path,
                                  key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             doc.key_positions[(*loc, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            out[key] = _construct(doc, value_node, (*loc, key), loader)
+            out[key] = _construct(doc, value_node, (*loc, key), loader, seen)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(doc, item, (*loc, i), loader) for i, item in enumerate(node.value)]
+        return [_construct(doc, item, (*loc, i), loader, seen) for i, item in enumerate(node.value)]
     try:
         return loader.construct_object(node, deep=True)
     except (ValueError, yaml.constructor.ConstructorError) as exc:
@@ -94,7 +100,7 @@ def load_yaml(path: str | Path, text: str | None = None) -> YamlDocument:
     try:
         node = loader.get_single_node()
         if node is not None:
-            doc.data = _construct(doc, node, (), loader)
+            doc.data = _construct(doc, node, (), loader, set())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"

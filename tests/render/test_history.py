@@ -5,9 +5,6 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-import pytest
-
-from cyberaudit.errors import InputError
 from cyberaudit.history import context_before, default_history_dir, load_history, record, save_result
 from cyberaudit.result import ProfileInfo
 from tests.render.sample import SITE2, later_result, sample_result
@@ -55,12 +52,17 @@ def test_context_before_ignores_results_newer_than_the_one_rendered(tmp_path):
     assert ctx.previous.result.generated_at == sample_result().generated_at
 
 
-def test_damaged_history_file_is_an_input_error_naming_it(tmp_path):
+def test_a_damaged_history_file_is_skipped_and_named(tmp_path):
     bad = tmp_path / "result-20261101T000000Z.json"
     bad.write_text("{not json")
-    with pytest.raises(InputError) as exc:
-        load_history(tmp_path)
-    assert str(bad) in str(exc.value) and ":1:2" in str(exc.value)
+    binary = tmp_path / "result-20261102T000000Z.json"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    good = save_result(sample_result(), tmp_path)
+    skipped: list[str] = []
+    entries = load_history(tmp_path, skipped=skipped)
+    assert [e.path for e in entries] == [good]
+    assert any(str(bad) in s and ":1:2" in s for s in skipped)
+    assert any(str(binary) in s and "not UTF-8" in s for s in skipped)
 
 
 def test_unrelated_files_are_left_alone(tmp_path):

@@ -7,6 +7,7 @@ only when used, so the CLI starts fast.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,7 +100,7 @@ def format_for(path: str | Path, explicit: str | None = None) -> Format:
     if matches:
         return max(matches, key=lambda m: m[0])[1]
     known = ", ".join(ext for f in FORMATS.values() for ext in f.extensions)
-    raise InputError(f"cannot tell the report format from {path!r}: use one of {known} or --format")
+    raise InputError(f"cannot tell the report format from {str(path)!r}: use one of {known} or --format")
 
 
 def write_report(result: Result, path: str | Path, fmt: Format, options: RenderOptions | None = None) -> Path:
@@ -110,10 +111,26 @@ def write_report(result: Result, path: str | Path, fmt: Format, options: RenderO
 
         result = redact_result(result, cookies=options.redact_cookies)
     out = fmt.renderer()(result, options)
+    path = check_writable(path)
+    try:
+        if isinstance(out, bytes):
+            path.write_bytes(out)
+        else:
+            path.write_text(out, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write the report: {exc.strerror}", path) from None
+    return path
+
+
+def check_writable(path: str | Path) -> Path:
+    """Make sure a report can be written at `path` (its folder is created); called before a scan too."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(out, bytes):
-        path.write_bytes(out)
-    else:
-        path.write_text(out, encoding="utf-8")
+    if path.is_dir():
+        raise InputError("is a folder; give a file name such as report.html", path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the folder for this report: {exc.strerror}", path) from None
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise InputError("cannot write here (permission denied)", path)
     return path
