@@ -8,6 +8,10 @@ Handshake budget per endpoint (each new TCP connection counts once, none is repe
   then 1 offer of CBC-with-SHA-1 suites and 1 of suites without forward secrecy.
 So 5 for a TLS 1.3-only server, 8 for a typical TLS 1.2 + 1.3 server, and 12 at most (the first
 weak offer, when accepted, settles at least one class).
+A refusal is an alert or a ServerHello choosing something else. A connection that ends without either
+(EOF or reset) costs 1 control handshake at the newest version already completed: one for all the TLS
+versions, one for SSL 3.0, one per offer. If the control completes, the close was a refusal; if not,
+the fact is null with the reason and no further control is spent. So 20 at most.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from cyberaudit.tlsinfo import hello, suites
 from cyberaudit.tlsinfo.handshake import Handshake, handshake, library_protocols, library_version
 
 _FULL = ("tls1_3", "tls1_2", "tls1_1", "tls1_0")
+_VERSION_NAMES = {"tls1_3": "TLS 1.3", "tls1_2": "TLS 1.2", "tls1_1": "TLS 1.1", "tls1_0": "TLS 1.0"}
 _MIN_STEP = 0.05
 # suites an SSL 3.0 server could pick: the 0xC0xx range (ECC, RFC 4492) and later are TLS-only
 _SSL3_SUITES = [code for code in suites.SUITES if code < 0x0100]  # below this, a handshake is not worth starting before the deadline
@@ -33,7 +38,8 @@ FACTS: tuple[FactSpec, ...] = (
     FactSpec("tls.host", "str", "The name used for SNI and the certificate check."),
     FactSpec("tls.port", "int", "The TCP port probed."),
     FactSpec("tls.handshakes", "int", "TCP connections opened for TLS handshakes and hello offers "
-             "(5 to 12 per endpoint, see docs/tls.md)."),
+             "(5 to 12 per endpoint, up to 20 when the server closes connections without an alert; see "
+             "docs/tls.md)."),
     FactSpec("tls.library", "str", "The OpenSSL version the probe's handshakes ran on."),
     FactSpec("tls.protocols", "object", "Each protocol version below, true when the server accepts it."),
     FactSpec("tls.protocols.ssl3", "bool?", "The server accepts SSL 3.0 (null: could not tell)."),
@@ -108,6 +114,29 @@ class _Run:
     count: int = 0
     reached: bool = False  # some handshake has completed
     errors: dict[str, str] = field(default_factory=dict)
+    control_at: str | None = None  # the newest version accepted: control handshakes use it
+    limited: str = ""  # set once a control handshake failed: later bare closes stay unknown
+
+    def bare_close(self) -> str:
+        """After a connection ended without an alert: "" when it reads as a refusal, else why not.
+
+        An EOF or reset is not a refusal by itself (connection limiters, firewalls and overloaded
+        servers close connections too). One control handshake at a version the server completed
+        before tells them apart: if it completes, the server answers and the close was its refusal;
+        if it fails, the server is limiting connections and nothing more is spent on controls.
+        """
+        if self.limited:
+            return self.limited
+        if self.control_at is None:
+            return "the server closed the connection without an alert, before any handshake completed"
+        control = self.full(self.control_at)
+        if control.accepted:
+            return ""
+        self.limited = (f"the server closed the connection without an alert, and a control handshake "
+                        f"at {_VERSION_NAMES[self.control_at]}, which it completed before, failed too "
+                        f"({_plain(control)}): the server seems to limit connections, so this could not "
+                        f"be told")
+        return self.limited
 
     def budget(self) -> float:
         """Seconds one handshake may take after connecting: the read timeout, within the deadline."""
@@ -166,10 +195,7 @@ class TlsProbe:
         shakes = self._protocols(run)
         first = next(h for h in shakes.values() if h.accepted)
         protocols: dict[str, bool | None] = {
-            p: (h.accepted if h.failure != "timeout" else None) for p, h in shakes.items()}
-        for p, h in shakes.items():
-            if h.failure == "timeout":
-                run.errors[f"tls.protocols.{p}"] = h.reason
+            p: (None if f"tls.protocols.{p}" in run.errors else h.accepted) for p, h in shakes.items()}
         ssl3 = self._ssl3(run)
         protocols["ssl3"] = ssl3["accepted"]
         below_13 = [protocols[p] for p in ("tls1_2", "tls1_1", "tls1_0")]
@@ -198,21 +224,32 @@ class TlsProbe:
         if not any(h.accepted for h in shakes.values()):
             reasons = sorted({_plain(h) for h in shakes.values()})
             raise ProbeError(f"{run.host}:{run.port}: no TLS handshake succeeded ({'; '.join(reasons)})")
+        for p, h in shakes.items():
+            if h.failure == "timeout":
+                run.errors[f"tls.protocols.{p}"] = h.reason
+        run.control_at = next(p for p in _FULL if shakes[p].accepted)
+        closed = [p for p in _FULL if shakes[p].failure == "closed"]
+        if closed:
+            why = run.bare_close()  # one control for all the versions that ended in a bare close
+            for p in closed if why else ():
+                run.errors[f"tls.protocols.{p}"] = why
         return shakes
 
     def _ssl3(self, run: _Run) -> dict[str, Any]:
         can, why = library_protocols()["ssl3"]
         if can:
             h = run.full("ssl3")
-            if h.failure == "timeout":
-                run.errors["tls.protocols.ssl3"] = h.reason
-            return {"accepted": None if h.failure == "timeout" else h.accepted,
+            unknown = h.reason if h.failure == "timeout" else run.bare_close() if h.failure == "closed" else ""
+            if unknown:
+                run.errors["tls.protocols.ssl3"] = unknown
+            return {"accepted": None if unknown else h.accepted,
                     "library_support": True, "method": "handshake", "note": None}
         answer = run.offer(_SSL3_SUITES, version=hello.SSL3)
-        accepted: bool | None
+        accepted: bool | None = None
         if isinstance(answer, str):
-            accepted = None
             run.errors["tls.protocols.ssl3"] = answer
+        elif answer.closed and (unknown := run.bare_close()):
+            run.errors["tls.protocols.ssl3"] = unknown
         else:
             accepted = answer.accepted and answer.version == hello.SSL3
         return {"accepted": accepted, "library_support": False, "method": "server_hello",
@@ -296,7 +333,8 @@ def _pick(run: _Run, classes: list[str]) -> _Pick:
     if isinstance(answer, str):
         return _Pick(error=f"{answer} (offer: {', '.join(classes)})")
     if not answer.accepted:
-        return _Pick()
+        why = run.bare_close() if answer.closed else ""
+        return _Pick(error=f"{why} (offer: {', '.join(classes)})") if why else _Pick()
     name = suites.name_of(answer.suite or 0)
     if answer.suite not in offered:
         return _Pick(error=f"the server picked {name}, which was not offered")

@@ -178,13 +178,27 @@ def verify(chain: tuple[x509.Certificate, ...], host: str, bundle_path: str,
     if error is None:
         return TrustVerdict(True, True, None, False)
     names = sans(leaf)
-    alt_error = _verify(store, when, names[0], chain) if names else error
+    own = _own_name(names)
+    alt_error = _verify(store, when, own, chain) if own else error
     if alt_error is None:
         # trusted for its own names, just not this one
         return TrustVerdict(True, False, None, False)
     top = chain[-1]
     missing = not self_signed(top) and top.issuer.public_bytes() not in root_subjects
     return TrustVerdict(False, name_matches(host, names), error, missing)
+
+
+def _own_name(names: list[str]) -> str | None:
+    """A name the leaf is valid for, as a verifier subject: a wildcard becomes a concrete label
+    (`*.other.example` → `x.other.example`); IP addresses are used when they are all there is."""
+    for name in names:
+        if is_ip(name):
+            continue
+        if name.startswith("*."):
+            return "x" + name[1:]
+        if "*" not in name:
+            return name
+    return next((n for n in names if is_ip(n)), None)
 
 
 def name_matches(host: str, names: list[str]) -> bool:

@@ -47,6 +47,9 @@ class HelloAnswer:
     version: int | None = None  # the version in the ServerHello
     suite: int | None = None
     reason: str = ""  # the alert, or how the connection ended, when nothing was accepted
+    # the connection ended (EOF or reset) without an alert or a ServerHello: not a refusal by itself,
+    # since connection limiters and middleboxes end connections this way too
+    closed: bool = False
 
 
 def _ext(ext_type: int, body: bytes) -> bytes:
@@ -148,7 +151,7 @@ def _read_answer(sock: socket.socket, end: float) -> HelloAnswer:
                 if len(handshake) >= 4 + msg_len:
                     return _parse_server_hello(handshake[4:4 + msg_len])
     except ConnectionError as exc:
-        return HelloAnswer(False, reason=str(exc))
+        return HelloAnswer(False, reason=str(exc), closed=True)
     raise NotTls("the ServerHello is implausibly long")
 
 

@@ -60,6 +60,23 @@ def test_wrong_host_fails_hostname_but_stays_trusted(intermediate, bundle, tls_p
     assert v.output.facts["hostname_match"] is False
 
 
+def test_wildcard_for_another_domain_fails_hostname_but_stays_trusted(ca, bundle, tls_pack):
+    leaf = certs.issue(ca, ["*.other.example"])
+    with tls_server(leaf.fullchain_pem, leaf.key_pem) as srv:
+        v = judge(tls_pack, probe_server(srv, bundle))
+    assert v["TLS-CERT-HOSTNAME"] == "fail"
+    assert v["TLS-CERT-TRUSTED"] == "pass"
+    assert v.output.facts["trust_error"] is None
+
+
+def test_certificate_for_an_ip_only_fails_hostname_but_stays_trusted(intermediate, bundle, tls_pack):
+    leaf = certs.issue(intermediate, ["192.0.2.7"])
+    with tls_server(leaf.fullchain_pem, leaf.key_pem) as srv:
+        v = judge(tls_pack, probe_server(srv, bundle))
+    assert v["TLS-CERT-HOSTNAME"] == "fail"
+    assert v["TLS-CERT-TRUSTED"] == "pass"
+
+
 def test_wildcard_matches_one_label(intermediate, bundle, tls_pack):
     leaf = certs.issue(intermediate, ["*.lakeside.test"])
     with tls_server(leaf.fullchain_pem, leaf.key_pem) as srv:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import time
 
 import pytest
-from tls_servers import HOST, RawServer, judge, network_for, probe, tls_server
+from tls_servers import HOST, TLS1, TLS1_2, RawServer, judge, network_for, probe, tls_server
 
 from cyberaudit.errors import ProbeError
 from cyberaudit.loopback.http_server import HttpServer, Route, server_context
@@ -119,3 +120,77 @@ def test_good_server_through_the_same_helpers_has_no_errors(good, bundle):
         out = probe(network_for(srv.port, bundle, timeout=SHORT))
     assert out.errors == {}
     assert out.facts["cert"]["sans"] == [HOST]
+
+
+def test_connection_limit_after_two_handshakes_gives_errors_not_refusals(rsa_good, bundle, tls_pack):
+    """A server with every version and weak suites that closes, without an alert, every connection
+    after the second (a per-address connection limiter): the closes are not refusals."""
+    ctx = server_context(rsa_good.fullchain_pem, rsa_good.key_pem, minimum=TLS1, ciphers="ALL:@SECLEVEL=0")
+
+    def limited(conn: socket.socket) -> None:
+        limited.count += 1  # type: ignore[attr-defined]
+        if limited.count > 2:  # type: ignore[attr-defined]
+            conn.recv(65536)
+            conn.close()  # a bare close, no alert
+            return
+        with contextlib.suppress(OSError):
+            ctx.wrap_socket(conn, server_side=True).recv(1)
+
+    limited.count = 0  # type: ignore[attr-defined]
+    with RawServer(limited) as srv:
+        out = probe(network_for(srv.port, bundle, timeout=SHORT))
+    v = judge(tls_pack, out)
+    assert out.facts["protocols"]["tls1_3"] is True
+    assert out.facts["protocols"]["tls1_2"] is True
+    assert out.facts["protocols"]["tls1_1"] is None
+    assert out.facts["protocols"]["tls1_0"] is None
+    assert "limit connections" in out.errors["tls.protocols.tls1_0"]
+    assert v["TLS-PROTOCOL-LEGACY"] == "error"
+    assert v["TLS-CIPHER-WEAK"] == "error"
+    assert v["TLS-FORWARD-SECRECY"] == "error"
+    assert v["TLS-PROTOCOL-TLS13"] == "pass"
+    assert v["TLS-CERT-TRUSTED"] == "pass"
+
+
+def test_same_server_without_the_limit_fails_the_legacy_rules(rsa_good, bundle, tls_pack):
+    """The control case: every connection is served, and the rules fail as they should."""
+    ctx = server_context(rsa_good.fullchain_pem, rsa_good.key_pem, minimum=TLS1, ciphers="ALL:@SECLEVEL=0")
+
+    def serve(conn: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            ctx.wrap_socket(conn, server_side=True).recv(1)
+
+    with RawServer(serve) as srv:
+        out = probe(network_for(srv.port, bundle, timeout=SHORT))
+    v = judge(tls_pack, out)
+    assert out.facts["protocols"]["tls1_0"] is True
+    assert v["TLS-PROTOCOL-LEGACY"] == "fail"
+    assert v["TLS-CIPHER-WEAK"] == "fail"
+    assert v["TLS-FORWARD-SECRECY"] == "fail"
+
+
+def test_server_closing_only_old_versions_reads_them_as_refused(good, bundle, tls_pack):
+    """TLS 1.0 and 1.1 end in a bare close while TLS 1.2 and 1.3 always work: the control handshake
+    completes, so the closes are the server's way of refusing."""
+    ctx = server_context(good.fullchain_pem, good.key_pem, minimum=TLS1_2)
+
+    def picky(conn: socket.socket) -> None:
+        hello = conn.recv(65536, socket.MSG_PEEK)
+        body_version = hello[9:11] if len(hello) > 11 else b""  # ClientHello.client_version
+        if body_version in (b"\x03\x01", b"\x03\x02"):
+            conn.recv(65536)
+            conn.close()
+            return
+        with contextlib.suppress(OSError):
+            ctx.wrap_socket(conn, server_side=True).recv(1)
+
+    with RawServer(picky) as srv:
+        out = probe(network_for(srv.port, bundle, timeout=SHORT))
+    v = judge(tls_pack, out)
+    assert out.facts["protocols"]["tls1_0"] is False
+    assert out.facts["protocols"]["tls1_1"] is False
+    assert out.errors == {}
+    assert v["TLS-PROTOCOL-LEGACY"] == "pass"
+    assert v["TLS-CIPHER-WEAK"] == "pass"
+    assert out.facts["protocols"]["tls1_3"] is True
+    assert out.facts["handshakes"] == 9  # the usual 8, and one control for both closed versions
