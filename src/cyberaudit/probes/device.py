@@ -229,7 +229,7 @@ def windows_lock(run: Runner) -> Reading:
     reading = windows_lock_from_registry(desktop or {}, policy or {})
     errors = [e for e in (desktop_error, policy_error) if e]
     if reading.value is None and errors:
-        return Reading(None, f"{reading.detail} ({'; '.join(errors)})", reading.method)
+        return Reading(None, f"the screen-lock settings could not be read: {'; '.join(errors)}", reading.method)
     return reading
 
 
