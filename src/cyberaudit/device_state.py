@@ -183,7 +183,9 @@ def parse_manage_bde(text: str) -> Reading:
     protection = _field(text, "Protection Status")
     if conversion is None:
         return Reading(None, "manage-bde printed no Conversion Status", "manage-bde")
-    if conversion == "Fully Encrypted":
+    # "Used Space Only Encrypted" is the default on new devices: written data is encrypted, free space
+    # never held any
+    if conversion in ("Fully Encrypted", "Used Space Only Encrypted"):
         if protection and protection.startswith("Protection Off"):
             return Reading(False, "BitLocker is suspended (Protection Off): the key is stored in the clear",
                            "manage-bde")
@@ -242,6 +244,14 @@ def parse_reg_query(text: str) -> dict[str, str]:
     return out
 
 
+def reg_key_not_found(returncode: int, text: str) -> bool:
+    """Whether `reg query` failed only because the key does not exist (exit code 1 and its message).
+
+    Any other failure (access denied, a localized message this does not know) is not "no key".
+    """
+    return returncode == 1 and "unable to find the specified registry key" in text.lower()
+
+
 def _reg_int(value: str | None) -> int | None:
     if value is None:
         return None
@@ -267,7 +277,10 @@ def windows_screen_lock(desktop: dict[str, str], policy: dict[str, str]) -> Read
 
 
 def windows_auto_updates(au_policy: dict[str, str] | None) -> Reading:
-    """Windows Update from HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate\\AU (None: no policy key)."""
+    """Windows Update from HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate\\AU.
+
+    None means `reg query` said the key does not exist, never that it could not be read.
+    """
     if au_policy is None:
         return Reading(True, "no policy changes Windows Update, which installs updates automatically by default",
                        "registry")

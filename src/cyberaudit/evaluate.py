@@ -139,7 +139,7 @@ def _finding(rule: Rule, target: Target, status: Status, outcome: Outcome,
         reason = outcome.reasons[0] if outcome.reasons else "the probe gave no answer"
         message = f"Could not be checked: {reason}"
     elif status == "not_applicable":
-        message = "Does not apply to this target."
+        message = m.not_applicable_message or "Does not apply to this target."
     else:
         assert waiver is not None
         message = f"Waived until {waiver.expires}: {waiver.reason}"

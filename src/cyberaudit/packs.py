@@ -47,6 +47,8 @@ class RuleModel(Strict):
     effort: Literal["low", "medium", "high"] = "medium"
     fail_message: str | None = Field(None, description="Plain-words message when the rule fails.")
     pass_message: str | None = None
+    not_applicable_message: str | None = Field(None, description="Plain-words message when applies_if "
+                                                                  "fails.")
     evidence: list[str] = Field(default_factory=list, description="Facts to show with the finding.")
     aliases: list[str] = Field(default_factory=list, description="Former ids of this rule.")
 

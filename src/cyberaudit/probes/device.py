@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -33,6 +34,7 @@ from cyberaudit.device_state import (
     parse_reg_query,
     parse_shell_bitlocker,
     parse_sysadminctl_screenlock,
+    reg_key_not_found,
     windows_auto_updates,
 )
 from cyberaudit.device_state import (
@@ -68,7 +70,7 @@ def run_command(argv: list[str], timeout: float) -> CommandResult:
         done = subprocess.run([exe, *argv[1:]], capture_output=True, text=True, timeout=timeout, env=env,
                               stdin=subprocess.DEVNULL, check=False, errors="replace")
     except subprocess.TimeoutExpired:
-        return CommandResult(-1, "", "", f"{argv[0]} did not answer within {timeout:.0f} s")
+        return CommandResult(-1, "", "", f"{argv[0]} timed out after {timeout:g} s")
     except OSError as exc:
         return CommandResult(126, "", "", f"{argv[0]} could not run: {exc.strerror}")
     return CommandResult(done.returncode, done.stdout, done.stderr)
@@ -122,21 +124,36 @@ def darwin_disk(run: Runner) -> Reading:
 _PS = ["powershell", "-NoProfile", "-NonInteractive", "-Command"]
 
 
+def _why_not(res: CommandResult, what: str) -> str:
+    """Why a command gave no usable answer: it timed out, is missing, was refused, or failed."""
+    if res.error:
+        return f"{what}: {res.error}"
+    said = " ".join((res.stderr or res.stdout).split())[:160]
+    if re.search(r"access (is )?denied|administrat|elevat", said, re.IGNORECASE):
+        return f"{what}: access denied (needs administrator rights)"
+    return f"{what} exited with code {res.returncode}" + (f": {said}" if said else "")
+
+
 def windows_disk(run: Runner) -> Reading:
+    reasons = []
+    shell = "the shell BitLockerProtection property"
     res = run([*_PS, "(New-Object -ComObject Shell.Application).NameSpace('C:').Self."
                      "ExtendedProperty('System.Volume.BitLockerProtection')"], COMMAND_TIMEOUT)
-    reasons = []
     if res.error is None and res.returncode == 0:
         reading = parse_shell_bitlocker(res.stdout)
         if reading.value is not None:
             return reading
         reasons.append(reading.detail)
+    else:
+        reasons.append(_why_not(res, shell))
     res = run(["manage-bde", "-status", "C:"], COMMAND_TIMEOUT)
     if res.error is None:
         reading = parse_manage_bde(res.stdout + res.stderr)
         if reading.value is not None:
             return reading
         reasons.append(reading.detail)
+    else:
+        reasons.append(_why_not(res, "manage-bde"))
     res = run([*_PS, "Get-BitLockerVolume -MountPoint C: | Select-Object MountPoint,VolumeStatus,"
                      "ProtectionStatus | ConvertTo-Json"], COMMAND_TIMEOUT)
     if res.error is None and res.returncode == 0 and res.stdout.strip():
@@ -147,8 +164,11 @@ def windows_disk(run: Runner) -> Reading:
         if reading.value is not None:
             return reading
         reasons.append(reading.detail)
-    return Reading(None, "; ".join(reasons) or "BitLocker state is not readable without administrator rights",
-                   "bitlocker")
+    elif res.error is None and res.returncode == 0:
+        reasons.append("Get-BitLockerVolume printed nothing")
+    else:
+        reasons.append(_why_not(res, "Get-BitLockerVolume"))
+    return Reading(None, "; ".join(reasons), "bitlocker")
 
 
 def linux_screen_lock(run: Runner, env: dict[str, str]) -> Reading:
@@ -192,21 +212,32 @@ def darwin_auto_updates(run: Runner) -> Reading:
     return parse_defaults_bool(res.stdout if res.returncode == 0 else "", "AutomaticallyInstallMacOSUpdates")
 
 
-def _reg(run: Runner, key: str) -> dict[str, str] | None:
+def _reg(run: Runner, key: str) -> tuple[dict[str, str] | None, str | None]:
+    """`reg query KEY`: (values, None) when read, (None, None) when the key does not exist, and
+    (None, reason) when it could not be read (timeout, no reg, access denied, anything else)."""
     res = run(["reg", "query", key], COMMAND_TIMEOUT)
-    if res.error or res.returncode != 0:
-        return None
-    return parse_reg_query(res.stdout)
+    if res.error is None and res.returncode == 0:
+        return parse_reg_query(res.stdout), None
+    if res.error is None and reg_key_not_found(res.returncode, res.stdout + res.stderr):
+        return None, None
+    return None, _why_not(res, f"reg query {key}")
 
 
 def windows_lock(run: Runner) -> Reading:
-    desktop = _reg(run, r"HKCU\Control Panel\Desktop") or {}
-    policy = _reg(run, r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System") or {}
-    return windows_lock_from_registry(desktop, policy)
+    desktop, desktop_error = _reg(run, r"HKCU\Control Panel\Desktop")
+    policy, policy_error = _reg(run, r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System")
+    reading = windows_lock_from_registry(desktop or {}, policy or {})
+    errors = [e for e in (desktop_error, policy_error) if e]
+    if reading.value is None and errors:
+        return Reading(None, f"the screen-lock settings could not be read: {'; '.join(errors)}", reading.method)
+    return reading
 
 
 def windows_updates(run: Runner) -> Reading:
-    return windows_auto_updates(_reg(run, r"HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate\AU"))
+    policy, error = _reg(run, r"HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate\AU")
+    if error:
+        return Reading(None, f"the Windows Update policy could not be read: {error}", "registry")
+    return windows_auto_updates(policy)
 
 
 def read_this_machine(system: str, run: Runner = run_command) -> dict[str, Reading]:

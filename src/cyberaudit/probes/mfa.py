@@ -22,7 +22,9 @@ _COUNTS = (
     ("excluded", "int", "Suspended, disabled or blocked accounts, left out of coverage."),
     ("enrolled", "int", "Active accounts enrolled in MFA (2-Step Verification / MFA capable)."),
     ("not_enrolled_count", "int", "Active accounts not enrolled."),
-    ("coverage_percent", "float?", "Enrolled active accounts as a percentage of active accounts."),
+    ("coverage_percent", "float?", "Enrolled active accounts as a percentage of active accounts, rounded "
+                                   "to 2 decimals for display (never 100 while an account is missing)."),
+    ("coverage_percent_exact", "float?", "The same percentage unrounded, which the rules compare."),
     ("admins", "int?", "Active administrator accounts (null: the export does not say who is admin)."),
     ("admins_not_enrolled_count", "int?", "Active administrator accounts not enrolled."),
 )
@@ -81,6 +83,12 @@ def _layout(entry: MfaEvidence) -> Layout:
     return csv_layout(entry.columns or {})
 
 
+def _shown_percent(enrolled: int, active: int) -> float:
+    """Rounded to 2 decimals, but 1 missing of 20,001 shows as 99.99, not 100."""
+    shown = round(100.0 * enrolled / active, 2)
+    return min(shown, 99.99) if enrolled < active else shown
+
+
 def _counts(users: list[ExportUser], admins_known: bool) -> dict[str, Any]:
     active = [u for u in users if u.active]
     enrolled = [u for u in active if u.enrolled]
@@ -90,7 +98,8 @@ def _counts(users: list[ExportUser], admins_known: bool) -> dict[str, Any]:
         "excluded": len(users) - len(active),
         "enrolled": len(enrolled),
         "not_enrolled_count": len(active) - len(enrolled),
-        "coverage_percent": round(100.0 * len(enrolled) / len(active), 2) if active else None,
+        "coverage_percent": _shown_percent(len(enrolled), len(active)) if active else None,
+        "coverage_percent_exact": 100.0 * len(enrolled) / len(active) if active else None,
         "admins": None,
         "admins_not_enrolled_count": None,
     }
@@ -176,6 +185,7 @@ class MfaProbe:
         elif entries:
             if summary["active_users"] == 0:
                 out.errors["mfa.summary.coverage_percent"] = "the exports list no active account"
+                out.errors["mfa.summary.coverage_percent_exact"] = out.errors["mfa.summary.coverage_percent"]
             if not all_admins_known:
                 no_admin = [e["file"] for e in exports if e["admin_column"] is None]
                 out.errors["mfa.summary.admins"] = out.errors["mfa.summary.admins_not_enrolled_count"] = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,15 @@ from cyberaudit.device_state import (
     windows_auto_updates,
     windows_screen_lock,
 )
-from cyberaudit.probes.device import PROBE, decide
+from cyberaudit.probes.device import (
+    PROBE,
+    CommandResult,
+    decide,
+    run_command,
+    windows_disk,
+    windows_lock,
+    windows_updates,
+)
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "device"
 
@@ -104,6 +113,8 @@ def test_fdesetup(name, value):
 
 @pytest.mark.parametrize("name, value", [("windows_manage_bde_on.txt", True), ("windows_manage_bde_off.txt", False),
                                          ("windows_manage_bde_suspended.txt", False),
+                                         ("windows_manage_bde_used_space_only.txt", True),
+                                         ("windows_manage_bde_used_space_only_suspended.txt", False),
                                          ("windows_manage_bde_denied.txt", None)])
 def test_manage_bde(name, value):
     reading = parse_manage_bde(text(name))
@@ -131,6 +142,56 @@ def test_windows_registry_screen_lock_and_updates():
     assert windows_auto_updates(parse_reg_query(text("windows_reg_au_noautoupdate.txt"))).value is False
     assert windows_auto_updates(parse_reg_query(text("windows_reg_au_auto.txt"))).value is True
     assert windows_auto_updates(None).value is True
+
+
+def captured(returncode: int, stdout: str = "", stderr: str = ""):
+    """A runner answering every command with one captured result."""
+    return lambda argv, timeout: CommandResult(returncode, stdout, stderr)
+
+
+def sleeper(argv, timeout):
+    """A runner whose commands really run and time out: each is a sleeping Python."""
+    return run_command([sys.executable, "-c", "import time; time.sleep(30)"], 0.2)
+
+
+def missing(argv, timeout):
+    return run_command(["cyberaudit-no-such-command-" + argv[0]], timeout)
+
+
+def test_windows_updates_default_only_when_reg_says_the_key_does_not_exist():
+    assert windows_updates(captured(0, text("windows_reg_au_auto.txt"))).value is True
+    assert windows_updates(captured(0, text("windows_reg_au_noautoupdate.txt"))).value is False
+    # reg's "key not found" (exit code 1, on stderr): no policy, so the Windows default applies
+    absent = windows_updates(captured(1, "", text("windows_reg_key_not_found.txt")))
+    assert absent.value is True and "by default" in absent.detail
+    # anything else is unknown, with the reason
+    denied = windows_updates(captured(1, "", text("windows_reg_access_denied.txt")))
+    assert denied.value is None and "access denied" in denied.detail
+    assert windows_updates(captured(1, "", "ERREUR : Le système n'a pas trouvé la clé\r\n")).value is None
+    assert windows_updates(captured(5, "", text("windows_reg_key_not_found.txt"))).value is None
+    timed_out = windows_updates(sleeper)
+    assert timed_out.value is None and "timed out" in timed_out.detail
+    gone = windows_updates(missing)
+    assert gone.value is None and "not installed" in gone.detail
+
+
+def test_windows_screen_lock_unreadable_registry_says_why():
+    reading = windows_lock(sleeper)
+    assert reading.value is None and "timed out" in reading.detail
+    assert windows_lock(captured(0, text("windows_reg_desktop_secure.txt"))).value is True
+
+
+def test_windows_disk_reason_says_what_happened():
+    timed_out = windows_disk(sleeper)
+    assert timed_out.value is None
+    assert timed_out.detail.count("timed out") == 3 and "administrator" not in timed_out.detail
+    gone = windows_disk(missing)
+    assert gone.value is None and "not installed" in gone.detail and "administrator" not in gone.detail
+    denied = windows_disk(captured(1, "", text("windows_manage_bde_denied.txt")))
+    assert denied.value is None and "administrator" in denied.detail
+    on = windows_disk(lambda argv, t: CommandResult(0, text("windows_manage_bde_used_space_only.txt"), "")
+                      if argv[0] == "manage-bde" else CommandResult(1, "", "Access is denied."))
+    assert on.value is True and "Used Space Only Encrypted" in on.detail
 
 
 def test_macos_screen_lock_and_linux_settings():

@@ -196,3 +196,18 @@ def test_spreadsheet_instead_of_csv_is_an_error(tmp_path):
     out, t = run(tmp_path, [{"file": "users.xlsx", "format": "google_workspace"}])
     f = finding("MFA-USER-COVERAGE", out, t)
     assert f.status == "error" and "users.xlsx:1: not UTF-8 text" in f.message
+
+
+def test_one_missing_among_20001_fails_and_never_shows_100(tmp_path):
+    rows = [google_row("Staff", str(i), f"staff{i}@lakeside.example", "Active", "True") for i in range(20000)]
+    rows.append(google_row("Late", "Joiner", "late@lakeside.example", "Active", "False"))
+    write_google(tmp_path / "google.csv", rows)
+    out, t = run(tmp_path, [{"file": "google.csv", "format": "google_workspace",
+                             "admins": ["staff0@lakeside.example"]}])
+    s = out.facts["summary"]
+    assert (s["active_users"], s["enrolled"], s["not_enrolled_count"]) == (20001, 20000, 1)
+    assert s["coverage_percent"] == 99.99 and s["coverage_percent_exact"] < 100
+    assert out.facts["exports"][0]["coverage_percent"] == 99.99
+    f = finding("MFA-USER-COVERAGE", out, t)
+    assert f.status == "fail" and f.evidence["mfa.summary.not_enrolled"] == ["late@lakeside.example"]
+    assert status("MFA-USER-COVERAGE", out, t, min_coverage_percent=99.99) == "pass"

@@ -155,13 +155,28 @@ def test_recordings_against_the_declared_period(tmp_path):
     assert status("RET-RECORDINGS", out, t) == "fail"
 
 
-def test_recordings_declared_only_missing_or_unknown(tmp_path):
-    out, t = run(tmp_path, {"recordings_days": 0})
-    assert out.facts["recordings"]["checked_on_disk"] is False
-    assert status("RET-RECORDINGS", out, t) == "pass"
-    out, t = run(tmp_path, {})
+def test_recordings_declared_only_is_not_applicable_never_a_pass(tmp_path):
+    # a declared period with no recordings folder: nothing on this computer was checked
+    for declared in (0, 30, 36500):
+        out, t = run(tmp_path, {"recordings_days": declared})
+        assert out.facts["recordings"]["checked_on_disk"] is False
+        f = finding("RET-RECORDINGS", out, t)
+        assert f.status == "not_applicable" and "nothing on this computer to check" in f.message
+    # a folder of another kind does not make it apply
+    (tmp_path / "notes").mkdir()
+    out, t = run(tmp_path, {"recordings_days": 30, "paths": [{"path": "notes", "kind": "notes",
+                                                              "max_age_days": 30}]})
+    assert status("RET-RECORDINGS", out, t) == "not_applicable"
+
+
+def test_recordings_folder_missing_or_period_unknown(tmp_path):
+    (tmp_path / "rec").mkdir()
+    out, t = run(tmp_path, {"paths": [{"path": "rec", "kind": "recordings", "max_age_days": 30}]})
     f = finding("RET-RECORDINGS", out, t)
     assert f.status == "error" and "recordings_days" in f.message
+    out, t = run(tmp_path, {"recordings_days": 0, "paths": [{"path": "rec", "kind": "recordings"}]})
+    assert out.facts["recordings"]["checked_on_disk"] is True
+    assert status("RET-RECORDINGS", out, t) == "pass"
     out, t = run(tmp_path, {"recordings_days": 0, "paths": [{"path": "gone", "kind": "recordings"}]})
     f = finding("RET-RECORDINGS", out, t)
     assert f.status == "error" and "does not exist" in f.message
