@@ -234,13 +234,14 @@ def _content_findings(fetched: list[_Fetched]) -> tuple[list[dict[str, Any]], li
                 mixed.append({"page": f.page, "url": res.absolute, "tag": res.tag, "kind": kind,
                               "active": kind in _ACTIVE})
         for form in f.doc.forms:
-            if scheme_of(form.absolute_action) != "http":
-                continue
-            insecure.append({"page": f.page, "action": form.absolute_action, "method": form.method,
-                             "fields": len(form.fields)})
-            if on_https:
-                mixed.append({"page": f.page, "url": form.absolute_action, "tag": "form", "kind": "form",
-                              "active": True})
+            # the form's action and every submit button's formaction
+            for action in form.destinations:
+                if scheme_of(action) != "http":
+                    continue
+                insecure.append({"page": f.page, "action": action, "method": form.method,
+                                 "fields": len(form.fields)})
+                if on_https:
+                    mixed.append({"page": f.page, "url": action, "tag": "form", "kind": "form", "active": True})
     return mixed, insecure
 
 
