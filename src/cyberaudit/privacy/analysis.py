@@ -297,4 +297,7 @@ def analyse(pages: list[PageEvidence], db: TrackerDatabase, parties: Parties, mo
             errors["privacy.forms"] = reason
         if out.policy is None:
             errors["privacy.privacy_policy"] = reason
+        if not out.form_pages:
+            # an unchecked page may be the one with the form: the rules about form pages cannot say
+            errors["privacy.form_pages"] = reason
     return Analysis(facts, errors)
