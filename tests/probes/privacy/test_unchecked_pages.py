@@ -23,6 +23,17 @@ def lakeside(world):
     return world
 
 
+def test_a_page_redirecting_to_a_page_that_hangs_is_not_analysed(lakeside):
+    network = lakeside.network(connect_timeout=1.0, read_timeout=1.0)
+    out = run_privacy(website("https://lakeside.test/", ["/", "/intake"]), network)
+    intake = next(p for p in out.facts["pages"] if p["page"] == "/intake")
+    assert intake["analysed"] is False and "/intake/form" in intake["error"]
+    assert out.facts["coverage"]["complete"] is False
+    result = outcomes(out)
+    for rule in ("PRIV-SESSION-REPLAY", "PRIV-AD-PIXELS", "PRIV-TRACKERS", "PRIV-TRACKERS-ON-FORMS"):
+        assert result[rule] == "error", rule
+
+
 def test_trackers_on_forms_is_an_error_not_not_applicable_when_a_page_failed(lakeside):
     network = lakeside.network(connect_timeout=1.0, read_timeout=1.0)
     out = run_privacy(website("https://lakeside.test/", ["/", "https://down.test/"]), network)
