@@ -103,6 +103,9 @@ class HttpProbe:
         facts["pages"] = pages_facts
         out.artifacts["pages"] = artifacts
         failed = [(f.page, f.error) for f in fetched if f.error is not None]
+        failed += [(f.page, "the page is larger than the size cap and was read in part") for f in fetched
+                   if f.error is None and f.result is not None and f.doc is not None
+                   and (f.result.final.truncated or f.doc.truncated)]
         mixed, insecure = _content_findings(fetched)
         facts["mixed_content"] = mixed[:MAX_LIST]
         facts["insecure_forms"] = insecure[:MAX_LIST]

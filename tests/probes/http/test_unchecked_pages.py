@@ -82,3 +82,22 @@ def test_a_main_page_answering_404_gives_no_header_verdicts(site):
     scan = site.scan(https=routes, pages=["/"])
     for rule in PAGE_RULES + HEADER_RULES:
         assert scan.status(rule) == "error", rule
+
+
+def test_a_page_cut_at_the_size_cap_cannot_pass(site):
+    routes = good_routes()
+    routes["/contact"] = Route(200, "<p>" + "y" * 100_000 + '</p><form action="http://x.example/f"></form>',
+                               SECURE_HEADERS)
+    scan = site.scan(https=routes, max_body_bytes=64 * 1024)
+    for rule in PAGE_RULES:
+        assert scan.status(rule) == "error", rule
+    assert "size cap" in scan.output.errors["http.insecure_forms"]
+
+
+def test_a_problem_before_the_size_cap_still_fails(site):
+    routes = good_routes()
+    routes["/contact"] = Route(200, '<form action="http://x.example/f"><input name=a></form><p>'
+                                    + "y" * 100_000 + "</p>", SECURE_HEADERS)
+    scan = site.scan(https=routes, max_body_bytes=64 * 1024)
+    for rule in PAGE_RULES:
+        assert scan.status(rule) == "fail", rule
