@@ -172,3 +172,20 @@ def test_srcset_parsing():
     assert srcset_urls(" a.png, b.png 480w ,c.png") == ["a.png", "b.png", "c.png"]
     assert srcset_urls("img.php?size=(1,2) 100w, d.png") == ["img.php?size=(1,2)", "d.png"]
     assert srcset_urls("") == []
+
+
+def test_a_submit_buttons_formaction_is_another_destination_of_its_form():
+    doc = parse_html(
+        """<form action="/send" id="f"><input name=diagnosis>
+        <button formaction="http://forms.evil.example/collect">Send</button>
+        <button type="button" formaction="http://ignored.example/">Not a submitter</button>
+        <input type="submit" formaction="/alt"><input type="image" src="go.png" formaction="">
+        </form>
+        <button form="f" formaction="https://other.example/post">Outside</button>""", PAGE)
+    form = doc.forms[0]
+    assert form.absolute_action == "https://www.practice.example/send"
+    assert form.submit_actions == ("http://forms.evil.example/collect", "https://www.practice.example/alt",
+                                   PAGE, "https://other.example/post")
+    assert form.destinations[0] == form.absolute_action
+    assert [f.name for f in form.fields] == ["diagnosis"]
+    assert "http://ignored.example/" not in form.destinations

@@ -49,12 +49,22 @@ class FormField:
 
 @dataclass(frozen=True)
 class Form:
-    """A form; `absolute_action` is where it submits (the page itself when no action is given)."""
+    """A form; `absolute_action` is where it submits (the page itself when no action is given).
+
+    A submit button's `formaction` overrides the form's action when that button is used: each
+    different one is in `submit_actions` (absolute), and `destinations` lists every place the form
+    can send its data.
+    """
 
     action: str  # as written; "" when absent
     absolute_action: str
     method: str  # GET or POST (upper case)
     fields: tuple[FormField, ...] = ()
+    submit_actions: tuple[str, ...] = ()
+
+    @property
+    def destinations(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((self.absolute_action, *self.submit_actions)))
 
 
 @dataclass(frozen=True)
@@ -142,6 +152,14 @@ class _FormDraft:
     method: str
     id: str | None
     fields: list[_FieldDraft] = field(default_factory=list)
+    submit_actions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Submitter:
+    formaction: str
+    form_attr: str | None
+    form_index: int | None
 
 
 @dataclass
@@ -160,6 +178,7 @@ class _Collector(HTMLParser):
         self.links: list[tuple[str, str | None, list[str]]] = []
         self.forms: list[_FormDraft] = []
         self.fields: list[_FieldDraft] = []
+        self.submitters: list[_Submitter] = []
         self.labels: list[_LabelDraft] = []
         self.inline_scripts: list[str] = []
         self.overflow = False
@@ -240,8 +259,17 @@ class _Collector(HTMLParser):
         elif tag == "label":
             if self._add(self.labels, _LabelDraft(for_id=a.get("for"))):
                 self._label = len(self.labels) - 1
-        elif tag in ("input", "textarea", "select"):
-            ftype = tag if tag != "input" else (a.get("type", "text").strip().lower() or "text")
+        elif tag in ("input", "textarea", "select", "button"):
+            ftype = tag if tag not in ("input", "button") else a.get("type", "").strip().lower()
+            if tag == "input":
+                ftype = ftype or "text"
+            submits = ftype in ("submit", "image") if tag == "input" else (
+                tag == "button" and ftype not in ("button", "reset"))
+            if submits and "formaction" in a:
+                self._add(self.submitters, _Submitter(
+                    a["formaction"], a.get("form"), len(self.forms) - 1 if self._form is not None else None))
+            if tag == "button":
+                return
             if tag == "input" and ftype == "image":
                 self._resource(tag, "src", a.get("src"))
             name = a.get("name", "").strip()
@@ -328,6 +356,11 @@ class _Collector(HTMLParser):
             index = by_id.get(fd.form_attr) if fd.form_attr else fd.form_index
             if index is not None:
                 self.forms[index].fields.append(fd)
+        for sub in self.submitters:
+            index = by_id.get(sub.form_attr) if sub.form_attr else sub.form_index
+            if index is not None:
+                action = sub.formaction.strip()
+                self.forms[index].submit_actions.append(_join(base, action) if action else page_url.split("#")[0])
         out: list[Form] = []
         for form in self.forms:
             action = (form.action or "").strip()
@@ -335,7 +368,9 @@ class _Collector(HTMLParser):
             absolute = _join(base, action) if action else page_url.split("#")[0]
             fields = tuple(FormField(name=fd.name, type=fd.type, label=self._label_of(fd, label_for))
                            for fd in form.fields)
-            out.append(Form(action=action, absolute_action=absolute, method=form.method, fields=fields))
+            submit_actions = tuple(u for u in dict.fromkeys(form.submit_actions) if u != absolute)
+            out.append(Form(action=action, absolute_action=absolute, method=form.method, fields=fields,
+                            submit_actions=submit_actions))
         return tuple(out)
 
     def _label_of(self, fd: _FieldDraft, label_for: dict[str, str]) -> str | None:

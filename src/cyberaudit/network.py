@@ -158,9 +158,14 @@ class HttpResponse:
 
 @dataclass(frozen=True)
 class FetchResult:
-    """A fetch and the redirects it followed; `final` is the last response."""
+    """A fetch and the redirects it followed; `final` is the last response.
+
+    `error` says why the chain stopped before its end (a later hop failed, or the redirect limit was
+    reached): `final` is then a redirect, not the page that was asked for.
+    """
 
     chain: tuple[HttpResponse, ...]
+    error: str | None = None
 
     @property
     def final(self) -> HttpResponse:
@@ -265,7 +270,8 @@ class Network:
               method: str = "GET", verify: bool = True, deadline: float | None = None) -> FetchResult:
         """GET `url`, following up to max_redirects redirects by hand so each hop is recorded.
 
-        Raises ProbeError when the first request fails; a later hop's failure ends the chain there.
+        Raises ProbeError when the first request fails; a later hop's failure, or reaching the
+        redirect limit, ends the chain there with the reason in FetchResult.error.
         """
         limit = self.settings.max_redirects if max_redirects is None else max_redirects
         chain: list[HttpResponse] = []
@@ -273,17 +279,21 @@ class Network:
         while True:
             try:
                 resp = self._request(method, current, verify=verify, deadline=deadline)
-            except ProbeError:
+            except ProbeError as exc:
                 if not chain:
                     raise
-                break
+                return FetchResult(tuple(chain), f"a redirect led to an address that failed: {exc}")
             chain.append(resp)
             location = resp.header("location")
             if not (follow_redirects and 300 <= resp.status < 400 and location):
                 break
             if len(chain) > limit:
-                break
-            current = urljoin(current, location)
+                return FetchResult(tuple(chain), f"more than {limit} redirects (a loop or a very long "
+                                                 f"chain); the last asked for {location[:200]}")
+            try:
+                current = urljoin(current, location)
+            except ValueError:
+                return FetchResult(tuple(chain), f"{current}: invalid Location header {location[:200]!r}")
         return FetchResult(tuple(chain))
 
     def _request(self, method: str, url: str, *, verify: bool, deadline: float | None) -> HttpResponse:

@@ -160,7 +160,11 @@ class _PageScanner:
             self.out.policy = {"present": True, "url": url, "text": text[:200], "page": page}
 
     def _form(self, page: str, form: Form, in_frame: str | None = None) -> None:
-        action = form.absolute_action
+        # one entry per place the form can send its data: its action and each submit button's formaction
+        for action in form.destinations:
+            self._form_destination(page, form, action, in_frame)
+
+    def _form_destination(self, page: str, form: Form, action: str, in_frame: str | None) -> None:
         scheme = urlsplit(action).scheme.lower() if action else ""
         host = _host(action) if scheme in ("http", "https") else None
         party = self.parties.classify(host) if host else "first"
@@ -293,4 +297,7 @@ def analyse(pages: list[PageEvidence], db: TrackerDatabase, parties: Parties, mo
             errors["privacy.forms"] = reason
         if out.policy is None:
             errors["privacy.privacy_policy"] = reason
+        if not out.form_pages:
+            # an unchecked page may be the one with the form: the rules about form pages cannot say
+            errors["privacy.form_pages"] = reason
     return Analysis(facts, errors)

@@ -44,9 +44,14 @@ class _Fetched:
     page: str
     url: str
     result: FetchResult | None = None
-    error: str | None = None
+    error: str | None = None  # why the page was not checked (set also when a response came back)
     doc: HtmlDocument | None = None
     extra: list[str] = field(default_factory=list)  # other configured pages with the same URL
+
+    @property
+    def complete(self) -> bool:
+        """Every response of the redirect chain was received (its cookies are all known)."""
+        return self.result is not None and self.result.error is None
 
 
 class HttpProbe:
@@ -77,9 +82,18 @@ class HttpProbe:
         facts["url"] = site.url
         facts["final_url"] = final.url
         facts["status"] = final.status
-        facts["https"] = scheme_of(final.url) == "https"
+        # where a cut redirect chain would have ended is unknown
+        facts["https"] = scheme_of(final.url) == "https" if main.complete else None
 
-        facts.update(_header_facts(final, https=facts["https"]))
+        if main.error is None:
+            facts.update(_header_facts(final, https=facts["https"]))
+        else:
+            # a redirect's or an error page's headers are not the page's: never judge them
+            for key in _header_facts(final, https=False):
+                facts[key] = None
+                out.errors[f"http.{key}"] = f"the main page was not checked: {main.error}"
+            if facts["https"] is None:
+                out.errors["http.https"] = f"the main page was not checked: {main.error}"
         cookie_sources: list[tuple[str, HttpResponse]] = []
         for f in fetched:
             if f.result is not None:
@@ -88,17 +102,23 @@ class HttpProbe:
         pages_facts, artifacts = _page_facts(fetched)
         facts["pages"] = pages_facts
         out.artifacts["pages"] = artifacts
-        failed = [f for f in fetched if f.result is None]
+        failed = [(f.page, f.error) for f in fetched if f.error is not None]
+        failed += [(f.page, "the page is larger than the size cap and was read in part") for f in fetched
+                   if f.error is None and f.result is not None and f.doc is not None
+                   and (f.result.final.truncated or f.doc.truncated)]
         mixed, insecure = _content_findings(fetched)
         facts["mixed_content"] = mixed[:MAX_LIST]
         facts["insecure_forms"] = insecure[:MAX_LIST]
         if failed:
-            why = "; ".join(f"{f.page}: {f.error}" for f in failed)
+            why = "; ".join(f"{page}: {error}" for page, error in failed)
             # a problem seen on the fetched pages is certain; "none found" is not when pages are missing
             if not mixed:
-                out.errors["http.mixed_content"] = f"some pages could not be fetched ({why})"
+                out.errors["http.mixed_content"] = f"some pages could not be checked ({why})"
             if not insecure:
-                out.errors["http.insecure_forms"] = f"some pages could not be fetched ({why})"
+                out.errors["http.insecure_forms"] = f"some pages could not be checked ({why})"
+        cut = [f for f in fetched if not f.complete]
+        if cut:
+            why = "; ".join(f"{f.page}: {f.error}" for f in cut)
             out.errors["http.cookies"] = f"some pages could not be fetched ({why})"
 
         redirect, redirect_cookies, redirect_error = _check_redirect(http_url, site.url, ctx)
@@ -142,7 +162,12 @@ class HttpProbe:
                 item.error = str(exc)
                 continue
             final = item.result.final
-            if final.content_type in HTML_TYPES:
+            if item.result.error is not None:
+                item.error = item.result.error
+            elif not 200 <= final.status < 300:
+                # a redirect that was not followed, or an error page: not the page that was asked for
+                item.error = f"{final.url} answered {final.status} {final.reason}".rstrip()
+            elif final.content_type in HTML_TYPES:
                 item.doc = parse_html(final.text, final.url)
         return items
 
@@ -199,13 +224,13 @@ def _page_facts(fetched: list[_Fetched]) -> tuple[list[dict[str, Any]], list[Fet
             final = f.result.final
             html = final.text if f.doc is not None else None
             facts.append({"page": page, "url": f.url, "final_url": final.url, "status": final.status,
-                          "ok": 200 <= final.status < 300, "https": scheme_of(final.url) == "https",
+                          "ok": f.error is None, "https": scheme_of(final.url) == "https",
                           "content_type": final.content_type, "truncated": final.truncated,
                           "title": f.doc.title if f.doc else None,
-                          "forms": len(f.doc.forms) if f.doc else 0, "error": None})
+                          "forms": len(f.doc.forms) if f.doc else 0, "error": f.error})
             artifacts.append(FetchedPage(page=page, url=f.url, final_url=final.url, status=final.status,
                                          content_type=final.content_type, html=html,
-                                         truncated=final.truncated))
+                                         truncated=final.truncated, error=f.error))
     return facts, artifacts
 
 
@@ -234,13 +259,14 @@ def _content_findings(fetched: list[_Fetched]) -> tuple[list[dict[str, Any]], li
                 mixed.append({"page": f.page, "url": res.absolute, "tag": res.tag, "kind": kind,
                               "active": kind in _ACTIVE})
         for form in f.doc.forms:
-            if scheme_of(form.absolute_action) != "http":
-                continue
-            insecure.append({"page": f.page, "action": form.absolute_action, "method": form.method,
-                             "fields": len(form.fields)})
-            if on_https:
-                mixed.append({"page": f.page, "url": form.absolute_action, "tag": "form", "kind": "form",
-                              "active": True})
+            # the form's action and every submit button's formaction
+            for action in form.destinations:
+                if scheme_of(action) != "http":
+                    continue
+                insecure.append({"page": f.page, "action": action, "method": form.method,
+                                 "fields": len(form.fields)})
+                if on_https:
+                    mixed.append({"page": f.page, "url": action, "tag": "form", "kind": "form", "active": True})
     return mixed, insecure
 
 

@@ -103,7 +103,8 @@ FACTS: tuple[FactSpec, ...] = (
     _F("http.pages[].truncated", "bool", "The body was longer than the cap and was cut."),
     _F("http.pages[].title", "str?", "The HTML title."),
     _F("http.pages[].forms", "int", "Number of forms on the page."),
-    _F("http.pages[].error", "str?", "Why the page could not be fetched."),
+    _F("http.pages[].error", "str?", "Why the page could not be checked (the fetch failed, a redirect was not "
+       "followed to its end, or the answer was not 200-299)."),
 
     _F("http.mixed_content", "list", "http:// resources and form actions on pages served over HTTPS."),
     _F("http.mixed_content[].page", "str", "The page (as configured)."),
