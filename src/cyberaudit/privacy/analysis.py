@@ -246,7 +246,7 @@ def analyse(pages: list[PageEvidence], db: TrackerDatabase, parties: Parties, mo
             continue
         if ev.html is not None:
             doc = parse_html(ev.html, ev.final_url or ev.url)
-            if doc.truncated:
+            if doc.truncated or ev.truncated:
                 problems.append(f"{ev.page}: the page is larger than the size cap and was read in part")
             scanner.document(ev.page, doc)
         if mode == "browser":

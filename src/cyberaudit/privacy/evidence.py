@@ -36,6 +36,7 @@ class PageEvidence:
     status: int | None
     html: str | None
     error: str | None = None
+    truncated: bool = False  # the body was cut at the size cap: what follows the cut was not seen
     requests: tuple[ObservedRequest, ...] = ()
     cookies: tuple[ObservedCookie, ...] = ()
     storage: tuple[StorageKey, ...] = ()

@@ -378,6 +378,8 @@ def _check_security_txt(site_url: str, ctx: ProbeContext
     except ProbeError as exc:
         return facts, cookies, str(exc)
     cookies += [(WELL_KNOWN_SECURITY_TXT, r) for r in result.chain]
+    if result.error is not None:  # a redirect hop failed: the file's answer was never seen
+        return facts, cookies, result.error
     final = result.final
     facts["status"] = final.status
     facts["content_type"] = final.content_type

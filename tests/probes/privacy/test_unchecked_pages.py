@@ -47,3 +47,18 @@ def test_form_pages_found_keep_their_verdict_when_another_page_failed(lakeside):
     out = run_privacy(website("https://lakeside.test/", ["/contact", "https://down.test/"]), network)
     assert out.facts["form_pages"] == ["/contact"]
     assert "privacy.form_pages" not in out.errors
+
+
+def test_a_page_cut_at_the_size_cap_is_not_a_clean_pass(lakeside):
+    # the tracker sits after the first 2 KiB: a scan that read only the start must not pass
+    port = lakeside.connect_to[("lakeside.test", 443)][1]
+    server = next(s for s in lakeside.servers if s.port == port)
+    padding = "<p>" + "x" * 4096 + "</p>"
+    server.routes["/long"] = Route(200, f"<html><body>{padding}"
+                                   "<script src='https://connect.facebook.net/en_US/fbevents.js'></script>"
+                                   "</body></html>")
+    network = lakeside.network(max_body_bytes=2048)
+    out = run_privacy(website("https://lakeside.test/long", ["/long"]), network)
+    verdicts = outcomes(out)
+    assert verdicts["PRIV-TRACKERS"] == "error"
+    assert verdicts["PRIV-AD-PIXELS"] == "error"
