@@ -83,6 +83,15 @@ class Website(Strict):
         parts = urlsplit(self.url)
         return parts.port or (443 if parts.scheme.lower() == "https" else 80)
 
+    def address_bindings(self) -> list[tuple[str, int]]:
+        """The host:port pairs `address:` covers: the URL's, 443, 80 and the plain-HTTP address's."""
+        pairs = [(self.host, self.port), (self.host, 443), (self.host, 80)]
+        if self.http_url:
+            parts = urlsplit(self.http_url)
+            if (parts.hostname or "").lower() == self.host:
+                pairs.append((self.host, parts.port or 80))
+        return list(dict.fromkeys(pairs))
+
 
 class Endpoint(Strict):
     host: str = Field(min_length=1, description="A host name or IP address (no scheme, no path).")

@@ -76,9 +76,8 @@ def _register_addresses(network: Network, targets: list[Target]) -> None:
         if not address:
             continue
         if isinstance(spec, Website):
-            network.add_address(spec.host, spec.port, address)
-            network.add_address(spec.host, 443, address)
-            network.add_address(spec.host, 80, address)
+            for host, port in spec.address_bindings():
+                network.add_address(host, port, address)
         else:
             network.add_address(spec.host, spec.port, address)
 

@@ -66,11 +66,9 @@ class HttpProbe:
         if not isinstance(site, Website):
             raise ProbeError(f"the http probe needs a website target, got {target.kind}")
         http_url = site.http_url or _default_http_url(site.url)
-        if site.address:
-            ctx.network.add_address(site.host, site.port, site.address)
-            http_parts = urlsplit(http_url)
-            if (http_parts.hostname or "").lower() == site.host:
-                ctx.network.add_address(site.host, http_parts.port or 80, site.address)
+        if site.address:  # run_scan has done this already; a probe run on its own needs it too
+            for host, port in site.address_bindings():
+                ctx.network.add_address(host, port, site.address)
 
         out = ProbeOutput()
         fetched = self._fetch_pages(site, ctx)
