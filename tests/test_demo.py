@@ -81,6 +81,18 @@ PLANTED_PASSES: dict[str, tuple[str, str]] = {
 }
 
 
+def _assert_all_stopped(before: set[threading.Thread], seen: dict[str, Any], wait: float) -> None:
+    """No thread the demo started is left, its ports refuse connections, its recordings folder is gone."""
+    deadline = time.monotonic() + wait
+    while set(threading.enumerate()) - before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert set(threading.enumerate()) - before == set()
+    for port in seen["ports"]:
+        with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+            pass
+    assert not seen["recordings"].exists()
+
+
 def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CYBERAUDIT_")}
     env["PYTHONPATH"] = os.pathsep.join([str(SUPPORT), str(ROOT / "src")])
@@ -212,14 +224,7 @@ def test_in_process_demo_stops_everything_even_when_interrupted(tmp_path: Path) 
     with pytest.raises(KeyboardInterrupt):
         run_demo(tmp_path, while_running=interrupt)
     assert seen["ports"]
-    deadline = time.monotonic() + 5
-    while set(threading.enumerate()) - before and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert set(threading.enumerate()) - before == set()
-    for port in seen["ports"]:
-        with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-            pass
-    assert not seen["recordings"].exists()
+    _assert_all_stopped(before, seen, wait=5)
     assert (tmp_path / "result.json").is_file()
 
 
@@ -374,11 +379,4 @@ def test_ctrl_c_in_the_middle_of_the_scan_stops_everything(tmp_path: Path) -> No
     with pytest.raises(KeyboardInterrupt):
         run_demo(tmp_path, observer=CtrlCAfterFirstProbe())
     assert not (tmp_path / "result.json").exists()
-    deadline = time.monotonic() + 8
-    while set(threading.enumerate()) - before and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert set(threading.enumerate()) - before == set()
-    for port in seen["ports"]:
-        with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-            pass
-    assert not seen["recordings"].exists()
+    _assert_all_stopped(before, seen, wait=8)

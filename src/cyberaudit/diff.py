@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from cyberaudit.result import Finding, Result
+from cyberaudit.result import Finding, Result, parse_timestamp
 from cyberaudit.scoring import SEVERITY_ORDER, severity_at_least
 from cyberaudit.textsafe import md_code, md_escape
 
@@ -90,10 +90,7 @@ def _score_change(old: Any, new: Any) -> ScoreChange:
 
 
 def _today(result: Result) -> dt.date:
-    try:
-        return dt.datetime.fromisoformat(result.generated_at.replace("Z", "+00:00")).date()
-    except ValueError:
-        return dt.datetime.now(dt.timezone.utc).date()
+    return (parse_timestamp(result.generated_at) or dt.datetime.now(dt.timezone.utc)).date()
 
 
 def expiring_waivers(result: Result, days: int = EXPIRY_WINDOW_DAYS) -> tuple[ExpiringWaiver, ...]:

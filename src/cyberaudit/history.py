@@ -10,7 +10,7 @@ from pathlib import Path
 
 from cyberaudit.diff import ResultDiff, diff_results
 from cyberaudit.errors import InputError
-from cyberaudit.result import Result, load_result
+from cyberaudit.result import Result, load_result, parse_timestamp
 
 HISTORY_DIRNAME = ".cyberaudit-history"
 _NAME = re.compile(r"^result-(\d{8}T\d{6}Z)(?:-(\d+))?\.json$")
@@ -45,13 +45,8 @@ def default_history_dir(profile_path: str | Path) -> Path:
 
 
 def _stamp(result: Result) -> str:
-    try:
-        when = dt.datetime.fromisoformat(result.generated_at.replace("Z", "+00:00"))
-    except ValueError:
-        when = dt.datetime.now(dt.timezone.utc)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return when.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    when = parse_timestamp(result.generated_at) or dt.datetime.now(dt.timezone.utc)
+    return when.strftime("%Y%m%dT%H%M%SZ")
 
 
 def save_result(result: Result, directory: str | Path) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -144,6 +145,17 @@ class Result:
 
     def findings_with(self, *statuses: str) -> list[Finding]:
         return [f for f in self.findings if f.status in statuses]
+
+
+def parse_timestamp(text: str) -> dt.datetime | None:
+    """An ISO 8601 stamp ("Z" allowed) as an aware UTC datetime; naive stamps are taken as UTC."""
+    try:
+        when = dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        return when.replace(tzinfo=dt.timezone.utc)
+    return when.astimezone(dt.timezone.utc)
 
 
 def _plain(value: Any) -> Any:

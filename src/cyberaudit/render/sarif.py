@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -11,7 +10,7 @@ from typing import Any
 
 from cyberaudit.render import RenderOptions
 from cyberaudit.render.view import evidence_items
-from cyberaudit.result import Finding, Result, RuleInfo
+from cyberaudit.result import Finding, Result, RuleInfo, parse_timestamp
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SECURITY_SEVERITY = {"critical": "9.5", "high": "7.5", "medium": "5.0", "low": "2.5", "info": "0.0"}
@@ -139,10 +138,5 @@ def render_sarif(result: Result, options: RenderOptions | None = None) -> str:
 
 
 def _utc(stamp: str) -> str:
-    try:
-        when = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return stamp
-    if when.tzinfo is not None:
-        when = when.astimezone(dt.timezone.utc)
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    when = parse_timestamp(stamp)
+    return stamp if when is None else when.strftime("%Y-%m-%dT%H:%M:%SZ")

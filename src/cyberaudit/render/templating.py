@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import hashlib
 import re
@@ -15,6 +14,7 @@ from cyberaudit.errors import InputError
 from cyberaudit.render.areas import area_name
 from cyberaudit.render.view import STATUS_LABEL, evidence_items
 from cyberaudit.resources import templates_dir
+from cyberaudit.result import parse_timestamp
 
 
 def anchor(value: object) -> str:
@@ -25,13 +25,8 @@ def anchor(value: object) -> str:
 
 
 def _when(value: str) -> str:
-    try:
-        stamp = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return str(value)
-    if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(dt.timezone.utc)
-    return stamp.strftime("%d %B %Y, %H:%M UTC")
+    stamp = parse_timestamp(value)
+    return str(value) if stamp is None else stamp.strftime("%d %B %Y, %H:%M UTC")
 
 
 def _reason(value: str) -> str:
