@@ -129,11 +129,14 @@ def chain_facts(chain: tuple[x509.Certificate, ...]) -> list[dict[str, Any]]:
     return out
 
 
+# certifi still ships a root with a negative serial number; it is a root, not the scanned server's
+# concern. A module-level filter, because catch_warnings() is not thread-safe and probes run in threads.
+warnings.filterwarnings("ignore", message="Parsed a serial number which wasn't positive")
+
+
 @lru_cache(maxsize=8)
 def _load_store(path: str, mtime: float) -> tuple[Store, frozenset[bytes]]:
-    with open(path, "rb") as fh, warnings.catch_warnings():
-        # certifi still ships a root with a negative serial number; it is a root, not our concern
-        warnings.simplefilter("ignore")
+    with open(path, "rb") as fh:
         roots = x509.load_pem_x509_certificates(fh.read())
     return Store(roots), frozenset(r.subject.public_bytes() for r in roots)
 
