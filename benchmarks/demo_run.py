@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from cyberaudit.demo import demo_request
-from cyberaudit.demo_practice import demo_practice
+from cyberaudit.demo.practice import demo_practice
+from cyberaudit.demo.run import demo_request
 from cyberaudit.render import RenderOptions, available_formats, write_report
 from cyberaudit.scan import run_scan
 

@@ -17,12 +17,12 @@ import tracemalloc
 from tests.probes.email import zones
 from tests.probes.email.conftest import POLICY_PATH, policy_route
 
-from cyberaudit.loopback.certs import issue, make_ca
-from cyberaudit.loopback.dns_server import DnsResponder
-from cyberaudit.loopback.http_server import HttpServer, server_context
+from cyberaudit.demo.certs import issue, make_ca
+from cyberaudit.demo.dns_server import DnsResponder
+from cyberaudit.demo.http_server import HttpServer, server_context
 from cyberaudit.network import Network, NetworkSettings
 from cyberaudit.probes.base import ProbeContext, ScanOptions
-from cyberaudit.probes.email import PROBE
+from cyberaudit.probes.email.probe import PROBE
 from cyberaudit.profile import MailDomain, Practice, Profile
 from cyberaudit.targets import Target
 

@@ -16,12 +16,12 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from cyberaudit.htmldoc import parse_html
-from cyberaudit.loopback import certs
-from cyberaudit.loopback.http_server import HttpServer, Route, server_context
+from cyberaudit.demo import certs
+from cyberaudit.demo.http_server import HttpServer, Route, server_context
 from cyberaudit.network import Network, NetworkSettings
 from cyberaudit.probes.base import ProbeContext, ScanOptions
-from cyberaudit.probes.http import PROBE
+from cyberaudit.probes.http.htmldoc import parse_html
+from cyberaudit.probes.http.probe import PROBE
 from cyberaudit.profile import Practice, Profile, Website
 from cyberaudit.targets import Target
 

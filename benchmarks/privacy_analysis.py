@@ -13,11 +13,11 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from cyberaudit.privacy.analysis import analyse
-from cyberaudit.privacy.evidence import PageEvidence
-from cyberaudit.privacy.lists import load_tracker_list
-from cyberaudit.privacy.parties import Parties
-from cyberaudit.privacy.trackerdb import builtin_database, load_database
+from cyberaudit.probes.privacy.analysis import analyse
+from cyberaudit.probes.privacy.evidence import PageEvidence
+from cyberaudit.probes.privacy.lists import load_tracker_list
+from cyberaudit.probes.privacy.parties import Parties
+from cyberaudit.probes.privacy.trackerdb import builtin_database, load_database
 from cyberaudit.profile import TrackerList
 from cyberaudit.resources import data_dir
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import time
 
-from cyberaudit.loopback.http_server import HttpServer, Route
+from cyberaudit.demo.http_server import HttpServer, Route
 from cyberaudit.network import Network, NetworkSettings
-from cyberaudit.privacy.browser import check_browser_available, render_pages
+from cyberaudit.probes.privacy.browser import check_browser_available, render_pages
 
 JS = (("Content-Type", "application/javascript"),)
 

@@ -17,7 +17,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from cyberaudit.folder_walk import walk_folder
+from cyberaudit.probes.retention.folder_walk import walk_folder
 
 
 def build(root: Path, files: int, dirs: int) -> None:

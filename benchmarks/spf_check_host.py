@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.spf_zones import build_zone, load_suite  # noqa: E402
 
+from cyberaudit.demo.dns_server import DnsResponder, txt  # noqa: E402
 from cyberaudit.dnsclient import DnsClient  # noqa: E402
-from cyberaudit.loopback.dns_server import DnsResponder, txt  # noqa: E402
 from cyberaudit.spf import analyze_spf, check_host  # noqa: E402
 
 

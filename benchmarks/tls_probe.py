@@ -19,11 +19,11 @@ import time
 import tracemalloc
 import warnings
 
-from cyberaudit.loopback import certs
-from cyberaudit.loopback.http_server import HttpServer, Route, server_context
+from cyberaudit.demo import certs
+from cyberaudit.demo.http_server import HttpServer, Route, server_context
 from cyberaudit.network import Network, NetworkSettings
 from cyberaudit.probes.base import ProbeContext, ScanOptions
-from cyberaudit.probes.tls import PROBE
+from cyberaudit.probes.tls.probe import PROBE
 from cyberaudit.profile import Endpoint, Practice, Profile
 from cyberaudit.targets import Target
 

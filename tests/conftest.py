@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cyberaudit.cli import main
+from cyberaudit.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -66,7 +66,7 @@ def test_wheel_ships_the_tracker_database(wheel, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target",
                            str(target), str(wheel)], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    script = ("from cyberaudit.privacy.trackerdb import builtin_database as b\n"
+    script = ("from cyberaudit.probes.privacy.trackerdb import builtin_database as b\n"
               "print(len(b().domains), len(b().companies))\n")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["PYTHONPATH"] = str(target)

@@ -140,7 +140,7 @@ def test_terminal_summary_lists_failures_with_remediation(cli, write):
 def test_the_combined_ca_file_is_removed_after_the_scan(write, tmp_path, monkeypatch):
     import tempfile
 
-    from cyberaudit.loopback.certs import make_ca
+    from cyberaudit.demo.certs import make_ca
     from cyberaudit.scan import ScanRequest, run_scan
 
     scratch = tmp_path / "scratch"

@@ -1,3 +1,3 @@
-from cyberaudit.cli import main
+from cyberaudit.cli.main import main
 
 main()

@@ -25,8 +25,8 @@ sys.path.insert(0, str(HERE.parent / "probes" / "tls"))
 
 from tls_servers import HOST, network_for, probe, self_signed, tls_server  # noqa: E402
 
-from cyberaudit.loopback import certs  # noqa: E402
-from cyberaudit.tlsinfo import suites  # noqa: E402
+from cyberaudit.demo import certs  # noqa: E402
+from cyberaudit.probes.tls import suites  # noqa: E402
 
 pytestmark = [pytest.mark.interop, pytest.mark.filterwarnings("ignore:ssl.TLSVersion:DeprecationWarning")]
 

@@ -7,9 +7,9 @@ import xml.etree.ElementTree as ET
 
 import jsonschema
 
+from cyberaudit.demo import certs
+from cyberaudit.demo.http_server import HttpServer, Route, server_context
 from cyberaudit.history import load_history
-from cyberaudit.loopback import certs
-from cyberaudit.loopback.http_server import HttpServer, Route, server_context
 from tests.render.htmlparse import parse_html
 from tests.render.test_formats import SCHEMA
 

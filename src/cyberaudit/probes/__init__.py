@@ -10,14 +10,14 @@ from cyberaudit.probes.base import FactSpec, Probe
 # name → module defining PROBE. A probe whose module is absent is "not available": its rules
 # report `error` with that reason, never pass.
 PROBE_MODULES: dict[str, str] = {
-    "declared": "cyberaudit.probes.declared",
-    "tls": "cyberaudit.probes.tls",
-    "http": "cyberaudit.probes.http",
-    "privacy": "cyberaudit.probes.privacy",
-    "email": "cyberaudit.probes.email",
-    "mfa": "cyberaudit.probes.mfa",
-    "retention": "cyberaudit.probes.retention",
-    "device": "cyberaudit.probes.device",
+    "declared": "cyberaudit.probes.declared.probe",
+    "tls": "cyberaudit.probes.tls.probe",
+    "http": "cyberaudit.probes.http.probe",
+    "privacy": "cyberaudit.probes.privacy.probe",
+    "email": "cyberaudit.probes.email.probe",
+    "mfa": "cyberaudit.probes.mfa.probe",
+    "retention": "cyberaudit.probes.retention.probe",
+    "device": "cyberaudit.probes.device.probe",
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from cyberaudit.errors import ProbeError
@@ -68,6 +69,11 @@ class ProbeContext:
     def remaining(self) -> float:
         """Seconds left before the deadline (never negative)."""
         return max(0.0, self.deadline - time.monotonic())
+
+    def resolve_path(self, value: str) -> Path:
+        """A path the profile names: ~ expanded, relative to the profile's folder."""
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else (self.profile_dir or Path.cwd()) / path
 
     def check_deadline(self, what: str = "probe") -> None:
         if time.monotonic() > self.deadline:

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from cyberaudit.demo.certs import issue, make_ca
+from cyberaudit.demo.dns_server import DnsResponder
+from cyberaudit.demo.http_server import HttpServer, Route, server_context
 from cyberaudit.evaluate import TargetFacts, evaluate_rule
-from cyberaudit.loopback.certs import issue, make_ca
-from cyberaudit.loopback.dns_server import DnsResponder
-from cyberaudit.loopback.http_server import HttpServer, Route, server_context
 from cyberaudit.network import Network, NetworkSettings
 from cyberaudit.packs import Pack, load_pack
 from cyberaudit.probes.base import ProbeContext, ProbeOutput, ScanOptions
-from cyberaudit.probes.email import PROBE
+from cyberaudit.probes.email.probe import PROBE
 from cyberaudit.profile import MailDomain, Practice, Profile
 from cyberaudit.resources import builtin_rules_dir
 from cyberaudit.targets import Target

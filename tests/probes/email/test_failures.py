@@ -40,7 +40,7 @@ def test_policy_host_that_never_answers_is_an_error(run_probe, evaluate):
 
 
 def test_untrusted_policy_certificate_is_a_fail(run_probe, evaluate, tmp_path):
-    from cyberaudit.loopback.certs import make_ca
+    from cyberaudit.demo.certs import make_ca
 
     other = tmp_path / "other-ca.pem"
     other.write_bytes(make_ca("Some other CA").cert_pem)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from cyberaudit.maildomain.caa import parse_caa
-from cyberaudit.maildomain.dkim import parse_dkim_key
-from cyberaudit.maildomain.dmarc import parse_dmarc
-from cyberaudit.maildomain.mta_sts import _parse_policy, mx_matches
-from cyberaudit.maildomain.orgdomain import organizational_domain
+from cyberaudit.probes.email.caa import parse_caa
+from cyberaudit.probes.email.dkim import parse_dkim_key
+from cyberaudit.probes.email.dmarc import parse_dmarc
+from cyberaudit.probes.email.mta_sts import _parse_policy, mx_matches
+from cyberaudit.probes.email.orgdomain import organizational_domain
 
 from .zones import rsa_key
 

@@ -9,8 +9,8 @@ from functools import cache
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
-from cyberaudit.loopback.dns_server import txt
-from cyberaudit.maildomain.dkim import WELL_KNOWN_SELECTORS
+from cyberaudit.demo.dns_server import txt
+from cyberaudit.probes.email.dkim import WELL_KNOWN_SELECTORS
 
 GOOD_POLICY = "version: STSv1\r\nmode: enforce\r\nmx: mx1.good.test\r\nmx: *.good.test\r\nmax_age: 604800\r\n"
 TESTING_POLICY = "version: STSv1\nmode: testing\nmx: mx.ststesting.test\nmax_age: 86400\n"

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from cyberaudit.conditions import FactView, evaluate
+from cyberaudit.demo import certs
+from cyberaudit.demo.http_server import HttpServer, Route, server_context
 from cyberaudit.errors import ProbeError
-from cyberaudit.loopback import certs
-from cyberaudit.loopback.http_server import HttpServer, Route, server_context
 from cyberaudit.network import Network, NetworkSettings
 from cyberaudit.packs import Rule, load_pack
 from cyberaudit.probes.base import ProbeContext, ProbeOutput, ScanOptions
-from cyberaudit.probes.http import PROBE
+from cyberaudit.probes.http.probe import PROBE
 from cyberaudit.profile import Practice, Profile, Website
 from cyberaudit.targets import Target
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from cyberaudit.loopback.http_server import HttpServer, Route, server_context
+from cyberaudit.demo.http_server import HttpServer, Route, server_context
 from cyberaudit.network import NetworkSettings
 from cyberaudit.scan import ScanRequest, run_scan
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cyberaudit.loopback.http_server import Route
+from cyberaudit.demo.http_server import Route
 
 from .conftest import SECURE_HEADERS, good_routes
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cyberaudit.web import headers as hdr
-from cyberaudit.web.cookies import parse_set_cookie
-from cyberaudit.web.securitytxt import parse_rfc3339, parse_security_txt
-from cyberaudit.web.sites import registrable_domain, same_site
+from cyberaudit.probes.http import headers as hdr
+from cyberaudit.probes.http.cookies import parse_set_cookie
+from cyberaudit.probes.http.securitytxt import parse_rfc3339, parse_security_txt
+from cyberaudit.probes.http.sites import registrable_domain, same_site
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.timezone.utc)
 

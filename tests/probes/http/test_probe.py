@@ -7,9 +7,9 @@ import socket
 import time
 from collections import Counter
 
-from cyberaudit.loopback.http_server import Route
+from cyberaudit.demo.http_server import Route
 from cyberaudit.probes import get_probe
-from cyberaudit.probes.pages import FetchedPage
+from cyberaudit.probes.http.pages import FetchedPage
 
 from .conftest import GOOD_HOME, HOST, RULES, SECURE_HEADERS, closed_port, good_routes
 
@@ -110,7 +110,7 @@ def test_plain_http_that_sends_garbage_is_an_error_not_a_pass(site):
 
 
 def test_untrusted_certificate_is_a_probe_error(site, tmp_path):
-    from cyberaudit.loopback import certs
+    from cyberaudit.demo import certs
 
     other = certs.make_ca("Somebody else")
     bundle = tmp_path / "other.pem"
@@ -140,7 +140,7 @@ def test_body_cap_is_configurable(site):
 
 
 def test_profile_address_connects_there_keeping_the_name(site, pki):
-    from cyberaudit.loopback.http_server import HttpServer, server_context
+    from cyberaudit.demo.http_server import HttpServer, server_context
 
     server = HttpServer(routes=good_routes(),
                         tls=server_context(pki.leaf.fullchain_pem, pki.leaf.key_pem), port=0).start()
@@ -151,7 +151,7 @@ def test_profile_address_connects_there_keeping_the_name(site, pki):
 
     from cyberaudit.network import Network, NetworkSettings
     from cyberaudit.probes.base import ProbeContext, ScanOptions
-    from cyberaudit.probes.http import PROBE
+    from cyberaudit.probes.http.probe import PROBE
     from cyberaudit.profile import Practice, Profile, Website
     from cyberaudit.targets import Target
 
@@ -282,7 +282,7 @@ def test_trickling_headers_stop_at_the_deadline_and_never_pass(site):
 
 
 def test_site_trickling_headers_over_tls_is_a_probe_error_at_the_deadline(site, pki):
-    from cyberaudit.loopback.http_server import server_context
+    from cyberaudit.demo.http_server import server_context
 
     tls = server_context(pki.leaf.fullchain_pem, pki.leaf.key_pem)
     server = DripServer(b"HTTP/1.1 200 OK\r\nX-Slow: ", tls=tls)

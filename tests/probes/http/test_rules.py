@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from cyberaudit.loopback.http_server import Route
+from cyberaudit.demo.http_server import Route
 
 from .conftest import (
     GOOD_CONTACT,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from cyberaudit.loopback.http_server import Route
+from cyberaudit.demo.http_server import Route
 from cyberaudit.network import Network, NetworkSettings
 
 from .conftest import GOOD_HOME, HOST, SECURE_HEADERS, good_routes

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from cyberaudit.loopback.http_server import Route
+from cyberaudit.demo.http_server import Route
 
 from . import sitepages
 from .world import JS, World

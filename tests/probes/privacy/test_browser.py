@@ -12,7 +12,7 @@ import pytest
 
 from cyberaudit.errors import InputError, ProbeError
 from cyberaudit.network import Network, NetworkSettings
-from cyberaudit.privacy.browser import check_browser_available, chromium_path, resolver_plan
+from cyberaudit.probes.privacy.browser import check_browser_available, chromium_path, resolver_plan
 
 from .world import outcomes, run_privacy, website
 
@@ -176,7 +176,7 @@ def _our_chromium_processes() -> list[int]:
 
 @needs_browser
 def test_a_page_that_never_yields_is_stopped_at_the_deadline(world):
-    from cyberaudit.loopback.http_server import HttpServer, Route
+    from cyberaudit.demo.http_server import HttpServer, Route
 
     busy = "<html><body>x<script>setTimeout(function(){ while (true) {} }, 20)</script></body></html>"
     with HttpServer({"/": Route(200, busy)}, tls=world.tls) as server:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from cyberaudit.privacy.analysis import analyse
-from cyberaudit.privacy.evidence import ObservedCookie, ObservedRequest, PageEvidence, StorageKey
-from cyberaudit.privacy.parties import Parties
-from cyberaudit.privacy.trackerdb import builtin_database
 from cyberaudit.probes import fact_is_published
+from cyberaudit.probes.privacy.analysis import analyse
+from cyberaudit.probes.privacy.evidence import ObservedCookie, ObservedRequest, PageEvidence, StorageKey
+from cyberaudit.probes.privacy.parties import Parties
+from cyberaudit.probes.privacy.trackerdb import builtin_database
 from cyberaudit.profile import Platform
 
 from . import sitepages

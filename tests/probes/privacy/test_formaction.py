@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cyberaudit.loopback.http_server import Route
+from cyberaudit.demo.http_server import Route
 
 from .world import outcomes, run_privacy, website
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from cyberaudit.errors import InputError
-from cyberaudit.privacy.lists import load_tracker_list
+from cyberaudit.probes.privacy.lists import load_tracker_list
 from cyberaudit.profile import TrackerList
 
 DISCONNECT = {

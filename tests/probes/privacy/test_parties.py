@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cyberaudit.privacy.formfields import field_kind
-from cyberaudit.privacy.parties import Parties, registrable_domain
+from cyberaudit.probes.privacy.formfields import field_kind
+from cyberaudit.probes.privacy.parties import Parties, registrable_domain
 from cyberaudit.profile import Platform
 
 

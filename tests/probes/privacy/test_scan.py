@@ -8,8 +8,8 @@ import textwrap
 import pytest
 
 from cyberaudit.network import NetworkSettings
-from cyberaudit.privacy.browser import chromium_path
 from cyberaudit.probes.base import ScanOptions
+from cyberaudit.probes.privacy.browser import chromium_path
 from cyberaudit.scan import ScanRequest, run_scan
 
 from .test_static import ALL_RULES

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from cyberaudit.errors import ProbeError
-from cyberaudit.privacy.analysis import STATIC_NOTE
 from cyberaudit.probes.base import ProbeContext, ProbeOutput, ScanOptions
-from cyberaudit.probes.privacy import PROBE
+from cyberaudit.probes.privacy.analysis import STATIC_NOTE
+from cyberaudit.probes.privacy.probe import PROBE
 from cyberaudit.profile import Platform, TrackerList
 
 from .world import outcomes, profile, run_privacy, website
@@ -68,10 +68,10 @@ def test_tagged_site_names_each_company_page_and_evidence(world):
 
 
 def test_noscript_pixel_is_detected_on_its_own(world):
-    from cyberaudit.privacy.analysis import analyse
-    from cyberaudit.privacy.evidence import PageEvidence
-    from cyberaudit.privacy.parties import Parties
-    from cyberaudit.privacy.trackerdb import builtin_database
+    from cyberaudit.probes.privacy.analysis import analyse
+    from cyberaudit.probes.privacy.evidence import PageEvidence
+    from cyberaudit.probes.privacy.parties import Parties
+    from cyberaudit.probes.privacy.trackerdb import builtin_database
 
     html = ('<noscript><img src="https://px.ads.linkedin.com/collect/?pid=1&fmt=gif"></noscript>'
             '<iframe src="https://www.youtube.com/embed/x"></iframe>')
@@ -111,10 +111,10 @@ def test_declared_processor_is_not_a_third_party(world):
 
 
 def test_processor_resources_are_listed_not_counted(world):
-    from cyberaudit.privacy.analysis import analyse
-    from cyberaudit.privacy.evidence import PageEvidence
-    from cyberaudit.privacy.parties import Parties
-    from cyberaudit.privacy.trackerdb import builtin_database
+    from cyberaudit.probes.privacy.analysis import analyse
+    from cyberaudit.probes.privacy.evidence import PageEvidence
+    from cyberaudit.probes.privacy.parties import Parties
+    from cyberaudit.probes.privacy.trackerdb import builtin_database
 
     html = '<script src="https://widget.calendly.com/w.js"></script><script src="https://assets.calendly.com/x.js"></script>'
     parties = Parties.for_site(["a.test"], [Platform(name="Calendly", kind="scheduling", domains=["calendly.com"])])
@@ -148,7 +148,7 @@ def test_user_domain_list_is_named_with_version_and_licence(world, tmp_path):
     listing = tmp_path / "extra.txt"
     listing.write_text("# our own list\nlisted-only.test\n")
     spec = TrackerList(file="extra.txt", format="domains", name="Agency list", version="7", licence="CC0-1.0")
-    from cyberaudit.privacy.analysis import analyse  # noqa: F401  (imported for parity with the probe)
+    from cyberaudit.probes.privacy.analysis import analyse  # noqa: F401  (imported for parity with the probe)
 
     target = website("https://lakeside.test/", ["/"])
     network = world.network()
@@ -209,7 +209,7 @@ def test_no_page_fetched_is_a_probe_error(world):
 def test_every_page_failed_is_a_probe_error(world):
     import time
 
-    from cyberaudit.probes.pages import FetchedPage
+    from cyberaudit.probes.http.pages import FetchedPage
 
     pages = [FetchedPage("/", "https://lakeside.test/", "https://lakeside.test/", None, "", None,
                          error="connection refused")]
@@ -220,7 +220,7 @@ def test_every_page_failed_is_a_probe_error(world):
 
 
 def test_pages_are_the_site_address_then_the_configured_pages():
-    from cyberaudit.probes.privacy import page_urls
+    from cyberaudit.probes.privacy.probe import page_urls
 
     assert page_urls(website("https://a.test/", ["/", "/contact", "/contact#form"])) == [
         ("/", "https://a.test/"), ("/contact", "https://a.test/contact")]
@@ -229,10 +229,10 @@ def test_pages_are_the_site_address_then_the_configured_pages():
 
 
 def test_inline_urls_count_only_when_a_list_knows_the_host():
-    from cyberaudit.privacy.analysis import analyse
-    from cyberaudit.privacy.evidence import PageEvidence
-    from cyberaudit.privacy.parties import Parties
-    from cyberaudit.privacy.trackerdb import builtin_database
+    from cyberaudit.probes.privacy.analysis import analyse
+    from cyberaudit.probes.privacy.evidence import PageEvidence
+    from cyberaudit.probes.privacy.parties import Parties
+    from cyberaudit.probes.privacy.trackerdb import builtin_database
 
     html = ("<script>var ns='http://www.w3.org/2000/svg'; var u='https://cdn.example.org/x';"
             "var t='https://www.clarity.ms/tag/'+id;</script>"
@@ -246,10 +246,10 @@ def test_inline_urls_count_only_when_a_list_knows_the_host():
 
 
 def test_list_facts_are_capped_on_a_page_with_thousands_of_hosts():
-    from cyberaudit.privacy.analysis import MAX_LIST, analyse
-    from cyberaudit.privacy.evidence import PageEvidence
-    from cyberaudit.privacy.parties import Parties
-    from cyberaudit.privacy.trackerdb import builtin_database
+    from cyberaudit.probes.privacy.analysis import MAX_LIST, analyse
+    from cyberaudit.probes.privacy.evidence import PageEvidence
+    from cyberaudit.probes.privacy.parties import Parties
+    from cyberaudit.probes.privacy.trackerdb import builtin_database
 
     html = "".join(f'<img src="https://h{i}.party{i}.example/p.gif">' for i in range(MAX_LIST + 100))
     result = analyse([PageEvidence("/", "https://a.test/", "https://a.test/", 200, html)], builtin_database(),

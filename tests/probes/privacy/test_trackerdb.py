@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from cyberaudit.errors import InputError
-from cyberaudit.privacy.trackerdb import CATEGORIES, builtin_database, load_database
+from cyberaudit.probes.privacy.trackerdb import CATEGORIES, builtin_database, load_database
 
 
 def test_builtin_database_size_and_categories():

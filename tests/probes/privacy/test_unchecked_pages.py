@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from cyberaudit.loopback.http_server import Route
+from cyberaudit.demo.http_server import Route
 
 from .world import outcomes, run_privacy, website
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import trustme
 
 from cyberaudit.conditions import FactView, evaluate
-from cyberaudit.loopback.http_server import HttpServer, Route, server_context
+from cyberaudit.demo.http_server import HttpServer, Route, server_context
 from cyberaudit.network import Network, NetworkSettings
 from cyberaudit.packs import Pack, load_pack
 from cyberaudit.probes.base import ProbeContext, ProbeOutput, ScanOptions
-from cyberaudit.probes.pages import FetchedPage
+from cyberaudit.probes.http.pages import FetchedPage
 from cyberaudit.profile import Platform, Practice, PrivacySettings, Profile, TrackerList, Website
 from cyberaudit.resources import builtin_rules_dir
 from cyberaudit.targets import Target
@@ -112,7 +112,7 @@ def website(url: str, pages: list[str]) -> Target:
 
 def fetch_pages(network: Network, target: Target, prof: Profile | None = None) -> list[FetchedPage]:
     """The pages as the real http probe fetched and shared them (it raises ProbeError like in a scan)."""
-    from cyberaudit.probes.http import PROBE as HTTP
+    from cyberaudit.probes.http.probe import PROBE as HTTP
 
     ctx = ProbeContext(profile=prof or profile(), network=network, options=ScanOptions(),
                        deadline=time.monotonic() + 15)
@@ -123,7 +123,7 @@ def run_privacy(target: Target, network: Network, prof: Profile | None = None, *
                 browser: bool = False, accept_consent: bool = False, seconds: float = 20,
                 profile_dir: Path | None = None) -> ProbeOutput:
     """Run the real privacy probe on a target, after the pages were fetched (static mode)."""
-    from cyberaudit.probes.privacy import PROBE
+    from cyberaudit.probes.privacy.probe import PROBE
 
     deps = {}
     if not browser:

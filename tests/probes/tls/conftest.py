@@ -8,7 +8,7 @@ import pytest
 from tls_servers import HOST
 
 from cyberaudit import packs
-from cyberaudit.loopback import certs
+from cyberaudit.demo import certs
 from cyberaudit.resources import builtin_rules_dir
 
 

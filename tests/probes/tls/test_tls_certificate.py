@@ -6,7 +6,7 @@ import datetime as dt
 
 from tls_servers import HOST, NOW, judge, probe, probe_server, resign_sha1, self_signed, tls_server
 
-from cyberaudit.loopback import certs
+from cyberaudit.demo import certs
 from cyberaudit.network import Network, NetworkSettings
 
 

@@ -8,8 +8,8 @@ import time
 import pytest
 from tls_servers import HOST, RawServer, network_for, tls_server
 
-from cyberaudit.loopback.http_server import HttpServer, Route
-from cyberaudit.tlsinfo import hello, suites
+from cyberaudit.demo.http_server import HttpServer, Route
+from cyberaudit.probes.tls import hello, suites
 
 
 def test_offer_reads_the_suite_the_server_picks(good):

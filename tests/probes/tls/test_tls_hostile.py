@@ -10,8 +10,8 @@ import time
 import pytest
 from tls_servers import HOST, TLS1, TLS1_2, RawServer, judge, network_for, probe, tls_server
 
+from cyberaudit.demo.http_server import HttpServer, Route, server_context
 from cyberaudit.errors import ProbeError
-from cyberaudit.loopback.http_server import HttpServer, Route, server_context
 
 SHORT = 1.0  # per connect and handshake; hostile servers must not cost more
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tls_servers import TLS1, TLS1_1, TLS1_2, TLS1_3, judge, probe_server, tls_server
 
-from cyberaudit.tlsinfo.handshake import library_protocols
+from cyberaudit.probes.tls.handshake import library_protocols
 
 # old versions are the point of these servers
 pytestmark = pytest.mark.filterwarnings("ignore:ssl.TLSVersion:DeprecationWarning")

@@ -83,7 +83,7 @@ def test_silent_endpoint_gives_error_findings_for_every_tls_rule(tmp_path):
 
 
 def test_cli_scan_with_connect_to_and_ca_bundle(tmp_path, intermediate, bundle):
-    from cyberaudit.loopback import certs
+    from cyberaudit.demo import certs
 
     leaf = certs.issue(intermediate, ["other.lakeside.test"])  # wrong name: one rule fails
     with tls_server(leaf.fullchain_pem, leaf.key_pem) as srv:

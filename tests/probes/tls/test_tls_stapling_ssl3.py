@@ -13,8 +13,8 @@ from cryptography.x509 import ocsp
 from OpenSSL import SSL
 from tls_servers import HOST, RawServer, judge, network_for, probe, tls_server
 
-from cyberaudit.loopback import certs
-from cyberaudit.loopback.http_server import server_context
+from cyberaudit.demo import certs
+from cyberaudit.demo.http_server import server_context
 
 
 def _ocsp_response(leaf, ca) -> bytes:

@@ -19,11 +19,11 @@ from cryptography.hazmat.primitives import serialization
 from OpenSSL import crypto
 
 from cyberaudit import conditions, packs
-from cyberaudit.loopback import certs
-from cyberaudit.loopback.http_server import HttpServer, Route, server_context
+from cyberaudit.demo import certs
+from cyberaudit.demo.http_server import HttpServer, Route, server_context
 from cyberaudit.network import Network, NetworkSettings
 from cyberaudit.probes.base import ProbeContext, ProbeOutput, ScanOptions
-from cyberaudit.probes.tls import PROBE
+from cyberaudit.probes.tls.probe import PROBE
 from cyberaudit.profile import Endpoint, Practice, Profile
 from cyberaudit.targets import Target
 

@@ -1,0 +1,605 @@
+"""The command line: arguments in, one core call, exceptions out as exit codes.
+
+Exit codes: 0 scan done and gate passed (or no gate); 1 gate failed; 2 invalid input;
+3 internal error (a crash log is written).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import sys
+import tempfile
+import traceback
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cyberaudit import __version__
+from cyberaudit.errors import CyberauditError, InputError
+
+EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="cyberaudit",
+    help="Privacy and security compliance scanner for therapy practices.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+rules_app = typer.Typer(help="List, show and validate rules.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+def _stdout() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _stderr() -> Console:
+    # soft_wrap: without a terminal, each message stays on one line in CI logs
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class Severity(str, Enum):
+    critical = "critical"
+    high = "high"
+    medium = "medium"
+    low = "low"
+    info = "info"
+
+
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class SchemaKind(str, Enum):
+    profile = "profile"
+    pack = "pack"
+    result = "result"
+
+
+ProfileOpt = Annotated[Path, typer.Option("--profile", "-p", envvar="CYBERAUDIT_PROFILE",
+                                          help="The practice profile.", show_default=True)]
+TitleOpt = Annotated[str | None, typer.Option("--title", envvar="CYBERAUDIT_TITLE",
+                                              help="Report title (HTML, PDF, Markdown).")]
+OrganizationOpt = Annotated[str | None, typer.Option("--organization", envvar="CYBERAUDIT_ORGANIZATION",
+                                                     help="Who prepared the report, shown on the cover.")]
+LogoOpt = Annotated[Path | None, typer.Option("--logo", envvar="CYBERAUDIT_LOGO",
+                                              help="PNG, JPEG or SVG logo embedded in the report.")]
+TemplateDirOpt = Annotated[Path | None, typer.Option(
+    "--template-dir", envvar="CYBERAUDIT_TEMPLATE_DIR",
+    help="Folder of templates that override the built-in ones of the same name.")]
+RedactCookiesOpt = Annotated[bool, typer.Option("--redact-cookies", envvar="CYBERAUDIT_REDACT_COOKIES",
+                                                help="With --redact: also replace cookie names.")]
+HistoryOpt = Annotated[Path | None, typer.Option(
+    "--history", envvar="CYBERAUDIT_HISTORY",
+    help="Folder of saved results [default: .cyberaudit-history beside the profile].")]
+NoHistoryOpt = Annotated[bool, typer.Option("--no-history", envvar="CYBERAUDIT_NO_HISTORY",
+                                            help="Neither save this result nor compare with earlier ones.")]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"cyberaudit {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", is_eager=True,
+                                          callback=_print_version)] = False,
+) -> None:
+    """Privacy and security compliance scanner for therapy practices."""
+
+
+@app.command()
+def scan(
+    profile: ProfileOpt = Path("cyberaudit.yaml"),
+    output: Annotated[list[str] | None, typer.Option(
+        "--output", "-o", envvar="CYBERAUDIT_OUTPUT",
+        help="Write a report; the format comes from the extension (repeatable; in the environment "
+             "variable, separate files with spaces).")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="Format for every -o file, "
+                                               "overriding the extension.")] = None,
+    pack: Annotated[list[str] | None, typer.Option("--pack", envvar="CYBERAUDIT_PACK",
+                                                      help="Extra rule pack file or folder (repeatable; in "
+                                                           "the environment variable, separated by spaces).")] = None,
+    fail_under: Annotated[float | None, typer.Option(
+        "--fail-under", envvar="CYBERAUDIT_FAIL_UNDER", min=0, max=100,
+        help="Exit 1 when the overall score is below this.")] = None,
+    fail_on: Annotated[Severity | None, typer.Option(
+        "--fail-on", envvar="CYBERAUDIT_FAIL_ON",
+        help="Exit 1 when a finding of this severity or above fails.")] = None,
+    allow_errors: Annotated[bool, typer.Option(
+        "--allow-errors", envvar="CYBERAUDIT_ALLOW_ERRORS",
+        help="Do not count checks that could not be made as failures in the gate.")] = False,
+    resolve: Annotated[list[str] | None, typer.Option(
+        "--resolve", envvar="CYBERAUDIT_RESOLVE", help="HOST:PORT:ADDRESS, as curl (repeatable).")] = None,
+    connect_to: Annotated[list[str] | None, typer.Option(
+        "--connect-to", envvar="CYBERAUDIT_CONNECT_TO",
+        help="HOST:PORT:ADDRESS:PORT2, as curl (repeatable).")] = None,
+    ca_bundle: Annotated[Path | None, typer.Option(
+        "--ca-bundle", envvar="CYBERAUDIT_CA_BUNDLE", help="Extra trusted CA certificates (PEM).")] = None,
+    nameserver: Annotated[list[str] | None, typer.Option(
+        "--nameserver", envvar="CYBERAUDIT_NAMESERVER", help="DNS resolver ADDR[:PORT] (repeatable).")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", envvar="CYBERAUDIT_TIMEOUT", min=1,
+                                           help="Seconds each probe may take on one target.")] = 60.0,
+    connect_timeout: Annotated[float, typer.Option(
+        "--connect-timeout", envvar="CYBERAUDIT_CONNECT_TIMEOUT", min=0.1,
+        help="Seconds to connect; each read may take twice as long.")] = 5.0,
+    dns_timeout: Annotated[float, typer.Option("--dns-timeout", envvar="CYBERAUDIT_DNS_TIMEOUT", min=0.1,
+                                               help="Seconds for each DNS query.")] = 3.0,
+    dns_retries: Annotated[int, typer.Option("--dns-retries", envvar="CYBERAUDIT_DNS_RETRIES", min=0,
+                                             help="Extra DNS attempts after a timeout.")] = 1,
+    max_time: Annotated[float, typer.Option("--max-time", envvar="CYBERAUDIT_MAX_TIME", min=1,
+                                            help="Seconds the whole scan may take.")] = 900.0,
+    concurrency: Annotated[int, typer.Option("--concurrency", envvar="CYBERAUDIT_CONCURRENCY", min=1,
+                                             max=64, help="Probes running at once.")] = 8,
+    browser: Annotated[bool, typer.Option("--browser", envvar="CYBERAUDIT_BROWSER",
+                                          help="Render pages in headless Chromium to find injected "
+                                               "trackers.")] = False,
+    accept_consent: Annotated[bool, typer.Option(
+        "--accept-consent", envvar="CYBERAUDIT_ACCEPT_CONSENT",
+        help="With --browser: also record what loads after accepting a consent banner.")] = False,
+    redact: Annotated[bool, typer.Option("--redact", envvar="CYBERAUDIT_REDACT",
+                                         help="Replace e-mail addresses and file paths by short hashes.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", envvar="CYBERAUDIT_QUIET",
+                                        help="No progress or summary; only errors and the gate.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also list passed checks.")] = False,
+    title: TitleOpt = None,
+    organization: OrganizationOpt = None,
+    logo: LogoOpt = None,
+    template_dir: TemplateDirOpt = None,
+    redact_cookies: RedactCookiesOpt = False,
+    history: HistoryOpt = None,
+    no_history: NoHistoryOpt = False,
+) -> None:
+    """Scan the practice described by the profile and report where it stands."""
+    from cyberaudit.gate import check_gate
+    from cyberaudit.network import NetworkSettings, parse_connect_to, parse_resolve
+    from cyberaudit.probes.base import ScanOptions
+    from cyberaudit.render import check_writable, format_for
+    from cyberaudit.scan import ScanRequest, run_scan
+
+    outputs = [(check_writable(p), format_for(p, fmt)) for p in map(Path, output or [])]
+    render_options = _render_options(title, organization, logo, template_dir, redact, redact_cookies)
+    if any(f.name == "pdf" for _, f in outputs):
+        from cyberaudit.render.pdf import find_chromium
+
+        find_chromium()  # no browser for the PDF: say so now, not after a long scan
+    resolve_map = dict(parse_resolve(r) for r in _split_env_list(resolve))
+    connect_map = dict(parse_connect_to(c) for c in _split_env_list(connect_to))
+    nameservers = tuple(_parse_ns(n) for n in _split_env_list(nameserver))
+    if ca_bundle is not None and not ca_bundle.is_file():
+        raise InputError("--ca-bundle: file not found", ca_bundle)
+    options = ScanOptions(browser=browser, browser_accept_consent=accept_consent, redact=redact,
+                          probe_timeout=timeout)
+    if browser:
+        _check_browser()
+    request = ScanRequest(
+        profile_path=profile, packs=tuple(str(p) for p in (pack or [])),
+        network=NetworkSettings(resolve=resolve_map, connect_to=connect_map, ca_bundle=ca_bundle,
+                                nameservers=nameservers, connect_timeout=connect_timeout,
+                                read_timeout=2 * connect_timeout,
+                                dns_timeout=dns_timeout, dns_retries=dns_retries),
+        options=options, concurrency=concurrency, timeout=timeout, max_time=max_time)
+    err = _stderr()
+    observer = None if quiet else _progress_observer(err)
+    result = run_scan(request, observer=observer)
+    changes = None
+    if not no_history:
+        from dataclasses import replace
+
+        from cyberaudit.history import default_history_dir, record
+
+        try:
+            ctx = record(result, history or default_history_dir(profile))
+        except InputError as exc:
+            # the scan itself succeeded: report it, and say why there is no comparison this time
+            err.print(f"warning: history not used: {exc}", markup=False, highlight=False, soft_wrap=True)
+        else:
+            render_options = replace(render_options, changes=ctx.changes, trend=ctx.trend)
+            changes = ctx.changes
+            for problem in ctx.skipped:
+                err.print(f"warning: history file skipped: {problem}", markup=False, highlight=False,
+                          soft_wrap=True)
+    _write_outputs(result, outputs, err, quiet, render_options)
+    if not quiet:
+        from cyberaudit.render.terminal import print_summary
+        print_summary(result, _stdout(), verbose=verbose)
+        if changes is not None:
+            _print_changes(changes, _stdout())
+    gate = check_gate(result, fail_under=fail_under, fail_on=fail_on.value if fail_on else None,
+                      allow_errors=allow_errors)
+    if not gate.passed:
+        for reason in gate.reasons:
+            err.print(f"gate failed: {reason}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_GATE)
+    if (fail_under is not None or fail_on is not None) and not quiet:
+        err.print("gate passed", markup=False)
+
+
+def _split_env_list(values: list[str] | None) -> list[str]:
+    # CYBERAUDIT_RESOLVE="a:443:127.0.0.1 b:443:127.0.0.1" arrives as one string: split on spaces
+    out: list[str] = []
+    for v in values or []:
+        out += [part for part in v.replace(",", " ").split() if part]
+    return out
+
+
+def _parse_ns(text: str) -> tuple[str, int]:
+    from cyberaudit.dnsclient import parse_nameserver
+
+    try:
+        return parse_nameserver(text)
+    except ValueError as exc:
+        raise InputError(f"--nameserver: {exc}") from None
+
+
+def _check_browser() -> None:
+    try:
+        from cyberaudit.probes.privacy.probe import check_browser_available
+    except ImportError:
+        raise InputError("--browser needs the privacy probe, which is not part of this installation") from None
+    check_browser_available()
+
+
+def _render_options(title, organization, logo, template_dir, redact, redact_cookies):  # type: ignore[no-untyped-def]
+    from cyberaudit.render import RenderOptions
+
+    if redact_cookies and not redact:
+        raise InputError("--redact-cookies works together with --redact")
+    options = RenderOptions(title=title, organization=organization, logo=logo, template_dir=template_dir,
+                            redact=redact, redact_cookies=redact_cookies)
+    options.validate()  # a bad logo or template folder is reported before a long scan, not after
+    return options
+
+
+def _print_changes(changes, out: Console) -> None:  # type: ignore[no-untyped-def]
+    s = changes.score
+    score = (f"score {s.old_score:g} -> {s.new_score:g} ({s.delta:+g})" if s.delta is not None
+             else "score not comparable")
+    out.print(f"Since the scan of {changes.old_generated_at}: {score}; {len(changes.new_failures)} new "
+              f"problem(s), {len(changes.fixed)} fixed, {len(changes.still_failing)} still failing, "
+              f"{len(changes.expiring_waivers)} waiver(s) expiring within 30 days.", markup=False, highlight=False,
+              soft_wrap=True)
+
+
+def _write_outputs(result, outputs, err: Console, quiet: bool, options) -> None:  # type: ignore[no-untyped-def]
+    from cyberaudit.render import write_report
+
+    for path, fmt in outputs:
+        written = write_report(result, path, fmt, options)
+        if not quiet:
+            err.print(f"wrote {fmt.name} report: {written}", markup=False, highlight=False, soft_wrap=True)
+
+
+def _progress_observer(err: Console):  # type: ignore[no-untyped-def]
+    from cyberaudit.cli.progress import PlainObserver, RichObserver
+
+    return RichObserver(err) if err.is_terminal else PlainObserver(err)
+
+
+@app.command()
+def report(
+    result_file: Annotated[Path, typer.Argument(help="A saved result (JSON).", metavar="RESULT.json")],
+    output: Annotated[list[Path], typer.Option("--output", "-o", help="Report file (repeatable).")],
+    fmt: Annotated[str | None, typer.Option("--format", help="Format, overriding the extension.")] = None,
+    title: TitleOpt = None,
+    organization: OrganizationOpt = None,
+    logo: LogoOpt = None,
+    template_dir: TemplateDirOpt = None,
+    redact: Annotated[bool, typer.Option("--redact", envvar="CYBERAUDIT_REDACT",
+                                         help="Replace e-mail addresses and file paths by short hashes.")] = False,
+    redact_cookies: RedactCookiesOpt = False,
+    history: HistoryOpt = None,
+    no_history: NoHistoryOpt = False,
+) -> None:
+    """Re-render a saved result into any report format (with the changes since the result before it)."""
+    from dataclasses import replace
+
+    from cyberaudit.render import format_for, write_report
+    from cyberaudit.result import load_result
+
+    outputs = [(p, format_for(p, fmt)) for p in output]
+    result = load_result(result_file)
+    # a result scanned with --redact stays redacted in every format rendered from it
+    options = _render_options(title, organization, logo, template_dir,
+                              redact or bool(result.options.get("redact")), redact_cookies)
+    if not no_history:
+        from cyberaudit.history import context_before, default_history_dir
+
+        folder = history or default_history_dir(result.profile.path)
+        if history is not None or folder.is_dir():
+            ctx = context_before(result, folder)
+            options = replace(options, changes=ctx.changes, trend=ctx.trend)
+    err = _stderr()
+    for path, f in outputs:
+        written = write_report(result, path, f, options)
+        err.print(f"wrote {f.name} report: {written}", markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier saved result (JSON).", metavar="OLD.json")],
+    new: Annotated[Path, typer.Argument(help="The later saved result (JSON).", metavar="NEW.json")],
+    fmt: Annotated[DiffFormat, typer.Option("--format", help="text, json or markdown")] = DiffFormat.text,
+    fail_on_new: Annotated[Severity | None, typer.Option(
+        "--fail-on-new", envvar="CYBERAUDIT_FAIL_ON_NEW",
+        help="Exit 1 when a new failure of this severity or above appears.")] = None,
+) -> None:
+    """Show what changed between two saved results: new failures, fixes, expiring waivers, score."""
+    from cyberaudit.diff import diff_results, diff_to_markdown, diff_to_text
+    from cyberaudit.result import load_result
+
+    changes = diff_results(load_result(old), load_result(new))
+    render = {"text": diff_to_text, "markdown": diff_to_markdown, "json": lambda d: d.to_json()}[fmt.value]
+    typer.echo(render(changes), nl=False)
+    if fail_on_new is not None and changes.has_new_failure_at_least(fail_on_new.value):
+        _stderr().print(f"gate failed: a new failure of severity {fail_on_new.value} or above appeared",
+                        markup=False, highlight=False)
+        raise typer.Exit(EXIT_GATE)
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the profile.")] = Path("cyberaudit.yaml"),
+    interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Ask questions on the terminal.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented example profile, or build one by answering questions."""
+    from cyberaudit.cli.init import example_profile, interactive_profile
+
+    if path.exists() and not force:
+        raise InputError("already exists (use --force to overwrite)", path)
+    if interactive:
+        if not sys.stdin.isatty():
+            raise InputError("--interactive needs a terminal; run `cyberaudit init` for a commented example")
+        text = interactive_profile(_prompt, typer.echo)
+    else:
+        text = example_profile()
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write the profile: {exc.strerror}", path) from None
+    _stderr().print(f"wrote {path}; edit it, then run: cyberaudit scan -p {path}", markup=False)
+
+
+def _prompt(question: str, default: str | None = None, choices: list[str] | None = None) -> str:
+    while True:
+        label = f"{question} ({'/'.join(choices)})" if choices else question
+        answer = str(typer.prompt(label, default=default if default is not None else "", show_default=True))
+        if not choices or answer in choices:
+            return answer
+        typer.echo(f"Please answer one of: {', '.join(choices)}")
+
+
+@app.command()
+def demo(
+    output_dir: Annotated[Path, typer.Option("--output-dir", help="Where the reports, the profile and "
+                                             "the demo CA certificate are written.")] = Path("cyberaudit-demo"),
+    keep_running: Annotated[bool, typer.Option(
+        "--keep-running", help="Leave the demo practice's servers up until Ctrl-C, to scan or browse them.")] = False,
+    fmt: Annotated[list[str] | None, typer.Option(
+        "--format", help="Also write report.<ext> in this format (repeatable; 'all' for every "
+        "installed format). HTML and JSON are always written.")] = None,
+    output: Annotated[list[Path] | None, typer.Option(
+        "--output", "-o", help="Also write this report file; format from the extension (repeatable).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, only where the reports are.")] = False,
+) -> None:
+    """Scan a practice with typical mistakes, served on this computer only, and write its report."""
+    from cyberaudit.cli.demo import print_summary, report_writer, wait_for_ctrl_c
+    from cyberaudit.demo.run import run_demo
+
+    writer = report_writer(fmt or [], output or [])  # a bad --format or -o fails before anything starts
+    err = _stderr()
+    if not quiet:
+        err.print("Starting the demo practice on 127.0.0.1 (nothing leaves this computer) and scanning it...",
+                  markup=False, highlight=False)
+    wait = wait_for_ctrl_c if keep_running else None
+    outcome = run_demo(output_dir, write_reports=writer, observer=None if quiet else _progress_observer(err),
+                       while_running=wait)
+    if keep_running:
+        typer.echo(f"The demo practice has stopped; its reports stay in {outcome.output_dir.resolve()}.")
+    else:
+        print_summary(outcome)
+
+
+@app.command()
+def schema(kind: Annotated[SchemaKind, typer.Argument(help="profile, pack or result")]) -> None:
+    """Print the JSON Schema of profiles, rule packs or results (for editors and validators)."""
+    from cyberaudit.schemas import schema_for
+
+    typer.echo(json.dumps(schema_for(kind.value), indent=2))
+
+
+@app.command()
+def facts(probe: Annotated[str | None, typer.Argument(help="Only this probe.")] = None,
+          fmt: Annotated[str, typer.Option("--format", help="text, markdown or json")] = "text") -> None:
+    """List every fact the probes publish, which rules may read."""
+    from cyberaudit.factdocs import render_facts
+
+    typer.echo(render_facts(probe, fmt), nl=False)
+
+
+class SpfFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def spf(
+    domain: Annotated[str, typer.Argument(help="The domain whose SPF policy is checked.")],
+    ip: Annotated[str, typer.Option("--ip", help="The sending server's IP address.")],
+    sender: Annotated[str | None, typer.Option(
+        "--sender", help="The envelope sender (MAIL FROM); default postmaster@DOMAIN.")] = None,
+    helo: Annotated[str | None, typer.Option("--helo", help="The HELO/EHLO name; default DOMAIN.")] = None,
+    nameserver: Annotated[list[str] | None, typer.Option(
+        "--nameserver", envvar="CYBERAUDIT_NAMESERVER", help="DNS resolver ADDR[:PORT] (repeatable).")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each DNS answer.",
+                                           min=0.1, max=60)] = 3.0,
+    tree: Annotated[bool, typer.Option("--tree", help="Also show the whole record tree and its lookups.")] = False,
+    fmt: Annotated[SpfFormat, typer.Option("--format", help="text or json")] = SpfFormat.text,
+) -> None:
+    """Check whether IP may send mail for DOMAIN (SPF, RFC 7208) and explain the answer."""
+    from cyberaudit.dnsclient import DnsClient
+    from cyberaudit.spf import analyze_spf, check_host
+    from cyberaudit.spf.names import ascii_domain, valid_dns_name
+    from cyberaudit.spf.text import analysis_text, result_text
+
+    domain = ascii_domain(domain).rstrip(".")
+    if not valid_dns_name(domain) or domain.startswith("["):
+        raise InputError(f"DOMAIN must be a domain name such as example.org, got {domain!r}")
+    dns = DnsClient(tuple(_parse_ns(n) for n in _split_env_list(nameserver)), timeout=timeout)
+    result = check_host(ip, domain, sender if sender is not None else f"postmaster@{domain}",
+                        helo if helo is not None else domain, dns)
+    analysis = analyze_spf(domain, dns) if tree else None
+    if fmt is SpfFormat.json:
+        out = result.to_dict()
+        if analysis is not None:
+            out["analysis"] = analysis.to_dict()
+        typer.echo(json.dumps(out, indent=2))
+        return
+    typer.echo(result_text(result), nl=False)
+    if analysis is not None:
+        typer.echo("\n" + analysis_text(analysis), nl=False)
+
+
+@rules_app.command("list")
+def rules_list(
+    pack: Annotated[list[Path] | None, typer.Option("--pack", help="Also load this pack file or folder.")] = None,
+    category: Annotated[str | None, typer.Option("--category", help="Only this category.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+) -> None:
+    """List the rules of the built-in packs and any --pack."""
+    from rich.table import Table
+
+    from cyberaudit.packs import load_rule_set
+
+    if fmt not in ("text", "json"):
+        raise InputError(f"unknown format {fmt!r} (text or json)")
+    rs = load_rule_set([str(p) for p in (pack or [])])
+    selected = [r for r in rs.rules.values() if category is None or r.model.category == category]
+    if category is not None and not selected:
+        cats = sorted({r.model.category for r in rs.rules.values()})
+        raise InputError(f"no rules in category {category!r} (categories: {', '.join(cats)})")
+    if fmt == "json":
+        typer.echo(json.dumps([{"id": r.id, "title": r.model.title, "category": r.model.category,
+                                "severity": r.model.severity, "scope": r.model.scope, "probe": r.model.probe,
+                                "pack": r.pack} for r in selected], indent=2))
+        return
+    table = Table(show_edge=False)
+    for col in ("Id", "Severity", "Scope", "Title"):
+        table.add_column(col)
+    for r in selected:
+        table.add_row(r.id, r.model.severity, r.model.scope, r.model.title)
+    _stdout().print(table)
+
+
+@rules_app.command("show")
+def rules_show(
+    rule_id: Annotated[str, typer.Argument(metavar="ID")],
+    pack: Annotated[list[Path] | None, typer.Option("--pack", help="Also load this pack file or folder.")] = None,
+) -> None:
+    """Show a rule: title, rationale, remediation, references, parameters and check."""
+    import yaml
+
+    from cyberaudit.packs import load_rule_set
+
+    rs = load_rule_set([str(p) for p in (pack or [])])
+    canonical = rs.resolve_id(rule_id.upper())
+    if canonical is None:
+        raise InputError(f"unknown rule id {rule_id!r} (see `cyberaudit rules list`)")
+    m = rs.rules[canonical].model
+    out = [f"{m.id} — {m.title}", f"pack {rs.rules[canonical].pack}, category {m.category}, severity "
+           f"{m.severity}, scope {m.scope}, probe {m.probe}, effort {m.effort}"]
+    if m.aliases:
+        out.append(f"formerly: {', '.join(m.aliases)}")
+    if m.summary:
+        out += ["", m.summary.strip()]
+    out += ["", "Why it matters:", _indent(m.rationale), "", "What to do:", _indent(m.remediation), "",
+            "References:", *[f"  - {ref}" for ref in m.references]]
+    if m.params:
+        out += ["", "Parameters (override in the profile under rules.params." + m.id + "):"]
+        out += [f"  {k} = {v.default!r}  {v.description}" for k, v in m.params.items()]
+    if m.applies_if is not None:
+        out += ["", "Applies if:", _indent(yaml.safe_dump(m.applies_if, sort_keys=False).rstrip())]
+    out += ["", "Check:", _indent(yaml.safe_dump(m.check, sort_keys=False).rstrip())]
+    typer.echo("\n".join(out))
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.strip().splitlines())
+
+
+@rules_app.command("validate")
+def rules_validate(paths: Annotated[list[Path], typer.Argument(help="Pack files or folders.")]) -> None:
+    """Validate rule packs (against the built-in ones, for duplicate ids) without scanning."""
+    from cyberaudit.packs import load_rule_set
+
+    rs = load_rule_set([str(p) for p in paths])
+    extra = [p for p in rs.packs if not p.builtin]
+    for p in extra:
+        typer.echo(f"{p.path}: ok — pack {p.name} {p.version}, {len(p.rules)} rules")
+
+
+def _crash_log(exc: BaseException) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    base = Path(os.environ.get("CYBERAUDIT_CRASH_DIR") or tempfile.gettempdir())
+    path = base / f"cyberaudit-crash-{stamp}-{os.getpid()}.log"
+    text = (f"cyberaudit {__version__}\npython {sys.version}\nplatform {platform.platform()}\n"
+            f"argv {sys.argv!r}\n\n" + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError:
+        path = Path("(could not write a crash log)")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point: runs the app and turns every outcome into a documented exit code."""
+    err = _stderr()
+    try:
+        rv = app(args=argv, standalone_mode=False, prog_name="cyberaudit")
+        code = rv if isinstance(rv, int) else EXIT_OK
+    except typer.Exit as exc:
+        code = exc.exit_code
+    except typer.Abort:
+        err.print("aborted", markup=False)
+        code = EXIT_INPUT
+    except typer.TyperException as exc:  # usage errors: bad option, missing argument
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            err.print(f"error: {exc}", markup=False, highlight=False)
+        code = EXIT_INPUT
+    except InputError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        code = EXIT_INPUT
+    except CyberauditError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        code = EXIT_INPUT
+    except KeyboardInterrupt:
+        err.print("interrupted", markup=False)
+        code = 130
+    except Exception as exc:
+        log = _crash_log(exc)
+        err.print(f"internal error: {type(exc).__name__}: {exc}\nThis is a bug in cyberaudit. A crash log "
+                  f"was written to {log}; please attach it to a bug report.", markup=False, highlight=False)
+        code = EXIT_INTERNAL
+    if argv is None:
+        sys.exit(code)
+    return code
+
+
+if __name__ == "__main__":
+    main()

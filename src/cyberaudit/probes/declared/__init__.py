@@ -1,0 +1,1 @@
+"""The declared probe: what the profile says about platforms and controls no network probe can see."""

@@ -1,0 +1,167 @@
+"""The `declared` probe: what the profile itself says about platforms and the practice's controls.
+
+Nothing is probed here. An answer the profile leaves out is published as null (not known) with the
+key to add in ProbeOutput.errors, so a rule that needs it reads `error`, never `pass`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from cyberaudit.errors import ProbeError
+from cyberaudit.probes.base import FactSpec, ProbeContext, ProbeOutput
+from cyberaudit.probes.declared.jurisdictions import retention_minimum
+from cyberaudit.profile import Platform, Profile
+from cyberaudit.targets import Target, TargetKind
+
+_PLATFORM_QUESTIONS = {
+    "holds_client_data": "whether {name} holds client data",
+    "baa_signed": "whether a BAA (or data-processing agreement) is signed with {name}",
+    "mfa_enforced": "whether {name} enforces multi-factor sign-in",
+    "e2ee": "whether {name} encrypts sessions end to end",
+    "encrypted_at_rest": "whether {name} encrypts stored data",
+}
+
+FACTS: tuple[FactSpec, ...] = (
+    # platform targets
+    FactSpec("declared.name", "str", "The platform's name as written in the profile."),
+    FactSpec("declared.kind", "str", "The platform's kind: video, ehr, email, storage, scheduling, "
+                                     "payments or other."),
+    FactSpec("declared.holds_client_data", "bool?", "Whether the platform stores or sees client "
+                                                    "information (null: the profile does not say)."),
+    FactSpec("declared.baa_signed", "bool?", "Whether a BAA or equivalent data-processing agreement is "
+                                             "signed with the platform."),
+    FactSpec("declared.mfa_enforced", "bool?", "Whether the platform enforces multi-factor sign-in for "
+                                               "the practice's accounts."),
+    FactSpec("declared.e2ee", "bool?", "Whether sessions are end-to-end encrypted (video platforms)."),
+    FactSpec("declared.encrypted_at_rest", "bool?", "Whether the platform encrypts the data it stores."),
+    FactSpec("declared.domains", "list", "Domains declared as this platform's (processor, not tracker)."),
+    # the practice target
+    FactSpec("declared.jurisdiction", "str", "US, EU, UK, CA, AU or other."),
+    FactSpec("declared.retention.policy_defined", "bool", "Whether the profile states how long clinical "
+                                                          "records are kept."),
+    FactSpec("declared.retention.clinical_records_years", "float?", "Declared years clinical records are "
+                                                                    "kept."),
+    FactSpec("declared.retention.recordings_days", "int?", "Declared days session recordings are kept "
+                                                           "(0: never kept)."),
+    FactSpec("declared.retention.minimum_years", "float", "The jurisdiction's default minimum years for "
+                                                          "clinical records."),
+    FactSpec("declared.retention.minimum_source", "str", "Where the default minimum comes from."),
+    FactSpec("declared.backups.encrypted", "bool?", "Whether backups are encrypted."),
+    FactSpec("declared.backups.last_restore_test", "date?", "Date of the last test restore (YYYY-MM-DD)."),
+    FactSpec("declared.backups.days_since_restore_test", "int?", "Days since the last test restore."),
+    FactSpec("declared.devices.disk_encrypted", "bool?", "Declared: the practice's computers have "
+                                                         "encrypted disks."),
+    FactSpec("declared.devices.screen_lock", "bool?", "Declared: screens lock automatically."),
+    FactSpec("declared.devices.auto_updates", "bool?", "Declared: updates install automatically."),
+    FactSpec("declared.devices.scan_this_machine", "bool", "Whether the scan runs on a practice computer "
+                                                           "and reads its own state."),
+)
+
+
+class DeclaredProbe:
+    """Facts straight from the profile, for platform targets and the practice target."""
+
+    name = "declared"
+    title = "Declared answers from the profile"
+    scopes: frozenset[TargetKind] = frozenset({"platform", "practice"})
+    requires: tuple[str, ...] = ()
+    facts = FACTS
+
+    def run(self, target: Target, ctx: ProbeContext) -> ProbeOutput:
+        if target.kind == "platform":
+            if not isinstance(target.spec, Platform):
+                raise ProbeError(f"platform target {target.id!r} has no platform entry in the profile")
+            return platform_facts(target.spec, _platform_index(ctx.profile, target.spec))
+        if target.kind == "practice":
+            return practice_facts(ctx.profile, dt.date.today())
+        raise ProbeError(f"the declared probe does not apply to {target.kind} targets")
+
+
+def _platform_index(profile: Profile, platform: Platform) -> int | None:
+    for i, p in enumerate(profile.platforms):
+        if p.name == platform.name:
+            return i
+    return None
+
+
+def platform_facts(platform: Platform, index: int | None) -> ProbeOutput:
+    """Facts for one platform; `index` is its position under `platforms:` (for the hint)."""
+    out = ProbeOutput()
+    where = f"platforms[{index}]" if index is not None else f"the platform {platform.name!r}"
+    out.facts = {"name": platform.name, "kind": platform.kind, "domains": list(platform.domains)}
+    for key, question in _PLATFORM_QUESTIONS.items():
+        value = getattr(platform, key)
+        out.facts[key] = value
+        if value is None:
+            out.errors[f"declared.{key}"] = (f"the profile does not say {question.format(name=platform.name)}: "
+                                             f"add {where}.{key}: true or false")
+    return out
+
+
+def practice_facts(profile: Profile, today: dt.date) -> ProbeOutput:
+    """Facts for the practice target: jurisdiction, retention policy, backups, devices."""
+    out = ProbeOutput()
+    controls = profile.controls
+    retention, backups, devices = controls.retention, controls.backups, controls.devices
+    minimum = retention_minimum(profile.practice.jurisdiction)
+
+    def unknown(path: str, message: str) -> None:
+        out.errors[f"declared.{path}"] = message
+
+    ret: dict[str, Any] = {
+        "policy_defined": retention.clinical_records_years is not None,
+        "clinical_records_years": retention.clinical_records_years,
+        "recordings_days": retention.recordings_days,
+        "minimum_years": minimum.years,
+        "minimum_source": minimum.source,
+    }
+    if retention.clinical_records_years is None:
+        unknown("retention.clinical_records_years", "the profile does not say how long clinical records are "
+                "kept: add controls.retention.clinical_records_years")
+    if retention.recordings_days is None:
+        unknown("retention.recordings_days", "the profile does not say how long session recordings are kept: "
+                "add controls.retention.recordings_days (0 if recordings are never kept)")
+
+    days_since: int | None = None
+    if backups.last_restore_test is None:
+        unknown("backups.last_restore_test", "the profile does not say when a backup was last restored as a "
+                "test: add controls.backups.last_restore_test: YYYY-MM-DD")
+        unknown("backups.days_since_restore_test", "the profile does not say when a backup was last restored "
+                "as a test: add controls.backups.last_restore_test: YYYY-MM-DD")
+    elif backups.last_restore_test > today:
+        unknown("backups.days_since_restore_test", f"controls.backups.last_restore_test "
+                f"({backups.last_restore_test.isoformat()}) is in the future")
+    else:
+        days_since = (today - backups.last_restore_test).days
+    if backups.encrypted is None:
+        unknown("backups.encrypted", "the profile does not say whether backups are encrypted: add "
+                "controls.backups.encrypted: true or false")
+
+    for key, what in (("disk_encrypted", "the practice's computers have encrypted disks"),
+                      ("screen_lock", "screens lock automatically"),
+                      ("auto_updates", "updates install automatically")):
+        if getattr(devices, key) is None:
+            unknown(f"devices.{key}", f"the profile does not say whether {what}: add "
+                    f"controls.devices.{key}: true or false")
+
+    out.facts = {
+        "jurisdiction": profile.practice.jurisdiction,
+        "retention": ret,
+        "backups": {
+            "encrypted": backups.encrypted,
+            "last_restore_test": backups.last_restore_test.isoformat() if backups.last_restore_test else None,
+            "days_since_restore_test": days_since,
+        },
+        "devices": {
+            "disk_encrypted": devices.disk_encrypted,
+            "screen_lock": devices.screen_lock,
+            "auto_updates": devices.auto_updates,
+            "scan_this_machine": devices.scan_this_machine,
+        },
+    }
+    return out
+
+
+PROBE = DeclaredProbe()

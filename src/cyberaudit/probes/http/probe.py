@@ -1,0 +1,400 @@
+"""The http probe: HTTPS redirect, security headers, cookies, pages, mixed content, forms, security.txt.
+
+Each configured page is fetched once; the pages are handed to the privacy probe as artifacts so it
+never fetches them again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from cyberaudit.errors import ProbeError
+from cyberaudit.network import FetchResult, HttpResponse
+from cyberaudit.probes.base import ProbeContext, ProbeOutput
+from cyberaudit.probes.http import headers as hdr
+from cyberaudit.probes.http.cookies import parse_set_cookie
+from cyberaudit.probes.http.facts import FACTS
+from cyberaudit.probes.http.htmldoc import HtmlDocument, parse_html
+from cyberaudit.probes.http.pages import FetchedPage
+from cyberaudit.probes.http.securitytxt import parse_security_txt
+from cyberaudit.probes.http.sites import same_site, scheme_of
+from cyberaudit.profile import Website
+from cyberaudit.targets import Target
+
+HTML_TYPES = ("text/html", "application/xhtml+xml", "")
+WELL_KNOWN_SECURITY_TXT = "/.well-known/security.txt"
+MAX_LIST = 500  # entries per list fact; a page with thousands of http:// images needs no more to fail
+
+# <link rel> values that make the browser load the target, and what kind of load it is
+_LINK_LOADS = {"stylesheet": "style", "icon": "image", "shortcut": "image", "apple-touch-icon": "image",
+               "mask-icon": "image", "preload": "preload", "modulepreload": "script",
+               "prefetch": "preload", "manifest": "manifest"}
+_TAG_KIND = {"script": "script", "iframe": "frame", "frame": "frame", "embed": "object",
+             "object": "object", "img": "image", "input": "image", "video": "media", "audio": "media",
+             "source": "media", "track": "media"}
+_ACTIVE = {"script", "style", "frame", "object", "form", "preload"}
+
+
+@dataclass
+class _Fetched:
+    page: str
+    url: str
+    result: FetchResult | None = None
+    error: str | None = None  # why the page was not checked (set also when a response came back)
+    doc: HtmlDocument | None = None
+    extra: list[str] = field(default_factory=list)  # other configured pages with the same URL
+
+    @property
+    def complete(self) -> bool:
+        """Every response of the redirect chain was received (its cookies are all known)."""
+        return self.result is not None and self.result.error is None
+
+
+class HttpProbe:
+    name = "http"
+    title = "Web security: HTTPS redirect, security headers, cookies, mixed content, forms, security.txt"
+    scopes = frozenset({"website"})
+    requires: tuple[str, ...] = ()
+    facts = FACTS
+
+    def run(self, target: Target, ctx: ProbeContext) -> ProbeOutput:
+        site = target.spec
+        if not isinstance(site, Website):
+            raise ProbeError(f"the http probe needs a website target, got {target.kind}")
+        http_url = site.http_url or _default_http_url(site.url)
+        if site.address:  # run_scan has done this already; a probe run on its own needs it too
+            for host, port in site.address_bindings():
+                ctx.network.add_address(host, port, site.address)
+
+        out = ProbeOutput()
+        fetched = self._fetch_pages(site, ctx)
+        main = fetched[0]
+        if main.result is None:  # the probe's time ran out before the first fetch
+            raise ProbeError(f"the website could not be fetched: {main.error}")
+        final = main.result.final
+        facts: dict[str, Any] = out.facts
+        facts["url"] = site.url
+        facts["final_url"] = final.url
+        facts["status"] = final.status
+        # where a cut redirect chain would have ended is unknown
+        facts["https"] = scheme_of(final.url) == "https" if main.complete else None
+
+        if main.error is None:
+            facts.update(_header_facts(final, https=facts["https"]))
+        else:
+            # a redirect's or an error page's headers are not the page's: never judge them
+            for key in _header_facts(final, https=False):
+                facts[key] = None
+                out.errors[f"http.{key}"] = f"the main page was not checked: {main.error}"
+            if facts["https"] is None:
+                out.errors["http.https"] = f"the main page was not checked: {main.error}"
+        cookie_sources: list[tuple[str, HttpResponse]] = []
+        for f in fetched:
+            if f.result is not None:
+                cookie_sources += [(f.page, r) for r in f.result.chain]
+
+        pages_facts, artifacts = _page_facts(fetched)
+        facts["pages"] = pages_facts
+        out.artifacts["pages"] = artifacts
+        failed = [(f.page, f.error) for f in fetched if f.error is not None]
+        failed += [(f.page, "the page is larger than the size cap and was read in part") for f in fetched
+                   if f.error is None and f.result is not None and f.doc is not None
+                   and (f.result.final.truncated or f.doc.truncated)]
+        mixed, insecure = _content_findings(fetched)
+        facts["mixed_content"] = mixed[:MAX_LIST]
+        facts["insecure_forms"] = insecure[:MAX_LIST]
+        if failed:
+            why = "; ".join(f"{page}: {error}" for page, error in failed)
+            # a problem seen on the fetched pages is certain; "none found" is not when pages are missing
+            if not mixed:
+                out.errors["http.mixed_content"] = f"some pages could not be checked ({why})"
+            if not insecure:
+                out.errors["http.insecure_forms"] = f"some pages could not be checked ({why})"
+        cut = [f for f in fetched if not f.complete]
+        if cut:
+            why = "; ".join(f"{f.page}: {f.error}" for f in cut)
+            out.errors["http.cookies"] = f"some pages could not be fetched ({why})"
+
+        redirect, redirect_cookies, redirect_error = _check_redirect(http_url, site.url, ctx)
+        facts["redirect"] = redirect
+        if redirect_error:
+            out.errors["http.redirect"] = redirect_error
+        cookie_sources += redirect_cookies
+
+        sec, sec_cookies, sec_error = _check_security_txt(site.url, ctx)
+        facts["security_txt"] = sec
+        if sec_error:
+            out.errors["http.security_txt"] = sec_error
+        cookie_sources += sec_cookies
+
+        facts["cookies"] = _cookie_facts(cookie_sources)[:MAX_LIST]
+        return out
+
+    def _fetch_pages(self, site: Website, ctx: ProbeContext) -> list[_Fetched]:
+        """The site's address first, then each configured page not already fetched."""
+        items = [_Fetched(page=urlsplit(site.url).path or "/", url=site.url)]
+        by_url = {_no_fragment(site.url): items[0]}
+        for page in site.pages:
+            url = _no_fragment(urljoin(site.url, page))
+            if url in by_url:
+                by_url[url].extra.append(page)
+                if by_url[url] is items[0]:
+                    items[0].page = page
+                continue
+            by_url[url] = _Fetched(page=page, url=url)
+            items.append(by_url[url])
+        for item in items:
+            if ctx.remaining() <= 0:
+                item.error = "not fetched: the probe's time ran out"
+                continue
+            try:
+                item.result = ctx.network.fetch(item.url, deadline=ctx.deadline)
+            except ProbeError as exc:
+                if item is items[0]:
+                    # without the site's own address nothing can be said; don't wait on the other pages
+                    raise ProbeError(f"the website could not be fetched: {exc}") from None
+                item.error = str(exc)
+                continue
+            final = item.result.final
+            if item.result.error is not None:
+                item.error = item.result.error
+            elif not 200 <= final.status < 300:
+                # a redirect that was not followed, or an error page: not the page that was asked for
+                item.error = f"{final.url} answered {final.status} {final.reason}".rstrip()
+            elif final.content_type in HTML_TYPES:
+                item.doc = parse_html(final.text, final.url)
+        return items
+
+
+def _default_http_url(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}/"
+
+
+def _no_fragment(url: str) -> str:
+    return url.split("#", 1)[0]
+
+
+def _values(resp: HttpResponse, name: str) -> list[str]:
+    return [v[: hdr.MAX_HEADER_CHARS] for v in resp.header_all(name)]
+
+
+def _header_facts(resp: HttpResponse, *, https: bool) -> dict[str, Any]:
+    raw = {name: ", ".join(_values(resp, name))[: hdr.MAX_HEADER_CHARS]
+           for name in hdr.SECURITY_HEADERS if resp.header_all(name)}
+    # browsers ignore HSTS received over plain HTTP (RFC 6797 §8.1)
+    hsts = hdr.parse_hsts(_values(resp, "strict-transport-security") if https else [])
+    if not https and resp.header_all("strict-transport-security"):
+        hsts = hdr.Hsts(False, False, None, False, False, "HSTS sent over plain HTTP is ignored by browsers")
+    return {
+        "headers": raw,
+        "hsts": hsts.facts(),
+        "csp": hdr.csp_facts(_values(resp, "content-security-policy"),
+                             _values(resp, "content-security-policy-report-only")),
+        "content_type_options": hdr.content_type_options_facts(_values(resp, "x-content-type-options")),
+        "frame_options": hdr.frame_options_facts(_values(resp, "x-frame-options")),
+        "referrer_policy": hdr.referrer_policy_facts(_values(resp, "referrer-policy")),
+        "permissions_policy": hdr.simple_header_facts(_values(resp, "permissions-policy")),
+        "corp": hdr.simple_header_facts(_values(resp, "cross-origin-resource-policy")),
+        "coop": hdr.simple_header_facts(_values(resp, "cross-origin-opener-policy")),
+    }
+
+
+def _page_facts(fetched: list[_Fetched]) -> tuple[list[dict[str, Any]], list[FetchedPage]]:
+    facts: list[dict[str, Any]] = []
+    artifacts: list[FetchedPage] = []
+    for f in fetched:
+        for page in [f.page, *[p for p in f.extra if p != f.page]]:
+            if f.result is None:
+                facts.append({"page": page, "url": f.url, "final_url": None, "status": None, "ok": False,
+                              "https": False, "content_type": "", "truncated": False, "title": None,
+                              "forms": 0, "error": f.error})
+                artifacts.append(FetchedPage(page=page, url=f.url, final_url=f.url, status=None,
+                                             content_type="", html=None, error=f.error))
+                continue
+            final = f.result.final
+            html = final.text if f.doc is not None else None
+            facts.append({"page": page, "url": f.url, "final_url": final.url, "status": final.status,
+                          "ok": f.error is None, "https": scheme_of(final.url) == "https",
+                          "content_type": final.content_type, "truncated": final.truncated,
+                          "title": f.doc.title if f.doc else None,
+                          "forms": len(f.doc.forms) if f.doc else 0, "error": f.error})
+            artifacts.append(FetchedPage(page=page, url=f.url, final_url=final.url, status=final.status,
+                                         content_type=final.content_type, html=html,
+                                         truncated=final.truncated, error=f.error))
+    return facts, artifacts
+
+
+def _resource_kind(tag: str, rel: str | None) -> str | None:
+    if tag == "link":
+        for token in (rel or "").split():
+            if token in _LINK_LOADS:
+                return _LINK_LOADS[token]
+        return None  # canonical, alternate, preconnect ... load nothing
+    return _TAG_KIND.get(tag)
+
+
+def _content_findings(fetched: list[_Fetched]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    mixed: list[dict[str, Any]] = []
+    insecure: list[dict[str, Any]] = []
+    seen: set[tuple[str, str, str]] = set()
+    for f in fetched:
+        if f.doc is None or f.result is None:
+            continue
+        on_https = scheme_of(f.result.final.url) == "https"
+        for res in f.doc.resources:
+            kind = _resource_kind(res.tag, res.rel)
+            key = (f.page, res.absolute, res.tag)
+            if on_https and kind and scheme_of(res.absolute) == "http" and key not in seen:
+                seen.add(key)
+                mixed.append({"page": f.page, "url": res.absolute, "tag": res.tag, "kind": kind,
+                              "active": kind in _ACTIVE})
+        for form in f.doc.forms:
+            # the form's action and every submit button's formaction
+            for action in form.destinations:
+                if scheme_of(action) != "http":
+                    continue
+                insecure.append({"page": f.page, "action": action, "method": form.method,
+                                 "fields": len(form.fields)})
+                if on_https:
+                    mixed.append({"page": f.page, "url": action, "tag": "form", "kind": "form", "active": True})
+    return mixed, insecure
+
+
+def _cookie_facts(sources: list[tuple[str, HttpResponse]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[Any, ...]] = set()
+    now = dt.datetime.now(dt.timezone.utc)
+    for page, resp in sources:
+        for header in resp.header_all("set-cookie"):
+            cookie = parse_set_cookie(header, now)
+            if cookie is None:
+                continue
+            key = (cookie.name, cookie.domain, cookie.path, cookie.secure, cookie.httponly, cookie.samesite)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(cookie.facts(page))
+    return out
+
+
+def _plain_http_listens(url: str, ctx: ProbeContext) -> bool:
+    """False when the plain-HTTP port refuses connections: no plain-HTTP site exists to redirect."""
+    parts = urlsplit(url)
+    host, port = (parts.hostname or ""), parts.port or 80
+    addr, real_port = ctx.network.address_for(host, port)
+    timeout = min(ctx.network.settings.connect_timeout, max(ctx.remaining(), 0.1))
+    try:
+        socket.create_connection((addr, real_port), timeout=timeout).close()
+    except ConnectionRefusedError:
+        return False
+    except TimeoutError:
+        raise ProbeError(f"{url}: connection timed out after {timeout:g}s") from None
+    except OSError as exc:
+        raise ProbeError(f"{url}: cannot connect: {exc.strerror or exc}") from None
+    return True
+
+
+def _check_redirect(http_url: str, site_url: str, ctx: ProbeContext
+                    ) -> tuple[dict[str, Any], list[tuple[str, HttpResponse]], str | None]:
+    """Follow plain-HTTP hops until an https:// address is named; that address is not fetched again."""
+    facts: dict[str, Any] = {"url": http_url, "available": None, "status": None, "chain": [],
+                             "final_url": None, "to_https": None, "same_site": None,
+                             "to_https_same_site": None, "hops": 0, "capped": False}
+    cookies: list[tuple[str, HttpResponse]] = []
+    try:
+        facts["available"] = _plain_http_listens(http_url, ctx)
+    except ProbeError as exc:
+        return facts, cookies, str(exc)
+    if not facts["available"]:
+        return facts, cookies, None
+    limit = ctx.network.settings.max_redirects
+    current = http_url
+    destination: str | None = None
+    for _ in range(limit + 1):
+        if scheme_of(current) == "https":
+            destination = current
+            break
+        if ctx.remaining() <= 0:
+            return facts, cookies, f"{current}: not fetched, the probe's time ran out"
+        try:
+            resp = ctx.network.fetch(current, follow_redirects=False, deadline=ctx.deadline).final
+        except ProbeError as exc:
+            return facts, cookies, str(exc)
+        cookies.append((current, resp))
+        location = resp.header("location")
+        facts["chain"].append({"url": current, "status": resp.status, "location": location})
+        if facts["status"] is None:
+            facts["status"] = resp.status
+        if 300 <= resp.status < 400 and location:
+            try:
+                current = urljoin(current, location.strip())
+            except ValueError:
+                return facts, cookies, f"{current}: invalid Location header {location[:200]!r}"
+            continue
+        destination = current
+        break
+    else:
+        facts["capped"] = True
+        destination = None
+    facts["hops"] = len(facts["chain"])
+    facts["final_url"] = destination
+    if destination is None:
+        facts.update(to_https=False, same_site=False, to_https_same_site=False)
+    else:
+        to_https = scheme_of(destination) == "https"
+        on_site = same_site(destination, site_url)
+        facts.update(to_https=to_https, same_site=on_site, to_https_same_site=to_https and on_site)
+    return facts, cookies, None
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+
+
+def _check_security_txt(site_url: str, ctx: ProbeContext
+                        ) -> tuple[dict[str, Any], list[tuple[str, HttpResponse]], str | None]:
+    url = _origin(site_url) + WELL_KNOWN_SECURITY_TXT
+    facts: dict[str, Any] = {"url": url, "status": None, "content_type": None, "present": False,
+                             "contact": [], "expires": None, "expires_valid": False, "expired": None,
+                             "days_to_expiry": None, "expires_within_year": None, "signed": False,
+                             "encryption": [], "policy": [], "preferred_languages": None, "canonical": [],
+                             "fallback_present": None}
+    cookies: list[tuple[str, HttpResponse]] = []
+    if ctx.remaining() <= 0:
+        return facts, cookies, "not fetched: the probe's time ran out"
+    try:
+        result = ctx.network.fetch(url, deadline=ctx.deadline)
+    except ProbeError as exc:
+        return facts, cookies, str(exc)
+    cookies += [(WELL_KNOWN_SECURITY_TXT, r) for r in result.chain]
+    if result.error is not None:  # a redirect hop failed: the file's answer was never seen
+        return facts, cookies, result.error
+    final = result.final
+    facts["status"] = final.status
+    facts["content_type"] = final.content_type
+    # a 200 text/html answer is usually a catch-all page, not a security.txt
+    facts["present"] = (final.status == 200 and final.content_type == "text/plain"
+                        and scheme_of(final.url) == "https")
+    if facts["present"]:
+        facts.update(parse_security_txt(final.text).facts(dt.datetime.now(dt.timezone.utc)))
+    elif ctx.remaining() > 0:
+        try:
+            legacy = ctx.network.fetch(_origin(site_url) + "/security.txt", deadline=ctx.deadline).final
+        except ProbeError:
+            facts["fallback_present"] = None
+        else:
+            cookies.append(("/security.txt", legacy))
+            facts["fallback_present"] = legacy.status == 200 and legacy.content_type == "text/plain"
+    return facts, cookies, None
+
+
+PROBE = HttpProbe()

@@ -1,0 +1,1 @@
+"""The mfa probe: who is enrolled in multi-factor authentication, from admin exports."""

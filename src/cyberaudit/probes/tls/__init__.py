@@ -1,0 +1,1 @@
+"""The tls probe: protocol versions, cipher classes and the certificate chain of one endpoint."""

@@ -1,1 +1,0 @@
-"""TLS inspection used by the tls probe: handshakes, raw hellos, cipher-suite classes, chains."""
