@@ -15,11 +15,13 @@ from pydantic import Field, field_validator, model_validator
 from cyberaudit.dnsclient import parse_nameserver
 from cyberaudit.errors import InputError
 from cyberaudit.models import Strict, validate_document
+from cyberaudit.platforms import Catalog, load_catalog
 from cyberaudit.targets import Target
 from cyberaudit.yamlsrc import YamlDocument, load_yaml
 
 DEFAULT_PROFILE = "cyberaudit.yaml"
-PlatformKind = Literal["video", "ehr", "email", "storage", "scheduling", "payments", "other"]
+PlatformKind = Literal["video", "ehr", "email", "storage", "scheduling", "forms", "payments", "messaging",
+                       "website", "other"]
 Jurisdiction = Literal["US", "EU", "UK", "CA", "AU", "other"]
 
 
@@ -148,8 +150,11 @@ class Targets(Strict):
 
 
 class Platform(Strict):
-    name: str = Field(min_length=1)
-    kind: PlatformKind = "other"
+    name: str = Field(min_length=1, description="The service, e.g. Zoom for Healthcare; matched against "
+                                                "the platform catalogue (`cyberaudit platforms`).")
+    catalog: str | None = Field(None, description="The catalogue id (`cyberaudit platforms`), when the name "
+                                                  "alone does not say which service and plan it is.")
+    kind: PlatformKind | None = Field(None, description="Taken from the catalogue when left out; else other.")
     holds_client_data: bool | None = None
     baa_signed: bool | None = Field(None, description="A signed BAA or data-processing agreement.")
     mfa_enforced: bool | None = None
@@ -188,6 +193,48 @@ class Controls(Strict):
     retention: Retention = Field(default_factory=Retention)
     backups: Backups = Field(default_factory=Backups)
     devices: Devices = Field(default_factory=Devices)
+
+
+class Safeguard(Strict):
+    """One policy or practice no probe can see: is it in place, which document shows it, when reviewed."""
+
+    in_place: bool | None = Field(None, description="Whether the practice has it (null: not sure).")
+    evidence: str | None = Field(None, description="A document that shows it (checked to exist, never read).")
+    reviewed: dt.date | None = Field(None, description="When it was last reviewed or done (YYYY-MM-DD).")
+    notes: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        # `risk_analysis: true` is the short form of `risk_analysis: {in_place: true}`
+        if value is None or isinstance(value, bool):
+            return {"in_place": value}
+        return value
+
+
+SAFEGUARD_KEYS = ("telehealth_consent", "risk_analysis", "incident_response", "workforce_training",
+                  "identity_verification", "session_security", "emergency_plan", "secure_networks",
+                  "contingency_plan")
+
+
+class Safeguards(Strict):
+    telehealth_consent: Safeguard = Field(default_factory=Safeguard, description="Telehealth informed consent "
+                                          "covering technology risks, interruptions and emergencies.")
+    risk_analysis: Safeguard = Field(default_factory=Safeguard, description="A security risk analysis.")
+    incident_response: Safeguard = Field(default_factory=Safeguard, description="An incident-response and "
+                                         "breach-notification plan.")
+    workforce_training: Safeguard = Field(default_factory=Safeguard, description="Security and privacy "
+                                          "training for everyone who handles client information.")
+    identity_verification: Safeguard = Field(default_factory=Safeguard, description="Client identity checked "
+                                             "at intake; the therapist's identity and licence shown to clients.")
+    session_security: Safeguard = Field(default_factory=Safeguard, description="Unique meeting links or "
+                                        "waiting rooms, passcodes, no recording without consent.")
+    emergency_plan: Safeguard = Field(default_factory=Safeguard, description="An emergency plan, with the "
+                                      "client's location confirmed at each session.")
+    secure_networks: Safeguard = Field(default_factory=Safeguard, description="Sessions only on secure "
+                                       "networks (no public Wi-Fi without a VPN).")
+    contingency_plan: Safeguard = Field(default_factory=Safeguard, description="A plan for technology "
+                                        "failures: backup contact, data backup and restore.")
 
 
 MFA_CSV_FIELDS = ("email", "enrolled", "name", "status", "admin", "enabled")
@@ -265,12 +312,15 @@ class Profile(Strict):
     targets: Targets = Field(default_factory=Targets)
     platforms: list[Platform] = Field(default_factory=list)
     controls: Controls = Field(default_factory=Controls)
+    safeguards: Safeguards = Field(default_factory=Safeguards)
     evidence: Evidence = Field(default_factory=Evidence)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     tls: TlsSettings = Field(default_factory=TlsSettings)
     dns: DnsSettings = Field(default_factory=DnsSettings)
     rules: RuleSettings = Field(default_factory=RuleSettings)
     waivers: list[Waiver] = Field(default_factory=list)
+    platform_catalogs: list[str] = Field(default_factory=list, description="Catalogue files that add or "
+                                         "correct platform entries (same format as the built-in one).")
 
     @model_validator(mode="after")
     def _unique_names(self) -> Profile:
@@ -310,8 +360,32 @@ def load_profile(path: str | Path) -> LoadedProfile:
     if not isinstance(doc.data, dict):
         raise InputError("the profile must be a mapping of sections (practice, targets, ...)", path, 1, 1)
     profile = validate_document(Profile, doc)
+    check_platform_catalog(profile, doc, path.resolve().parent)
     digest = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
     return LoadedProfile(profile=profile, path=path.resolve(), doc=doc, digest=digest)
+
+
+def profile_catalog(profile: Profile, base_dir: Path | None) -> Catalog:
+    """The platform catalogue this profile reads: the built-in one and its `platform_catalogs:`."""
+    base = base_dir or Path.cwd()
+    paths = [Path(p).expanduser() for p in profile.platform_catalogs]
+    return load_catalog(p if p.is_absolute() else base / p for p in paths)
+
+
+def check_platform_catalog(profile: Profile, doc: YamlDocument, base_dir: Path) -> None:
+    """Every `catalog:` id must exist; a mistake names the line and the closest id."""
+    if not any(p.catalog for p in profile.platforms):
+        if profile.platform_catalogs:
+            profile_catalog(profile, base_dir)  # a broken user catalogue is an input error now, not mid-scan
+        return
+    catalog = profile_catalog(profile, base_dir)
+    for i, platform in enumerate(profile.platforms):
+        if platform.catalog and catalog.get(platform.catalog) is None:
+            hint = catalog.suggest(platform.catalog)
+            near = catalog.get(hint) if hint else None
+            did_you_mean = f" (did you mean {near.id}?)" if near else ""
+            raise doc.error(("platforms", i, "catalog"), f"platforms[{i}].catalog: no platform {platform.catalog!r} "
+                            f"in the catalogue{did_you_mean}; `cyberaudit platforms` lists them")
 
 
 def build_targets(loaded: LoadedProfile) -> list[Target]:

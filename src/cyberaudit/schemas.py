@@ -37,7 +37,7 @@ def check_schema() -> dict[str, Any]:
 
 
 def schema_for(kind: str) -> dict[str, Any]:
-    """The JSON Schema for 'profile', 'pack' or 'result'."""
+    """The JSON Schema for 'profile', 'pack', 'platforms' (a catalogue file) or 'result'."""
     if kind == "profile":
         from cyberaudit.profile import Profile
 
@@ -52,6 +52,11 @@ def schema_for(kind: str) -> dict[str, Any]:
         rule = schema["$defs"]["RuleModel"]["properties"]
         rule["check"] = {"$ref": "#/$defs/Check", "description": rule["check"].get("description", "")}
         rule["applies_if"] = {"$ref": "#/$defs/Check", "description": rule["applies_if"].get("description", "")}
+    elif kind == "platforms":
+        from cyberaudit.platforms import CatalogFile
+
+        schema = CatalogFile.model_json_schema()
+        schema["title"] = "cyberaudit platform catalogue"
     elif kind == "result":
         from cyberaudit.result import Result
 

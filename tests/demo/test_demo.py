@@ -62,6 +62,9 @@ PLANTED_FAILS: dict[str, tuple[str, str]] = {
     "RET-STALE-FILES": ("retention", "practice"),
     "RET-RECORDINGS": ("retention", "practice"),
     "RET-BACKUPS-TESTED": ("declared", "practice"),
+    "PLAT-BAA-AVAILABLE": ("declared", "video"),
+    "SAFE-RISK-ANALYSIS": ("safeguards", "practice"),
+    "SAFE-INCIDENT-RESPONSE": ("safeguards", "practice"),
 }
 
 # What the practice does right: proves the scan really reached it (trust, names, files) rather than
@@ -78,6 +81,9 @@ PLANTED_PASSES: dict[str, tuple[str, str]] = {
     "MFA-PLATFORMS": ("declared", "ehr"),
     "RET-POLICY-DEFINED": ("declared", "practice"),
     "RET-BACKUPS-ENCRYPTED": ("declared", "practice"),
+    "PLAT-BAA-AVAILABLE": ("declared", "ehr"),
+    "SAFE-TELEHEALTH-CONSENT": ("safeguards", "practice"),
+    "SAFE-EMERGENCY-PLAN": ("safeguards", "practice"),
 }
 
 
@@ -119,7 +125,7 @@ def _targets(result: dict[str, Any]) -> dict[str, str]:
     site = loaded.profile.targets.websites[0]
     portal = loaded.profile.targets.endpoints[0]
     return {"website": site.url, "site_endpoint": f"{site.host}:{site.port}", "portal": portal.id,
-            "mail": DOMAIN, "video": "QuickMeet Video (free plan)", "ehr": "CarePath EHR",
+            "mail": DOMAIN, "video": "Zoom", "ehr": "SimplePractice",
             "email_platform": "Google Workspace", "practice": "practice"}
 
 

@@ -38,7 +38,7 @@ def platform(prof: Profile, i: int) -> Target:
 
 @cache
 def rule(rule_id: str) -> Rule:
-    for name in ("encryption", "mfa", "retention"):
+    for name in ("encryption", "mfa", "retention", "platforms", "safeguards"):
         for r in load_pack(RULES / f"{name}.yaml", builtin=True).rules:
             if r.id == rule_id:
                 return r

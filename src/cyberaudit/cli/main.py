@@ -63,6 +63,7 @@ class DiffFormat(str, Enum):
 class SchemaKind(str, Enum):
     profile = "profile"
     pack = "pack"
+    platforms = "platforms"
     result = "result"
 
 
@@ -414,7 +415,7 @@ def demo(
 
 
 @app.command()
-def schema(kind: Annotated[SchemaKind, typer.Argument(help="profile, pack or result")]) -> None:
+def schema(kind: Annotated[SchemaKind, typer.Argument(help="profile, pack, platforms (a catalogue file) or result")]) -> None:
     """Print the JSON Schema of profiles, rule packs or results (for editors and validators)."""
     from cyberaudit.schemas import schema_for
 
@@ -428,6 +429,41 @@ def facts(probe: Annotated[str | None, typer.Argument(help="Only this probe.")] 
     from cyberaudit.factdocs import render_facts
 
     typer.echo(render_facts(probe, fmt), nl=False)
+
+
+@app.command()
+def platforms(
+    catalog: Annotated[list[Path] | None, typer.Option("--catalog", metavar="FILE",
+                                                       help="Also read this catalogue file (repeatable).")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="Only this kind (video, ehr, email, …).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+) -> None:
+    """List the platform catalogue: which plans sign a BAA, encrypt end to end and offer MFA."""
+    from rich.table import Table
+
+    from cyberaudit.platforms import load_catalog
+
+    if fmt not in ("text", "json"):
+        raise InputError(f"unknown format {fmt!r} (text or json)")
+    cat = load_catalog(catalog or [])
+    entries = [e for e in cat.entries.values() if kind is None or e.kind == kind]
+    if kind is not None and not entries:
+        kinds = sorted({e.kind for e in cat.entries.values()})
+        raise InputError(f"no platforms of kind {kind!r} (kinds: {', '.join(kinds)})")
+    entries.sort(key=lambda e: (e.kind, e.name.lower()))
+    if fmt == "json":
+        typer.echo(json.dumps({"catalogs": list(cat.sources), "entries": [e.as_fact() for e in entries]},
+                              indent=2))
+        return
+    table = Table(show_edge=False)
+    for col in ("Id", "Service", "Kind", "BAA", "End-to-end", "MFA"):
+        table.add_column(col)
+    yes_no = {True: "yes", False: "no", None: "unknown"}
+    for e in entries:
+        table.add_row(e.id, e.name, e.kind, yes_no[e.baa], e.e2ee, e.mfa)
+    _stdout().print(table)
+    _stdout().print(f"{len(entries)} platforms from {', '.join(cat.sources)}. "
+                    "Name one in cyberaudit.yaml with name: or catalog: ID.")
 
 
 class SpfFormat(str, Enum):

@@ -76,3 +76,20 @@ def write_recordings(folder: Path, now: float | None = None) -> Path:
         stamp = now - age_days * 86400
         os.utime(f, (stamp, stamp))
     return folder
+
+
+# (file name, what it is): the practice's policy documents the profile points to. Their content is
+# never read by the scan; only that they exist.
+POLICIES: tuple[tuple[str, str], ...] = (
+    ("telehealth-consent.txt", "Telehealth informed consent: risks, interruptions, emergencies, recordings."),
+    ("risk-analysis-2024.txt", "Security risk analysis, done with the HHS/ONC SRA Tool."),
+    ("emergency-plan.txt", "Emergency plan: client location and local contacts confirmed each session."),
+)
+
+
+def write_policies(folder: Path) -> Path:
+    """A folder of the practice's policy documents (plain text stand-ins for its PDFs)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in POLICIES:
+        (folder / name).write_text(text + "\n", encoding="utf-8")
+    return folder

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cyberaudit.demo import certs
 from cyberaudit.demo.dns_server import DnsResponder
-from cyberaudit.demo.evidence import write_mfa_export, write_recordings
+from cyberaudit.demo.evidence import write_mfa_export, write_policies, write_recordings
 from cyberaudit.demo.http_server import HttpServer, server_context
 from cyberaudit.demo.names import (
     DOMAIN,
@@ -131,6 +131,7 @@ def demo_practice(output_dir: Path | str) -> Iterator[LoopbackPractice]:
         stack.callback(shutil.rmtree, tmp, ignore_errors=True)
         recordings = write_recordings(tmp / "Session recordings")
         mfa_export = write_mfa_export(out / MFA_EXPORT_NAME)
+        write_policies(mfa_export.parent / "policies")
 
         ca = certs.make_ca("Lakeside Counseling Demo CA (cyberaudit demo)")
         ca_path = out / CA_NAME

@@ -18,6 +18,7 @@ PROBE_MODULES: dict[str, str] = {
     "mfa": "cyberaudit.probes.mfa.probe",
     "retention": "cyberaudit.probes.retention.probe",
     "device": "cyberaudit.probes.device.probe",
+    "safeguards": "cyberaudit.probes.safeguards.probe",
 }
 
 

@@ -14,6 +14,7 @@ from typing import Literal
 from publicsuffixlist import PublicSuffixList
 
 from cyberaudit.network import is_ip
+from cyberaudit.platforms import Catalog, match_entry, processor_domains
 from cyberaudit.profile import Platform
 
 Party = Literal["first", "processor", "third"]
@@ -41,10 +42,12 @@ class Parties:
     processors: tuple[tuple[str, str], ...]  # (domain as declared, platform name)
 
     @classmethod
-    def for_site(cls, site_hosts: list[str], platforms: list[Platform]) -> Parties:
+    def for_site(cls, site_hosts: list[str], platforms: list[Platform], catalog: Catalog | None = None) -> Parties:
+        """`catalog` adds the known domains of platforms whose vendor signs a BAA (see processor_domains)."""
         first = frozenset(registrable_domain(h) for h in site_hosts if h)
-        declared = tuple((d.strip().lower().rstrip("."), p.name) for p in platforms for d in p.domains
-                         if d.strip())
+        declared = tuple((d, p.name) for p in platforms
+                         for d in processor_domains(p.domains, match_entry(catalog, p.name, p.catalog)
+                                                    if catalog else None))
         return cls(first, declared)
 
     def processor_for(self, host: str) -> str | None:

@@ -19,7 +19,7 @@ from cyberaudit.probes.privacy.evidence import PageEvidence
 from cyberaudit.probes.privacy.lists import load_tracker_list
 from cyberaudit.probes.privacy.parties import Parties
 from cyberaudit.probes.privacy.trackerdb import TrackerDatabase, builtin_database
-from cyberaudit.profile import TrackerList
+from cyberaudit.profile import TrackerList, profile_catalog
 from cyberaudit.targets import Target, TargetKind
 
 __all__ = ["PROBE", "PrivacyProbe", "check_browser_available"]
@@ -211,7 +211,7 @@ class PrivacyProbe:
             raise ProbeError("no page could be checked: " + "; ".join(f"{ev.page}: {ev.error}" for ev in evidence))
         hosts = [urlsplit(target.id).hostname or ""]
         hosts += [urlsplit(ev.final_url).hostname or "" for ev in evidence if ev.error is None]
-        parties = Parties.for_site(hosts, ctx.profile.platforms)
+        parties = Parties.for_site(hosts, ctx.profile.platforms, profile_catalog(ctx.profile, ctx.profile_dir))
         result = analyse(evidence, db, parties, mode,
                          accepted_consent=ctx.options.browser and ctx.options.browser_accept_consent)
         return ProbeOutput(facts=result.facts, errors=result.errors)
