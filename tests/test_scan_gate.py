@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -28,6 +29,16 @@ controls:
   retention: {{clinical_records_years: 7, recordings_days: 0}}
   backups: {{encrypted: true, last_restore_test: 2026-10-01}}
   devices: {{scan_this_machine: false, disk_encrypted: true, screen_lock: true, auto_updates: {updates}}}
+safeguards:
+  telehealth_consent: {{in_place: true, reviewed: {reviewed}}}
+  risk_analysis: {{in_place: true, reviewed: {reviewed}}}
+  incident_response: {{in_place: true, reviewed: {reviewed}}}
+  workforce_training: {{in_place: true, reviewed: {reviewed}}}
+  identity_verification: {{in_place: true, reviewed: {reviewed}}}
+  session_security: {{in_place: true, reviewed: {reviewed}}}
+  emergency_plan: {{in_place: true, reviewed: {reviewed}}}
+  secure_networks: {{in_place: true, reviewed: {reviewed}}}
+  contingency_plan: {{in_place: true, reviewed: {reviewed}}}
 rules:
   disable: []
 {waivers}
@@ -35,7 +46,8 @@ rules:
 
 
 def profile(write, baa="true", updates="true", waivers=""):
-    return write("cyberaudit.yaml", PROFILE.format(baa=baa, updates=updates, waivers=waivers))
+    reviewed = (dt.date.today() - dt.timedelta(days=30)).isoformat()
+    return write("cyberaudit.yaml", PROFILE.format(baa=baa, updates=updates, waivers=waivers, reviewed=reviewed))
 
 
 def test_clean_practice_passes_every_gate(cli, write, tmp_path):
@@ -89,8 +101,9 @@ def test_errors_count_as_failures_unless_allowed(cli, write):
 
 @pytest.mark.parametrize("expires, status, code", [("2099-01-01", "waived", 0), ("2020-01-01", "fail", 1)])
 def test_waivers_in_a_real_scan(cli, write, tmp_path, expires, status, code):
-    waivers = ("waivers:\n  - rule: ENC-PLATFORM-BAA\n    target: VideoCo\n    reason: Agreement in "
-               f"legal review\n    expires: {expires}\n")
+    waivers = "waivers:\n" + "".join(
+        f"  - rule: {rule}\n    target: VideoCo\n    reason: Agreement in legal review\n    expires: {expires}\n"
+        for rule in ("ENC-PLATFORM-BAA", "PLAT-BAA-AVAILABLE"))
     path = profile(write, baa="false", waivers=waivers)
     out = tmp_path / "r.json"
     run = cli("scan", "-p", str(path), "-q", "-o", str(out), "--fail-on", "critical")
