@@ -11,16 +11,18 @@ import contextlib
 import ipaddress
 import os
 import socket
+import ssl
 import tempfile
 import threading
 import time
+import warnings
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import Message
 from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
 import certifi
@@ -45,6 +47,30 @@ class ResolutionFailed(ProbeError):
 
 class TlsFailure(ProbeError):
     """The TLS handshake failed or the certificate did not verify: an answer from the target's side."""
+
+
+# How a fetch sets up TLS. "default": Python's secure client settings, certificates verified.
+# "legacy": the widest cipher list and TLS 1.0 up, certificates still verified. "inspect": the same
+# with certificate checks off. The wider modes exist so a page can still be read for inspection; the
+# tls probe is what judges the certificate and the suites.
+TlsMode = Literal["default", "legacy", "inspect"]
+_LEGACY_SERVER_CONNECT = getattr(ssl, "OP_LEGACY_SERVER_CONNECT", 0x4)  # old servers without RFC 5746
+
+
+# an inspection fetch is unverified on purpose, and says so in the facts: no warning on stderr
+warnings.filterwarnings("ignore", category=urllib3.exceptions.InsecureRequestWarning)
+
+
+def legacy_client_context(*, verify: bool) -> ssl.SSLContext:
+    """A client context with every cipher and protocol version the linked OpenSSL still allows."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False  # urllib3 matches the name itself when verifying
+    ctx.verify_mode = ssl.CERT_REQUIRED if verify else ssl.CERT_NONE
+    ctx.set_ciphers("ALL:COMPLEMENTOFALL:@SECLEVEL=0")
+    with contextlib.suppress(ValueError, ssl.SSLError):
+        ctx.minimum_version = ssl.TLSVersion.TLSv1  # refused by builds without TLS 1.0
+    ctx.options |= _LEGACY_SERVER_CONNECT
+    return ctx
 
 
 USER_AGENT = "cyberaudit (privacy and security self-audit; +https://github.com/cyberaudit/cyberaudit)"
@@ -249,9 +275,9 @@ class Network:
             cleanup()
             self._bundle_path = None
 
-    def session(self) -> requests.Session:
-        """A requests session (one per thread) that connects through this Network."""
-        sess = getattr(self._local, "session", None)
+    def session(self, tls: TlsMode = "default") -> requests.Session:
+        """A requests session (one per thread and TLS mode) that connects through this Network."""
+        sess = getattr(self._local, f"session_{tls}", None)
         if sess is None:
             sess = requests.Session()
             sess.trust_env = False  # proxies from the environment would bypass --resolve
@@ -259,16 +285,21 @@ class Network:
             # Set-Cookie headers and no cookie value outlives the response that carried it
             sess.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
             sess.headers["User-Agent"] = USER_AGENT
-            adapter = _MappedAdapter(self, max_retries=0)
+            # a mode's context only ever sees one verify_mode: urllib3 sets it on the shared context
+            context = None if tls == "default" else legacy_client_context(verify=tls == "legacy")
+            adapter = _MappedAdapter(self, max_retries=0, ssl_context=context)
             sess.mount("http://", adapter)
             sess.mount("https://", adapter)
-            sess.verify = self.ca_bundle_path()
-            self._local.session = sess
+            sess.verify = self.ca_bundle_path() if tls != "inspect" else False
+            setattr(self._local, f"session_{tls}", sess)
         return sess
 
     def fetch(self, url: str, *, follow_redirects: bool = True, max_redirects: int | None = None,
-              method: str = "GET", verify: bool = True, deadline: float | None = None) -> FetchResult:
+              method: str = "GET", verify: bool = True, deadline: float | None = None,
+              tls: TlsMode = "default") -> FetchResult:
         """GET `url`, following up to max_redirects redirects by hand so each hop is recorded.
+
+        `tls` other than "default" widens the client's TLS settings for this fetch only (see TlsMode).
 
         Raises ProbeError when the first request fails; a later hop's failure, or reaching the
         redirect limit, ends the chain there with the reason in FetchResult.error.
@@ -278,7 +309,8 @@ class Network:
         current = url
         while True:
             try:
-                resp = self._request(method, current, verify=verify, deadline=deadline)
+                resp = self._request(method, current, verify=verify and tls != "inspect", deadline=deadline,
+                                     tls=tls)
             except ProbeError as exc:
                 if not chain:
                     raise
@@ -296,11 +328,12 @@ class Network:
                 return FetchResult(tuple(chain), f"{current}: invalid Location header {location[:200]!r}")
         return FetchResult(tuple(chain))
 
-    def _request(self, method: str, url: str, *, verify: bool, deadline: float | None) -> HttpResponse:
+    def _request(self, method: str, url: str, *, verify: bool, deadline: float | None,
+                 tls: TlsMode = "default") -> HttpResponse:
         # read by the connection's watchdog, which cuts a handshake or header read still going at the deadline
         self._local.deadline = deadline
         try:
-            return self._request_once(method, url, verify=verify, deadline=deadline)
+            return self._request_once(method, url, verify=verify, deadline=deadline, tls=tls)
         except ProbeError:
             if deadline is not None and time.monotonic() >= deadline:
                 raise NetworkTimeout(f"{url}: no complete response before the deadline") from None
@@ -308,11 +341,12 @@ class Network:
         finally:
             self._local.deadline = None
 
-    def _request_once(self, method: str, url: str, *, verify: bool, deadline: float | None) -> HttpResponse:
+    def _request_once(self, method: str, url: str, *, verify: bool, deadline: float | None,
+                      tls: TlsMode = "default") -> HttpResponse:
         start = time.monotonic()
         cap = self.settings.max_body_bytes
         try:
-            with self.session().request(
+            with self.session(tls).request(
                 method, url, allow_redirects=False, stream=True,
                 timeout=(self.settings.connect_timeout, self.settings.read_timeout),
                 verify=self.ca_bundle_path() if verify else False,
@@ -488,11 +522,14 @@ def _mapped_connection(base: type[HTTPConnection], network: Network) -> type[HTT
 
 
 class _MappedAdapter(HTTPAdapter):
-    def __init__(self, network: Network, **kwargs: object) -> None:
+    def __init__(self, network: Network, ssl_context: ssl.SSLContext | None = None, **kwargs: object) -> None:
         self._network = network
+        self._ssl_context = ssl_context
         super().__init__(**kwargs)  # type: ignore[arg-type]
 
     def init_poolmanager(self, *args: object, **kwargs: object) -> None:
+        if self._ssl_context is not None:
+            kwargs["ssl_context"] = self._ssl_context
         super().init_poolmanager(*args, **kwargs)  # type: ignore[arg-type]
         network = self._network
 

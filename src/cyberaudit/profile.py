@@ -56,9 +56,11 @@ def _check_url(value: str, schemes: tuple[str, ...]) -> str:
 
 
 class Website(Strict):
-    url: str = Field(description="The site's https:// address.")
+    url: str = Field(description="The site's address: https://, or http:// for a site without HTTPS.")
     pages: list[str] = Field(default_factory=lambda: ["/"], description="Paths (or URLs) to check.")
     http_url: str | None = Field(None, description="Plain-HTTP address for the redirect check.")
+    https_url: str | None = Field(None, description="For an http:// url: where its HTTPS site is tried "
+                                                    "(default: the same host and path on port 443).")
     address: str | None = Field(None, description="Connect to this IP address, keeping the name.")
 
     @field_validator("address")
@@ -76,6 +78,27 @@ class Website(Strict):
     def _http_url(cls, v: str | None) -> str | None:
         return None if v is None else _check_url(v, ("http",))
 
+    @field_validator("https_url")
+    @classmethod
+    def _https_url(cls, v: str | None) -> str | None:
+        return None if v is None else _check_url(v, ("https",))
+
+    @model_validator(mode="after")
+    def _https_url_for_http_sites(self) -> Website:
+        if self.https_url and urlsplit(self.url).scheme.lower() == "https":
+            raise ValueError("https_url is for a website whose url is http://; this url is already https://")
+        return self
+
+    @property
+    def tls_host_port(self) -> tuple[str, int]:
+        """Where the site's HTTPS is checked: the https:// url, https_url, else port 443 of the host."""
+        if urlsplit(self.url).scheme.lower() == "https":
+            return self.host, self.port
+        if self.https_url:
+            parts = urlsplit(self.https_url)
+            return (parts.hostname or "").lower(), parts.port or 443
+        return self.host, 443
+
     @property
     def host(self) -> str:
         return (urlsplit(self.url).hostname or "").lower()
@@ -86,12 +109,13 @@ class Website(Strict):
         return parts.port or (443 if parts.scheme.lower() == "https" else 80)
 
     def address_bindings(self) -> list[tuple[str, int]]:
-        """The host:port pairs `address:` covers: the URL's, 443, 80 and the plain-HTTP address's."""
+        """The host:port pairs `address:` covers: the URL's, 443, 80 and the http_url's and https_url's."""
         pairs = [(self.host, self.port), (self.host, 443), (self.host, 80)]
-        if self.http_url:
-            parts = urlsplit(self.http_url)
-            if (parts.hostname or "").lower() == self.host:
-                pairs.append((self.host, parts.port or 80))
+        for other, default in ((self.http_url, 80), (self.https_url, 443)):
+            if other:
+                parts = urlsplit(other)
+                if (parts.hostname or "").lower() == self.host:
+                    pairs.append((self.host, parts.port or default))
         return list(dict.fromkeys(pairs))
 
 
@@ -117,6 +141,12 @@ class Endpoint(Strict):
     @property
     def id(self) -> str:
         return f"{self.host}:{self.port}"
+
+
+class SiteEndpoint(Endpoint):
+    """The TLS endpoint of a website (not written in the profile): its rules say which site it serves."""
+
+    site_url: str = Field(description="The website this endpoint is the HTTPS of.")
 
 
 class MailDomain(Strict):
@@ -389,7 +419,7 @@ def check_platform_catalog(profile: Profile, doc: YamlDocument, base_dir: Path) 
 
 
 def build_targets(loaded: LoadedProfile) -> list[Target]:
-    """Every target of the profile, in profile order; websites also yield their TLS endpoint."""
+    """Every target of the profile, in profile order; websites (http:// ones too) yield their TLS endpoint."""
     prof, doc = loaded.profile, loaded.doc
     out: list[Target] = []
     endpoint_ids: set[str] = set()
@@ -400,8 +430,11 @@ def build_targets(loaded: LoadedProfile) -> list[Target]:
             endpoint_ids.add(ep.id)
             out.append(Target("endpoint", ep.id, ep, doc.where(("targets", "endpoints", i))[0]))
     for i, site in enumerate(prof.targets.websites):
-        if urlsplit(site.url).scheme.lower() == "https":
-            ep = Endpoint(host=site.host, port=site.port, address=site.address)
+        # an http:// website is checked for HTTPS too: "no HTTPS" must be a finding, not a silence
+        host, port = site.tls_host_port
+        if host:
+            address = site.address if host == site.host else None
+            ep = SiteEndpoint(host=host, port=port, address=address, site_url=site.url)
             if ep.id not in endpoint_ids:
                 endpoint_ids.add(ep.id)
                 out.append(Target("endpoint", ep.id, ep, doc.where(("targets", "websites", i))[0]))
