@@ -36,7 +36,8 @@ FACTS: tuple[FactSpec, ...] = (
     _F("http.redirect.chain[].location", "str?", "The Location header of this hop, if any."),
     _F("http.redirect.final_url", "str?", "Where the plain-HTTP address leads (the first https:// address "
        "reached, or the last plain-HTTP page)."),
-    _F("http.redirect.to_https", "bool?", "The plain-HTTP address ends on an https:// address."),
+    _F("http.redirect.to_https", "bool?", "The plain-HTTP address ends on an https:// address (false "
+       "when nothing answers on plain HTTP)."),
     _F("http.redirect.same_site", "bool?",
        "That address has the same registrable domain as the website (Public Suffix List)."),
     _F("http.redirect.to_https_same_site", "bool?", "Both of the above: visitors are moved to HTTPS on "

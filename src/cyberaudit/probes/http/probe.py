@@ -333,7 +333,8 @@ def _check_redirect(http_url: str, site_url: str, ctx: ProbeContext
         facts["available"] = listens(http_url, ctx)
     except ProbeError as exc:
         return facts, cookies, str(exc)
-    if not facts["available"]:
+    if not facts["available"]:  # nothing there sends anyone anywhere
+        facts.update(to_https=False, same_site=False, to_https_same_site=False)
         return facts, cookies, None
     limit = ctx.network.settings.max_redirects
     current = http_url
