@@ -92,15 +92,17 @@ class SiteFetcher:
         """Plain words for the report on how the pages were read, or None when nothing was widened."""
         if not self.inspected:
             return None
-        parts = []
-        if self.untrusted is not None:
-            parts.append(f"inspected although its certificate is not trusted ({self.untrusted})")
-        if self.legacy is not None:
-            parts.append(f"read with older encryption settings than current clients accept (with "
-                         f"modern settings the server answered: {self.legacy})")
-        return ("The pages were " + " and ".join(parts) + ": certificate checks and modern cipher "
-                "settings were relaxed for these page fetches only; the TLS checks judge the "
-                "certificate and the encryption.")
+        cert = f"inspected although its certificate is not trusted ({self.untrusted})"
+        old = (f"older encryption settings than current clients accept (with modern settings the server "
+               f"answered: {self.legacy})")
+        if self.legacy is None:
+            return (f"The site's pages were {cert}: certificate checks were off for these page fetches "
+                    f"only, and the TLS checks report the certificate.")
+        if self.untrusted is None:
+            return (f"The site's pages were read with {old}, for these page fetches only; the TLS checks "
+                    f"report the encryption.")
+        return (f"The site's pages were {cert} and with {old}: both were relaxed for these page fetches "
+                f"only, and the TLS checks report the certificate and the encryption.")
 
     def mode_used(self, url: str) -> TlsMode:
         """The TLS settings the fetches of url's origin used ("default" for plain HTTP)."""
