@@ -1,4 +1,4 @@
-"""The http probe: HTTPS redirect, security headers, cookies, pages, mixed content, forms, security.txt.
+"""The http probe: HTTPS (available, redirect), security headers, cookies, mixed content, forms, security.txt.
 
 Each configured page is fetched once; the pages are handed to the privacy probe as artifacts so it
 never fetches them again.
