@@ -14,6 +14,7 @@ from pydantic import Field, field_validator, model_validator
 
 from cyberaudit.dnsclient import parse_nameserver
 from cyberaudit.errors import InputError
+from cyberaudit.lazy import once
 from cyberaudit.models import Strict, validate_document
 from cyberaudit.platforms import Catalog, load_catalog
 from cyberaudit.targets import Target
@@ -369,7 +370,22 @@ def profile_catalog(profile: Profile, base_dir: Path | None) -> Catalog:
     """The platform catalogue this profile reads: the built-in one and its `platform_catalogs:`."""
     base = base_dir or Path.cwd()
     paths = [Path(p).expanduser() for p in profile.platform_catalogs]
-    return load_catalog(p if p.is_absolute() else base / p for p in paths)
+    return _catalog_of(tuple(_file_key(p if p.is_absolute() else base / p) for p in paths))
+
+
+def _file_key(path: Path) -> tuple[str, int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (str(path), -1, -1)  # load_catalog names the missing file
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
+@once
+def _catalog_of(files: tuple[tuple[str, int, int], ...]) -> Catalog:
+    # Every target of a scan asks for the same catalogue: build it once per set of files (and
+    # again if one of them changes).
+    return load_catalog(Path(name) for name, _, _ in files)
 
 
 def check_platform_catalog(profile: Profile, doc: YamlDocument, base_dir: Path) -> None:
