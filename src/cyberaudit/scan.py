@@ -27,6 +27,7 @@ from cyberaudit.result import (
     TargetResult,
 )
 from cyberaudit.scoring import score_result
+from cyberaudit.shards import Shard, run_key
 from cyberaudit.targets import Target
 
 
@@ -42,6 +43,7 @@ class ScanRequest:
     timeout: float = 60.0
     max_time: float | None = 900.0
     today: dt.date | None = None  # for waiver expiry; defaults to the local date
+    shard: Shard | None = None  # scan only this shard's targets (see shards.py)
 
 
 def load_rules_for(loaded: LoadedProfile, extra: tuple[str, ...] = ()) -> RuleSet:
@@ -82,6 +84,11 @@ def _register_addresses(network: Network, targets: list[Target]) -> None:
             network.add_address(spec.host, spec.port, address)
 
 
+def count_targets(profile_path: Path) -> int:
+    """How many targets the profile describes (for sizing worker pools); input errors raise here."""
+    return len(build_targets(load_profile(profile_path)))
+
+
 def run_scan(request: ScanRequest, observer: Observer | None = None) -> Result:
     """Run one scan and return its Result; invalid input raises InputError before any probe runs."""
     started = time.monotonic()
@@ -91,6 +98,14 @@ def run_scan(request: ScanRequest, observer: Observer | None = None) -> Result:
     settings = resolve_settings(loaded, rules)
     targets = build_targets(loaded)
     check_unused_target_patterns(loaded, targets)
+    shard_info = None
+    if request.shard is not None:
+        # Each shard records the whole run's target order, so `merge` can check that every shard
+        # is there and rebuild exactly what one unsharded scan gives.
+        shard_info = {"index": request.shard.index, "count": request.shard.count,
+                      "run": run_key(loaded.digest, [p.digest for p in rules.packs], targets, request.shard.count),
+                      "targets": [[t.kind, t.id] for t in targets]}
+        targets = [t for t in targets if request.shard.holds(t)]
     network = Network(network_settings_for(loaded, request.network))
     network.ca_bundle_path()  # a bad --ca-bundle is an input error before probes start
     _register_addresses(network, targets)
@@ -159,7 +174,8 @@ def run_scan(request: ScanRequest, observer: Observer | None = None) -> Result:
         options={"concurrency": request.concurrency, "timeout": request.timeout,
                  "max_time": request.max_time, "browser": request.options.browser,
                  "redact": request.options.redact,
-                 "disabled_rules": sorted(set(rules.rules) - {r.id for r in settings.enabled})},
+                 "disabled_rules": sorted(set(rules.rules) - {r.id for r in settings.enabled}),
+                 **({"shard": shard_info} if shard_info else {})},
     )
 
 

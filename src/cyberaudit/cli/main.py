@@ -162,13 +162,25 @@ def scan(
     redact_cookies: RedactCookiesOpt = False,
     history: HistoryOpt = None,
     no_history: NoHistoryOpt = False,
+    shard: Annotated[str | None, typer.Option(
+        "--shard", envvar="CYBERAUDIT_SHARD", metavar="INDEX/COUNT",
+        help="Scan only this shard of the targets (1/4 … 4/4; `auto` reads Kubernetes' "
+             "JOB_COMPLETION_INDEX) and write a partial result for `cyberaudit merge`.")] = None,
+    shard_count: Annotated[int | None, typer.Option(
+        "--shard-count", envvar="CYBERAUDIT_SHARD_COUNT", min=1, metavar="N",
+        help="With --shard auto: the number of shards (default: JOB_COMPLETIONS).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", envvar="CYBERAUDIT_WORKERS", min=1, max=256, metavar="N",
+        help="Worker processes on this machine (default: the CPUs, at most one per 25 targets).")] = None,
 ) -> None:
     """Scan the practice described by the profile and report where it stands."""
     from cyberaudit.gate import check_gate
     from cyberaudit.network import NetworkSettings, parse_connect_to, parse_resolve
     from cyberaudit.probes.base import ScanOptions
     from cyberaudit.render import check_writable, format_for
-    from cyberaudit.scan import ScanRequest, run_scan
+    from cyberaudit.scan import ScanRequest, count_targets
+    from cyberaudit.shards import parse_shard
+    from cyberaudit.workers import default_workers, run_in_workers
 
     outputs = [(check_writable(p), format_for(p, fmt)) for p in map(Path, output or [])]
     render_options = _render_options(title, organization, logo, template_dir, redact, redact_cookies)
@@ -191,11 +203,20 @@ def scan(
                                 nameservers=nameservers, connect_timeout=connect_timeout,
                                 read_timeout=2 * connect_timeout,
                                 dns_timeout=dns_timeout, dns_retries=dns_retries),
-        options=options, concurrency=concurrency, timeout=timeout, max_time=max_time)
+        options=options, concurrency=concurrency, timeout=timeout, max_time=max_time,
+        shard=parse_shard(shard, shard_count) if shard else None)
+    if request.shard is not None:
+        if workers not in (None, 1):
+            raise InputError("--workers and --shard: a shard is scanned by one process; run more shards instead")
+        n_workers = 1
+    else:
+        n_workers = workers or default_workers(count_targets(profile))
     err = _stderr()
     observer = None if quiet else _progress_observer(err)
-    result = run_scan(request, observer=observer)
+    result = run_in_workers(request, n_workers, observer=observer)
     changes = None
+    if request.shard is not None:
+        no_history = True  # a partial result is no scan of the practice to compare with
     if not no_history:
         from dataclasses import replace
 
@@ -326,6 +347,26 @@ def report(
     for path, f in outputs:
         written = write_report(result, path, f, options)
         err.print(f"wrote {f.name} report: {written}", markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def merge(
+    parts: Annotated[list[Path], typer.Argument(help="The partial results of every shard (JSON).",
+                                                metavar="PART.json...")],
+    output: Annotated[list[Path], typer.Option("--output", "-o", metavar="FILE",
+                                               help="Merged result or report; the format comes from the "
+                                                    "extension (repeatable).")],
+    fmt: Annotated[str | None, typer.Option("--format", help="Format, overriding the extension.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
+) -> None:
+    """Recombine the shards of one scan (`scan --shard`) into the result one unsharded scan gives."""
+    from cyberaudit.merge import merge_results
+    from cyberaudit.render import RenderOptions, check_writable, format_for
+    from cyberaudit.result import load_result
+
+    outputs = [(check_writable(p), format_for(p, fmt)) for p in output]
+    merged = merge_results([load_result(p) for p in parts], [str(p) for p in parts])
+    _write_outputs(merged, outputs, _stderr(), quiet, RenderOptions())
 
 
 @app.command()
