@@ -352,17 +352,22 @@ class LoadedProfile:
         return p if p.is_absolute() else (self.base_dir / p)
 
 
-def load_profile(path: str | Path) -> LoadedProfile:
-    """Load and validate a profile; every mistake is an InputError with file:line:col."""
+def load_profile(path: str | Path, text: str | None = None) -> LoadedProfile:
+    """Load and validate a profile; every mistake is an InputError with file:line:col.
+
+    With `text`, that is the profile and `path` only names it (a profile built from command-line
+    targets has no file).
+    """
     path = Path(path)
-    doc = load_yaml(path)
+    doc = load_yaml(path, text=text)
     if doc.data is None:
         raise InputError("the profile is empty (it needs at least practice: {name: ...})", path, 1, 1)
     if not isinstance(doc.data, dict):
         raise InputError("the profile must be a mapping of sections (practice, targets, ...)", path, 1, 1)
     profile = validate_document(Profile, doc)
     check_platform_catalog(profile, doc, path.resolve().parent)
-    digest = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    content = path.read_bytes() if text is None else text.encode("utf-8")
+    digest = "sha256:" + hashlib.sha256(content).hexdigest()
     return LoadedProfile(profile=profile, path=path.resolve(), doc=doc, digest=digest)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cyberaudit import __version__
@@ -44,6 +44,12 @@ class ScanRequest:
     max_time: float | None = 900.0
     today: dt.date | None = None  # for waiver expiry; defaults to the local date
     shard: Shard | None = None  # scan only this shard's targets (see shards.py)
+    profile_text: str | None = None  # the profile itself, when it has no file (see adhoc.py)
+    adhoc: bool = False  # targets from the command line: no practice is described
+
+
+NO_PROFILE = ("This scan was given addresses, not a practice profile, so the practice's own "
+              "safeguards could not be asked about. Run `cyberaudit init` to describe the practice.")
 
 
 def load_rules_for(loaded: LoadedProfile, extra: tuple[str, ...] = ()) -> RuleSet:
@@ -84,16 +90,16 @@ def _register_addresses(network: Network, targets: list[Target]) -> None:
             network.add_address(spec.host, spec.port, address)
 
 
-def count_targets(profile_path: Path) -> int:
-    """How many targets the profile describes (for sizing worker pools); input errors raise here."""
-    return len(build_targets(load_profile(profile_path)))
+def count_targets(request: ScanRequest) -> int:
+    """How many targets the scan has (for sizing worker pools); input errors raise here."""
+    return len(build_targets(load_profile(request.profile_path, request.profile_text)))
 
 
 def run_scan(request: ScanRequest, observer: Observer | None = None) -> Result:
     """Run one scan and return its Result; invalid input raises InputError before any probe runs."""
     started = time.monotonic()
     generated_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    loaded = load_profile(request.profile_path)
+    loaded = load_profile(request.profile_path, request.profile_text)
     rules = load_rules_for(loaded, request.packs)
     settings = resolve_settings(loaded, rules)
     targets = build_targets(loaded)
@@ -110,7 +116,9 @@ def run_scan(request: ScanRequest, observer: Observer | None = None) -> Result:
     network.ca_bundle_path()  # a bad --ca-bundle is an input error before probes start
     _register_addresses(network, targets)
 
-    tasks = plan(settings.enabled, targets)
+    # Without a profile there is no practice to ask about: its probes (this machine's disk, declared
+    # answers) must not run at all.
+    tasks = plan(settings.enabled, [t for t in targets if not (request.adhoc and t.kind == "practice")])
 
     def make_context(task: Task, deadline: float, deps: dict[str, ProbeOutput]) -> ProbeContext:
         return ProbeContext(profile=loaded.profile, network=network, options=request.options,
@@ -150,8 +158,11 @@ def run_scan(request: ScanRequest, observer: Observer | None = None) -> Result:
         tf = facts_by_target[(target.kind, target.id)]
         for rule in sorted(settings.enabled, key=lambda r: r.id):
             if rule.scope == target.kind:
-                findings.append(evaluate_rule(rule, target, tf, settings.params[rule.id],
-                                              settings.waivers, today))
+                finding = evaluate_rule(rule, target, tf, settings.params[rule.id], settings.waivers, today)
+                if request.adhoc and target.kind == "practice":
+                    finding = replace(finding, status="not_applicable", message=NO_PROFILE, details=(),
+                                      evidence={})
+                findings.append(finding)
     scores = score_result(findings)
     used = sorted({f.rule_id for f in findings})
     rule_infos = {rid: _rule_info(rules, rid, settings.params[rid]) for rid in used}

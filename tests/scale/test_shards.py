@@ -3,44 +3,21 @@
 from __future__ import annotations
 
 import json
-import ssl
 from pathlib import Path
 
 import pytest
-import trustme
 
-from cyberaudit.demo.http_server import HttpServer, Route
 from cyberaudit.errors import InputError
 from cyberaudit.shards import Shard, parse_shard, shard_of
 from tests.conftest import run_cli_subprocess
-
-PAGE = ('<html><head><script src="https://www.googletagmanager.com/gtag/js?id=G-XYZ"></script></head>'
-        '<body><form action="/book" method="post"><input name="email"></form></body></html>')
+from tests.scale.conftest import write_profile
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory):
+def sites(servers, tmp_path_factory):
+    https, plain, ca, _ = servers
     tmp = tmp_path_factory.mktemp("shards")
-    ca = trustme.CA()
-    leaf = ca.issue_cert("*.shards.example")
-    server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    leaf.configure_cert(server_ctx)
-    ca_path = tmp / "ca.pem"
-    ca.cert_pem.write_to_path(str(ca_path))
-    headers = (("Content-Type", "text/html; charset=utf-8"), ("Set-Cookie", "sid=1; Path=/"))
-    with HttpServer({"/": Route(200, PAGE, headers)}, tls=server_ctx) as https, \
-            HttpServer({"/": Route(200, "plain", (("Content-Type", "text/plain"),))}) as plain:
-        lines = ["practice:", "  name: Shard practice", "  jurisdiction: US", "targets:", "  websites:"]
-        for i in range(7):
-            lines += [f"    - url: https://s{i}.shards.example:{https.port}/", "      address: 127.0.0.1",
-                      f"      http_url: http://s{i}.shards.example:{plain.port}/"]
-        lines += ["  endpoints:"]
-        for i in range(3):
-            lines += [f"    - host: e{i}.shards.example", f"      port: {https.port}", "      address: 127.0.0.1"]
-        lines += ["platforms:", "  - name: SimplePractice", "    holds_client_data: true", "    baa_signed: true"]
-        profile = tmp / "profile.yaml"
-        profile.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        yield tmp, profile, ca_path
+    return tmp, write_profile(tmp / "profile.yaml", https, plain, sites=7, endpoints=3), ca
 
 
 def _scan(tmp: Path, profile: Path, ca: Path, out: str, *extra: str):
