@@ -38,8 +38,15 @@ HEADERS = (("Content-Type", "text/html; charset=utf-8"),
            ("Set-Cookie", "sid=abc; Path=/; HttpOnly"))
 
 
-def write_profile(path: Path, n: int, port: int, plain_port: int) -> None:
-    lines = ["practice:", "  name: Benchmark practice", "  jurisdiction: US", "targets:", "  websites:"]
+def write_profile(path: Path, n: int, port: int, plain_port: int, endpoints: bool = False) -> None:
+    lines = ["practice:", "  name: Benchmark practice", "  jurisdiction: US", "targets:"]
+    if endpoints:
+        lines += ["  endpoints:"]
+        lines += [f"    - host: site-{i:04d}.sites.example\n      port: {port}\n      address: 127.0.0.1"
+                  for i in range(n)]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return
+    lines += ["  websites:"]
     for i in range(n):
         lines += [f"    - url: https://site-{i:04d}.sites.example:{port}/",
                   "      address: 127.0.0.1",
@@ -64,7 +71,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--only", default="", help="comma-separated probes, e.g. tls")
+    parser.add_argument("--endpoints", action="store_true", help="TLS endpoints instead of websites (TLS only)")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--extra", default="", help="extra scan arguments, space-separated")
     parser.add_argument("--sslyze", default="", help="a Python interpreter with sslyze installed")
@@ -83,18 +90,16 @@ def main() -> None:
             plain = HttpServer({"/": Route(301, "", (("Location", "https://sites.example/"),))})
             with plain:
                 profile = tmp / "profile.yaml"
-                write_profile(profile, args.sites, https.port, plain.port)
+                write_profile(profile, args.sites, https.port, plain.port, args.endpoints)
                 cmd = [sys.executable, "-m", "cyberaudit", "scan", "-p", str(profile), "--ca-bundle",
                        str(ca_path), "-o", str(tmp / "result.json"), "--no-history", "-q",
                        "--concurrency", str(args.concurrency)]
-                if args.only:
-                    cmd += ["--only", args.only]
                 cmd += [a for a in args.extra.split() if a]
                 env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
                 rows = [run_child(cmd, env) for _ in range(args.rounds)]
                 walls, cpus = [r[0] for r in rows], [r[1] for r in rows]
                 rss = max(r[2] for r in rows)
-                print(f"cyberaudit, {args.sites} sites{' (' + args.only + ')' if args.only else ''}: "
+                print(f"cyberaudit, {args.sites} {'endpoints (TLS only)' if args.endpoints else 'sites'}: "
                       f"wall {statistics.median(walls):.2f} s, CPU {statistics.median(cpus):.2f} s, "
                       f"{1000 * statistics.median(cpus) / args.sites:.1f} ms CPU per site, "
                       f"peak RSS {rss / 1024:.0f} MB (median of {args.rounds})")

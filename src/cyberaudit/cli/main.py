@@ -183,6 +183,13 @@ def scan(
     keep_going: Annotated[bool, typer.Option(
         "--keep-going", help="With --profiles: an invalid profile is listed on the index but does not "
                              "make the exit code 2.")] = False,
+    per_ip: Annotated[int, typer.Option(
+        "--per-ip", envvar="CYBERAUDIT_PER_IP", min=0, metavar="N",
+        help="At most N connections opening or awaiting an answer at once per IP address, across "
+             "the scan (0: no limit).")] = 4,
+    rate: Annotated[float | None, typer.Option(
+        "--rate", envvar="CYBERAUDIT_RATE", min=0.1, metavar="N",
+        help="At most N new connections a second across the scan.")] = None,
     workers: Annotated[int | None, typer.Option(
         "--workers", envvar="CYBERAUDIT_WORKERS", min=1, max=256, metavar="N",
         help="Worker processes on this machine (default: the CPUs, at most one per 25 targets).")] = None,
@@ -225,7 +232,8 @@ def scan(
         network=NetworkSettings(resolve=resolve_map, connect_to=connect_map, ca_bundle=ca_bundle,
                                 nameservers=nameservers, connect_timeout=connect_timeout,
                                 read_timeout=2 * connect_timeout,
-                                dns_timeout=dns_timeout, dns_retries=dns_retries),
+                                dns_timeout=dns_timeout, dns_retries=dns_retries, per_ip=per_ip,
+                                rate=rate),
         options=options, concurrency=concurrency, timeout=timeout, max_time=max_time,
         shard=parse_shard(shard, shard_count) if shard else None,
         profile_text=profile_text, adhoc=profile_text is not None)
