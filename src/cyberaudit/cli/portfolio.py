@@ -25,7 +25,7 @@ from cyberaudit.portfolio import (
     portfolio_shard,
     summarize,
 )
-from cyberaudit.render import FORMATS, RenderOptions, write_report
+from cyberaudit.render import FORMATS, RenderOptions, format_for, write_report
 from cyberaudit.result import Result, result_from_dict
 from cyberaudit.scan import ScanRequest, run_scan
 from cyberaudit.shards import shard_of
@@ -96,7 +96,7 @@ def scan_portfolio(run: PortfolioRun, err: Console) -> int:
     if out.exists() and not out.is_dir():
         raise InputError("with --profiles, -o names a folder for the reports", out)
     out.mkdir(parents=True, exist_ok=True)
-    formats = [FORMATS[f] for f in (run.formats or ("html",))]
+    formats = [format_for("", f) for f in (run.formats or ("html",))]  # an unknown name is an InputError
     summaries: dict[int, ClientSummary] = {}
     for i, status, payload in _results(run, profiles):
         slug, profile = slugs[i], profiles[i]
