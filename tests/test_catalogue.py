@@ -54,3 +54,13 @@ def test_every_builtin_rule_reads_an_installed_probe(rules):
 
     probes = available_probes()
     assert {r.model.probe for r in rules.rules.values()} <= set(probes)
+
+
+def test_every_builtin_pack_passes_the_checks_a_user_pack_gets():
+    # a run skips these for the shipped packs (to import no probe for `rules list`): this keeps
+    # them true, fact paths, parameters and scopes against the installed probes included
+    from cyberaudit.packs import load_pack, pack_files
+    from cyberaudit.resources import builtin_rules_dir
+
+    for path in pack_files(builtin_rules_dir()):
+        assert load_pack(path, builtin=False, check_facts=True).rules

@@ -35,6 +35,7 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, Protocol
 
 from cyberaudit.dnsclient import DnsClient
 from cyberaudit.errors import InputError, ProbeError
+from cyberaudit.politeness import Politeness, PolitenessSettings
 
 
 class NetworkTimeout(ProbeError):
@@ -90,6 +91,9 @@ class NetworkSettings:
     dns_retries: int = 1
     max_body_bytes: int = 5 * 1024 * 1024
     max_redirects: int = 5
+    per_ip: int = 4  # connections opening or awaiting an answer at once per IP address (0: no limit)
+    rate: float | None = None  # new connections a second across the scan
+    connect_retries: int = 1  # extra attempts after a failed TCP connect (never after an answer)
 
 
 def parse_resolve(text: str) -> tuple[tuple[str, int], str]:
@@ -212,6 +216,8 @@ class Network:
         self._bundle_path: str | None = None
         self._lock = threading.Lock()
         self._local = threading.local()
+        self.politeness = Politeness(PolitenessSettings(per_ip=self.settings.per_ip, rate=self.settings.rate,
+                                                        connect_retries=self.settings.connect_retries))
 
     def add_address(self, host: str, port: int, address: str) -> None:
         """A target's `address:`: connect there for host:port (a CLI --resolve wins)."""
@@ -240,8 +246,16 @@ class Network:
         """A TCP connection to host:port (overrides applied); ProbeError when it fails."""
         addr, real_port = self.address_for(host, port)
         timeout = self.settings.connect_timeout if timeout is None else timeout
+        deadline = getattr(self._local, "deadline", None)
         try:
-            return socket.create_connection((addr, real_port), timeout=timeout)
+            release = self.politeness.hold(addr, deadline)
+            try:
+                sock = self.politeness.connect(
+                    addr, lambda: socket.create_connection((addr, real_port), timeout=timeout), deadline)
+            except BaseException:
+                release()
+                raise
+            return _SlotSocket.adopt(sock, release)
         except TimeoutError:
             raise NetworkTimeout(f"connection to {host}:{port} timed out after {timeout:g}s") from None
         except OSError as exc:
@@ -383,6 +397,30 @@ class Network:
             raise ProbeError(f"{url}: {_reason(exc)}") from None
 
 
+class _SlotSocket(socket.socket):
+    """A socket that gives its per-IP slot back when it is closed, detached (wrapped by ssl) or lost."""
+
+    _release: Any = None
+
+    @classmethod
+    def adopt(cls, sock: socket.socket, release: Any) -> _SlotSocket:
+        timeout = sock.gettimeout()
+        out = cls(sock.family, sock.type, sock.proto, fileno=sock.detach())
+        out.settimeout(timeout)
+        out._release = weakref.finalize(out, release)
+        return out
+
+    def close(self) -> None:
+        if self._release is not None:
+            self._release()
+        super().close()
+
+    def detach(self) -> int:
+        if self._release is not None:
+            self._release()
+        return super().detach()
+
+
 def _remove_file(path: str) -> None:
     with contextlib.suppress(OSError):
         os.unlink(path)
@@ -455,20 +493,27 @@ def _mapped_connection(base: type[HTTPConnection], network: Network) -> type[HTT
 
         # Timeouts apply to each read, so a server sending one byte at a time never trips them. Until
         # the response headers are in, a timer shuts the socket down at the fetch's deadline.
+        _slot_ip: str | None = None
+        _slot_release: Any = None
+
         def connect(self) -> None:
             self._arm()
             try:
                 super().connect()
             except BaseException:
                 self._disarm()
+                self._free_slot()
                 raise
 
         def request(self, *args: Any, **kwargs: Any) -> None:
             self._arm()
+            if self._slot_release is None and self._slot_ip is not None:  # a kept-alive connection
+                self._take_slot(self._slot_ip)
             try:
                 super().request(*args, **kwargs)
             except BaseException:
                 self._disarm()
+                self._free_slot()
                 raise
 
         def getresponse(self, *args: Any, **kwargs: Any) -> Any:
@@ -476,6 +521,7 @@ def _mapped_connection(base: type[HTTPConnection], network: Network) -> type[HTT
                 response = super().getresponse(*args, **kwargs)
             finally:
                 self._disarm()
+                self._free_slot()
             if self._cut_at_deadline:
                 # http.client takes the cut for the end of the headers: never hand on such a response
                 raise ProtocolError("the response did not arrive before the deadline")
@@ -502,15 +548,26 @@ def _mapped_connection(base: type[HTTPConnection], network: Network) -> type[HTT
                     with contextlib.suppress(OSError):
                         sock.shutdown(socket.SHUT_RDWR)
 
+        def _take_slot(self, ip: str) -> None:
+            self._slot_ip = ip
+            self._slot_release = network.politeness.hold(ip, getattr(network._local, "deadline", None))
+
+        def _free_slot(self) -> None:
+            release, self._slot_release = self._slot_release, None
+            if release is not None:
+                release()
+
         def _new_conn(self) -> socket.socket:
             try:
                 addr, port = network.address_for(self._dns_host, self.port)
             except ProbeError as exc:
                 raise NewConnectionError(self, str(exc)) from exc
             try:
-                sock = urllib3.util.connection.create_connection(
+                if self._slot_release is None:
+                    self._take_slot(addr)
+                sock = network.politeness.connect(addr, lambda: urllib3.util.connection.create_connection(
                     (addr, port), self.timeout, source_address=self.source_address,
-                    socket_options=self.socket_options)
+                    socket_options=self.socket_options), getattr(network._local, "deadline", None))
             except TimeoutError as exc:
                 raise ConnectTimeoutError(self, f"connection to {self.host} timed out") from exc
             except OSError as exc:

@@ -14,6 +14,7 @@ from pydantic import Field, field_validator, model_validator
 
 from cyberaudit.dnsclient import parse_nameserver
 from cyberaudit.errors import InputError
+from cyberaudit.lazy import once
 from cyberaudit.models import Strict, validate_document
 from cyberaudit.platforms import Catalog, load_catalog
 from cyberaudit.targets import Target
@@ -381,17 +382,22 @@ class LoadedProfile:
         return p if p.is_absolute() else (self.base_dir / p)
 
 
-def load_profile(path: str | Path) -> LoadedProfile:
-    """Load and validate a profile; every mistake is an InputError with file:line:col."""
+def load_profile(path: str | Path, text: str | None = None) -> LoadedProfile:
+    """Load and validate a profile; every mistake is an InputError with file:line:col.
+
+    With `text`, that is the profile and `path` only names it (a profile built from command-line
+    targets has no file).
+    """
     path = Path(path)
-    doc = load_yaml(path)
+    doc = load_yaml(path, text=text)
     if doc.data is None:
         raise InputError("the profile is empty (it needs at least practice: {name: ...})", path, 1, 1)
     if not isinstance(doc.data, dict):
         raise InputError("the profile must be a mapping of sections (practice, targets, ...)", path, 1, 1)
     profile = validate_document(Profile, doc)
     check_platform_catalog(profile, doc, path.resolve().parent)
-    digest = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    content = path.read_bytes() if text is None else text.encode("utf-8")
+    digest = "sha256:" + hashlib.sha256(content).hexdigest()
     return LoadedProfile(profile=profile, path=path.resolve(), doc=doc, digest=digest)
 
 
@@ -399,7 +405,22 @@ def profile_catalog(profile: Profile, base_dir: Path | None) -> Catalog:
     """The platform catalogue this profile reads: the built-in one and its `platform_catalogs:`."""
     base = base_dir or Path.cwd()
     paths = [Path(p).expanduser() for p in profile.platform_catalogs]
-    return load_catalog(p if p.is_absolute() else base / p for p in paths)
+    return _catalog_of(tuple(_file_key(p if p.is_absolute() else base / p) for p in paths))
+
+
+def _file_key(path: Path) -> tuple[str, int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (str(path), -1, -1)  # load_catalog names the missing file
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
+@once
+def _catalog_of(files: tuple[tuple[str, int, int], ...]) -> Catalog:
+    # Every target of a scan asks for the same catalogue: build it once per set of files (and
+    # again if one of them changes).
+    return load_catalog(Path(name) for name, _, _ in files)
 
 
 def check_platform_catalog(profile: Profile, doc: YamlDocument, base_dir: Path) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -138,7 +139,7 @@ class Result:
     options: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
-        return _plain(asdict(self))
+        return _plain(self)
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
@@ -158,7 +159,16 @@ def parse_timestamp(text: str) -> dt.datetime | None:
     return when.astimezone(dt.timezone.utc)
 
 
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
 def _plain(value: Any) -> Any:
+    # One pass over the dataclasses, without dataclasses.asdict's deep copy of every fact: on a
+    # scan of many targets that copy cost more than writing the JSON.
+    if hasattr(type(value), "__dataclass_fields__"):
+        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
