@@ -216,6 +216,7 @@ class Network:
         self._bundle_path: str | None = None
         self._lock = threading.Lock()
         self._local = threading.local()
+        self._contexts: dict[tuple[str, bool], ssl.SSLContext] = {}
         self.politeness = Politeness(PolitenessSettings(per_ip=self.settings.per_ip, rate=self.settings.rate,
                                                         connect_retries=self.settings.connect_retries))
 
@@ -289,9 +290,36 @@ class Network:
             cleanup()
             self._bundle_path = None
 
-    def session(self, tls: TlsMode = "default") -> requests.Session:
-        """A requests session (one per thread and TLS mode) that connects through this Network."""
-        sess = getattr(self._local, f"session_{tls}", None)
+    def ssl_context(self, tls: TlsMode, verify: bool) -> ssl.SSLContext:
+        """The client context of one trust setting, built once per scan and shared by its threads.
+
+        Loading the CA bundle costs tens of milliseconds of CPU; a context per connection (what
+        requests does when `verify` is a path) made it a large part of a many-site scan. One
+        context per (mode, verify) pair also means urllib3, which sets verify_mode on the context it
+        is given, only ever sets the value it already has.
+        """
+        key = (tls, verify)
+        with self._lock:
+            ctx = self._contexts.get(key)
+        if ctx is not None:
+            return ctx
+        if tls == "default":
+            ctx = urllib3.util.ssl_.create_urllib3_context()
+            if not verify:
+                ctx.check_hostname = False
+                ctx.verify_mode = ssl.CERT_NONE
+        else:
+            ctx = legacy_client_context(verify=verify)
+        if verify:
+            ctx.load_verify_locations(self.ca_bundle_path())
+        with self._lock:
+            return self._contexts.setdefault(key, ctx)
+
+    def session(self, tls: TlsMode = "default", verify: bool = True) -> requests.Session:
+        """A requests session (one per thread, TLS mode and trust setting) that connects through this Network."""
+        verify = verify and tls != "inspect"
+        name = f"session_{tls}_{'verify' if verify else 'noverify'}"
+        sess = getattr(self._local, name, None)
         if sess is None:
             sess = requests.Session()
             sess.trust_env = False  # proxies from the environment would bypass --resolve
@@ -299,13 +327,13 @@ class Network:
             # Set-Cookie headers and no cookie value outlives the response that carried it
             sess.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
             sess.headers["User-Agent"] = USER_AGENT
-            # a mode's context only ever sees one verify_mode: urllib3 sets it on the shared context
-            context = None if tls == "default" else legacy_client_context(verify=tls == "legacy")
-            adapter = _MappedAdapter(self, max_retries=0, ssl_context=context)
+            adapter = _MappedAdapter(self, max_retries=0, ssl_context=self.ssl_context(tls, verify))
             sess.mount("http://", adapter)
             sess.mount("https://", adapter)
-            sess.verify = self.ca_bundle_path() if tls != "inspect" else False
-            setattr(self._local, f"session_{tls}", sess)
+            # True, not the bundle's path: with a path, requests loads it into a new context for
+            # every connection; the adapter's context already holds it
+            sess.verify = verify
+            setattr(self._local, name, sess)
         return sess
 
     def fetch(self, url: str, *, follow_redirects: bool = True, max_redirects: int | None = None,
@@ -360,10 +388,10 @@ class Network:
         start = time.monotonic()
         cap = self.settings.max_body_bytes
         try:
-            with self.session(tls).request(
+            with self.session(tls, verify).request(
                 method, url, allow_redirects=False, stream=True,
                 timeout=(self.settings.connect_timeout, self.settings.read_timeout),
-                verify=self.ca_bundle_path() if verify else False,
+                verify=bool(verify and tls != "inspect"),
             ) as r:
                 chunks: list[bytes] = []
                 size = 0
