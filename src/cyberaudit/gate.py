@@ -20,7 +20,8 @@ def check_gate(result: Result, *, fail_under: float | None = None, fail_on: str 
     """Whether the result passes the gate; errors count as failures unless allow_errors."""
     reasons: list[str] = []
     unreached = unreachable_targets(result)
-    if unreached and not allow_errors:  # not scored is not passed
+    gated = fail_under is not None or fail_on is not None
+    if gated and unreached and not allow_errors:  # not scored is not passed
         reasons += [u.sentence for u in unreached]
     if fail_under is not None:
         card = score_findings(result.findings, ignore_errors=allow_errors,

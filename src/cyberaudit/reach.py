@@ -42,7 +42,8 @@ _CAUSES: tuple[tuple[re.Pattern[str], Cause], ...] = (
            "check the address and port, and that the server is running")),
     (re.compile(r"No route to host|Network is unreachable|Host is unreachable", re.I),
      Cause("no_route", "there is no network route to it", "check your connection")),
-    (re.compile(r"timed out|timeout|did not finish before the deadline|did not answer", re.I),
+    (re.compile(r"timed out|timeout|no response within|no (TLS )?answer|did not finish before the deadline|"
+                r"did not answer", re.I),
      Cause("timeout", "it did not answer in time", "check the address, your connection and any firewall")),
 )
 

@@ -19,7 +19,7 @@ _GRADE_STYLE = {"A": "bold green", "B": "green", "C": "yellow", "D": "bold yello
 
 def _score_text(card: ScoreCard) -> Text:
     if card.score is None:
-        return Text("not scored" + (" (could not be reached)" if card.unreached else ""), style="dim")
+        return Text("not scored" + (" (unreachable)" if card.unreached else ""), style="dim")
     text = Text(f"{card.grade}  {card.score:.1f}", style=_GRADE_STYLE.get(card.grade or "", ""))
     return text.append(cap_text(card), style="yellow") if card.cap else text
 
@@ -36,6 +36,8 @@ def print_summary(result: Result, console: Console, *, verbose: bool = False) ->
         console.print(Text(UNREACHABLE_NOTE, style="red"))
     grade = _score_text(overall)
     line = Text("Grade ").append(grade)
+    if overall.unreached and overall.score is not None:
+        line.append(" without the targets that could not be reached", style="red")
     if overall.coverage is not None:
         line.append(f"   coverage {overall.coverage:.0f}% ({overall.checked} of {overall.applicable} "
                     f"applicable checks could be verified"

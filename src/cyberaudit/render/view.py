@@ -154,6 +154,10 @@ def headline(card: ScoreCard, fails: int, errors: int) -> str:
                      f"{'do' if errors != 1 else 'does'} not count as passed.")
     if card.cap:
         parts.append(f"The grade is capped because {card.cap.split(' (')[0]}.")
+    if card.unreached:
+        parts.append(f"{card.unreached} of them are on targets that could not be reached (said above); "
+                     "those are left out of the score until they can be checked." if errors else
+                     "Targets that could not be reached are left out of the score.")
     return " ".join(parts)
 
 
