@@ -7,6 +7,7 @@ server that accepts connections and never answers, and an HTTPS site whose certi
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 
@@ -20,6 +21,7 @@ from cyberaudit.reach import unreachable_targets
 from cyberaudit.render import RenderOptions
 from cyberaudit.render.html import render_html
 from cyberaudit.render.markdown import render_markdown
+from cyberaudit.render.sarif import render_sarif
 from cyberaudit.result import load_result
 from tests.test_scan_gate import profile
 
@@ -114,6 +116,8 @@ def test_a_name_that_does_not_resolve_is_said_once_and_not_scored(cli, write, tm
     html = render_html(result, RenderOptions())
     assert html.count(sentence) == 1
     assert html.index(sentence) < html.index('id="summary"')
+    notes = json.loads(render_sarif(result, RenderOptions()))["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert notes[0] == {"level": "error", "message": {"text": sentence}}
 
 
 def test_the_gate_fails_on_an_unreachable_site_unless_errors_are_allowed(cli, write, tmp_path, ns):

@@ -69,8 +69,12 @@ def render_markdown(result: Result, options: RenderOptions | None = None) -> str
         out.append("")
     ch = options.changes
     if ch is not None:
-        out += ["## Changes since the last scan", "",
-                f"Score {_score(ch.score.old_score, ch.score.old_grade)} → {_score(ch.score.new_score, ch.score.new_grade)}.",
+        out += ["## Changes since the last scan", ""]
+        out += [f"- **Target {t.change}:** {e(t.target)}: {e(t.summary())}" for t in ch.targets]
+        if ch.explanation is not None:
+            out += ["", e(ch.explanation.sentence(ch.targets))]
+        out += [""] if ch.targets else []
+        out += [f"Score {_score(ch.score.old_score, ch.score.old_grade)} → {_score(ch.score.new_score, ch.score.new_grade)}.",
                 "", f"- New problems: {len(ch.new_failures)}", f"- Fixed: {len(ch.fixed)}",
                 f"- Still failing: {len(ch.still_failing)}",
                 f"- Waivers expiring within 30 days: {len(ch.expiring_waivers)}", ""]
