@@ -99,16 +99,14 @@ def evaluate_rule(rule: Rule, target: Target, tf: TargetFacts, params: Mapping[s
         outcome = Outcome("pass")
         if rule.applies_if is not None:
             applies = evaluate(rule.applies_if, view, params)
-            if applies.status == "fail":
+            if applies.status == "fail":  # the evidence still says why it does not apply
+                _add_evidence(rule, view, applies)
                 return _finding(rule, target, "not_applicable", applies, None)
             if applies.status == "error":
                 outcome = applies
         if outcome.status == "pass":
             outcome = evaluate(rule.check, view, params)
-        for path in rule.model.evidence:
-            value = view.get(path)
-            if value is not MISSING:
-                outcome.evidence.setdefault(path, value)
+        _add_evidence(rule, view, outcome)
     status = outcome.status
     waiver_info = None
     waiver = _matching_waiver(rule.id, target.id, waivers)
@@ -118,6 +116,13 @@ def evaluate_rule(rule: Rule, target: Target, tf: TargetFacts, params: Mapping[s
         if not expired:
             status = "waived"
     return _finding(rule, target, status, outcome, waiver_info)
+
+
+def _add_evidence(rule: Rule, view: FactView, outcome: Outcome) -> None:
+    for path in rule.model.evidence:
+        value = view.get(path)
+        if value is not MISSING:
+            outcome.evidence.setdefault(path, value)
 
 
 def _matching_waiver(rule_id: str, target_id: str,

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from cyberaudit.errors import InputError
+from cyberaudit.reach import find_unreachable
 from cyberaudit.result import Finding, Result, TargetResult
 from cyberaudit.scoring import score_result
 
@@ -66,6 +67,8 @@ def merge_results(parts: Sequence[Result], names: Sequence[str] | None = None) -
             findings.setdefault((f.target_kind, f.target), []).append(f)
         rules.update(part.rules)
     merged_findings = tuple(f for key in order for f in findings.get(key, ()))
+    merged_targets = tuple(targets[key] for key in order if key in targets)
+    unreached = frozenset(tid for u in find_unreachable(merged_targets) for tid in u.targets)
     base = min(parts, key=lambda p: p.generated_at)
     options = {k: v for k, v in base.options.items() if k != "shard"}
     timings = {"total_ms": max(int(p.timings.get("total_ms", 0)) for p in parts),
@@ -73,6 +76,6 @@ def merge_results(parts: Sequence[Result], names: Sequence[str] | None = None) -
                "probe_runs": sum(int(p.timings.get("probe_runs", 0)) for p in parts),
                "shards": count}
     return replace(base, rules={rid: rules[rid] for rid in sorted(rules)},
-                   targets=tuple(targets[key] for key in order if key in targets),
-                   findings=merged_findings, scores=score_result(merged_findings),
+                   targets=merged_targets, findings=merged_findings,
+                   scores=score_result(merged_findings, unreached),
                    timings=timings, options=options)

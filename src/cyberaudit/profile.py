@@ -217,7 +217,9 @@ class Devices(Strict):
     disk_encrypted: bool | None = Field(None, description="Declared when the scan does not run on it.")
     screen_lock: bool | None = None
     auto_updates: bool | None = None
-    scan_this_machine: bool = Field(True, description="Read this computer's own encryption state.")
+    scan_this_machine: bool | None = Field(
+        None, description="Whether the scan runs on a computer used for client work and reads its own state. "
+                          "Unset: only when the scan runs on a terminal and CI is not set.")
 
 
 class Controls(Strict):

@@ -97,6 +97,15 @@ class ScoreCard:
     checked: int  # pass + fail
     applicable: int  # pass + fail + error
     coverage: float | None  # checked / applicable, percent
+    uncapped_grade: str | None = None  # what the arithmetic alone gives, when a cap lowered it
+    cap_rules: tuple[str, ...] = ()  # the failed rules behind the cap
+    notes: int = 0  # failed info rules: shown as notes, never counted as problems
+    unreached: int = 0  # checks on targets that could not be reached: applicable, not scored
+
+    @property
+    def problems(self) -> int:
+        """Failed rules that need fixing (info rules are notes, not problems)."""
+        return self.counts.get("fail", 0) - self.notes
 
 
 @dataclass(frozen=True)
@@ -192,6 +201,8 @@ def result_from_dict(data: dict[str, Any]) -> Result:
                          f"(this cyberaudit reads {SCHEMA_VERSION})")
 
     def card(d: dict[str, Any]) -> ScoreCard:
+        d = dict(d)
+        d["cap_rules"] = tuple(d.get("cap_rules", ()))
         return _build(ScoreCard, d)
 
     def finding(d: dict[str, Any]) -> Finding:

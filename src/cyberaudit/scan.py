@@ -17,6 +17,7 @@ from cyberaudit.packs import RuleSet, load_rule_set
 from cyberaudit.probes import PROBE_MODULES, available_probes
 from cyberaudit.probes.base import ProbeContext, ProbeOutput, ScanOptions
 from cyberaudit.profile import LoadedProfile, Website, build_targets, load_profile
+from cyberaudit.reach import find_unreachable
 from cyberaudit.result import (
     SCHEMA_VERSION,
     PackInfo,
@@ -163,7 +164,9 @@ def run_scan(request: ScanRequest, observer: Observer | None = None) -> Result:
                     finding = replace(finding, status="not_applicable", message=NO_PROFILE, details=(),
                                       evidence={})
                 findings.append(finding)
-    scores = score_result(findings)
+    # a target nothing could reach is said once and not scored (not F 0.0); coverage still counts it
+    unreached = frozenset(tid for u in find_unreachable(target_results) for tid in u.targets)
+    scores = score_result(findings, unreached)
     used = sorted({f.rule_id for f in findings})
     rule_infos = {rid: _rule_info(rules, rid, settings.params[rid]) for rid in used}
     finished = time.monotonic()

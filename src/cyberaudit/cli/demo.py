@@ -40,10 +40,11 @@ def report_writer(formats: list[str], extra: list[Path]) -> Callable[[Result, Pa
 def summary_lines(outcome: DemoOutcome) -> list[str]:
     """Where the demo wrote everything and the grade, in plain words."""
     card = outcome.result.scores.overall
-    grade = (f"grade {card.grade} (score {card.score:g} out of 100)" if card.score is not None
-             else "no grade (nothing could be checked)")
+    grade = (f"grade {card.grade} (score {card.score:g} out of 100{', capped because ' + card.cap.split(' (')[0] if card.cap else ''})"
+             if card.score is not None else "no grade (nothing could be checked)")
+    notes = f" and {card.notes} note{'s' if card.notes != 1 else ''}" if card.notes else ""
     lines = [f"The demo practice, {outcome.result.profile.practice}, got {grade}.",
-             f"{card.counts.get('fail', 0)} checks failed and {card.counts.get('pass', 0)} passed; "
+             f"{card.problems} checks failed{notes}, {card.counts.get('pass', 0)} passed; "
              f"{card.counts.get('error', 0)} could not be checked."]
     html = outcome.report("html")
     if html is not None:
