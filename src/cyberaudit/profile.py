@@ -186,7 +186,8 @@ class Devices(Strict):
     disk_encrypted: bool | None = Field(None, description="Declared when the scan does not run on it.")
     screen_lock: bool | None = None
     auto_updates: bool | None = None
-    scan_this_machine: bool = Field(True, description="Read this computer's own encryption state.")
+    scan_this_machine: bool | None = Field(True, description="Read this computer's own encryption state "
+                                                 "(null: not sure whether it is used for client work).")
 
 
 class Controls(Strict):
