@@ -65,7 +65,7 @@ def _choose(ask: Prompt, say: Say, catalog: Catalog, kind: str, title: str,
                      default="")
         picks, problem = _parse(answer, entries, catalog, kind)
         if problem is None:
-            return picks
+            return [_known(ask, say, catalog, p) for p in picks]
         say(problem)
 
 
@@ -84,16 +84,21 @@ def _parse(answer: str, entries: list[CatalogEntry], catalog: Catalog,
                 picks.append(Pick(entry.name, entry.kind, entry))
             continue
         entry = catalog.find(part)
-        if entry is not None:
-            picks.append(Pick(entry.name, entry.kind, entry))
-            continue
-        hint = catalog.suggest(part)
-        near = catalog.get(hint) if hint else None
-        if near is not None or hint:
-            return [], (f"{part!r} is not in the catalogue; did you mean {near.name if near else hint}? "
-                        f"Type its number or its name as listed by `cyberaudit platforms`.")
-        picks.append(Pick(part, kind))  # a service the catalogue does not know: asked about in full
+        picks.append(Pick(entry.name, entry.kind, entry) if entry else Pick(part, kind))
     return picks, None
+
+
+def _known(ask: Prompt, say: Say, catalog: Catalog, pick: Pick) -> Pick:
+    """A name the catalogue does not know: offer the closest entry, else keep the name as typed."""
+    if pick.entry is not None:
+        return pick
+    hint = catalog.suggest(pick.name)
+    near = (catalog.get(hint) or catalog.find(hint)) if hint else None
+    if near is not None and a.yes_no_unsure(ask, f"  {pick.name!r} is not in the catalogue. Did you mean "
+                                                 f"{near.name}?", say):
+        return Pick(near.name, near.kind, near)
+    say(f"  {pick.name} is not in the catalogue: a few questions about it instead.")
+    return pick
 
 
 def _plan(ask: Prompt, say: Say, catalog: Catalog, pick: Pick) -> Pick:
@@ -132,9 +137,9 @@ def _questions(ask: Prompt, say: Say, pick: Pick) -> dict[str, Any]:
         out["baa_signed"] = False  # the catalogue's fact, not a guess: this plan has no BAA to sign
         say(f"  {entry.vendor} signs no BAA for {entry.name}: the report will say what to use instead.")
     else:
-        whose = f"{entry.vendor}'s" if entry else "its"
-        out["baa_signed"] = a.yes_no_unsure(ask, f"  Have you signed {whose} BAA (business associate agreement) "
-                                                 f"or data-processing agreement?", say)
+        with_whom = f" with {entry.vendor}" if entry else ""
+        out["baa_signed"] = a.yes_no_unsure(ask, f"  Have you signed a BAA (business associate agreement) or "
+                                                 f"data-processing agreement{with_whom}?", say)
     if entry is None or entry.mfa in ("available", "unknown"):
         out["mfa_enforced"] = a.yes_no_unsure(ask, "  Must every account sign in with a second step (a code or "
                                                    "an app, not only a password)?", say)
