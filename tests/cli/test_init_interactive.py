@@ -7,6 +7,7 @@ import json
 import os
 import pty
 import select
+import signal
 import sys
 import time
 from pathlib import Path
@@ -52,15 +53,34 @@ class Terminal:
     def answer(self, question: str, text: str) -> None:
         self.expect(question)
         self.expect(": ")  # the prompt has been written in full
+        if text == CTRL_C:
+            self._until_reading()
         os.write(self.fd, text.encode() + (b"" if text == CTRL_C else b"\r"))
 
-    def wait(self, timeout: float = 60) -> int:
+    def _until_reading(self, timeout: float = 20) -> None:
+        # A Ctrl-C that lands after the prompt is written but before the read starts is only acted on
+        # once a line is typed (Python checks signals when the read returns): wait until the child sleeps.
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and self._read(1):
-            pass
-        _, status = os.waitpid(self.pid, 0)
-        os.close(self.fd)
-        return os.waitstatus_to_exitcode(status)
+        stat = Path(f"/proc/{self.pid}/stat")
+        while time.monotonic() < deadline:
+            if stat.read_text().rsplit(")", 1)[1].split()[0] == "S":
+                return
+            time.sleep(0.05)
+
+    def wait(self, timeout: float = 60) -> int:
+        """The exit code; a child still running at the deadline is killed and the test fails."""
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline:
+                self._read(0.2)
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+                if pid == self.pid:
+                    return os.waitstatus_to_exitcode(status)
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            raise AssertionError(f"still running after {timeout} s; the terminal showed:\n{self.transcript[-3000:]}")
+        finally:
+            os.close(self.fd)
 
 
 SHOWN = None  # a line to wait for that is not a question

@@ -33,8 +33,11 @@ def terminal_prompt(question: str, default: str | None = None, choices: list[str
         except EOFError:
             raise InputError("the answers ended before the last question; no profile was written") from None
         answer = answer or (default or "")
-        if not choices or answer in choices:
+        if not choices:
             return answer
+        match = [c for c in choices if c.lower() == answer.lower()]
+        if match:
+            return match[0]
         print(f"Please answer one of: {', '.join(choices)}")
 
 

@@ -24,8 +24,8 @@ __all__ = ["example_profile", "interactive_profile", "terminal_prompt"]
 
 INTRO = ("cyberaudit will ask about your practice: its website and e-mail, the services you use for client "
          "work, backups, computers and policies. Nothing is checked or sent anywhere now: your answers are "
-         "written to {path} for `cyberaudit scan` to read; when you do not know, answer \"not sure\" (or "
-         "press Enter) and the report will ask you again.")
+         "written to {path} for `cyberaudit scan` to read, and \"not sure\" (or Enter) is a fine answer, "
+         "which the report will point out as still open.")
 
 # the safeguards pack's questions, in the words a therapist would use; one per profile.SAFEGUARD_KEYS
 SAFEGUARD_QUESTIONS: dict[str, str] = {
@@ -114,7 +114,8 @@ def _controls(ask: Prompt, say: Say, today: dt.date) -> dict[str, Any]:
     has_backups = a.yes_no_unsure(ask, "Do you keep backups of client records (a backup drive, Time Machine, a "
                                        "cloud backup)?", say)
     if has_backups is False:
-        say("Without a backup, client records are lost with the computer: the report will say what to do.")
+        say("Without a backup, client records are lost with the computer or to ransomware: an encrypted "
+            "backup, restored as a test once a year, is worth setting up first.")
         backups["encrypted"] = None  # nothing to encrypt yet: unknown, never "not encrypted"
     else:
         backups["encrypted"] = a.yes_no_unsure(ask, "Are the backups encrypted (with a password or key)?", say)
