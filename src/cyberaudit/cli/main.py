@@ -21,19 +21,21 @@ import typer
 from rich.console import Console
 
 from cyberaudit import __version__
+from cyberaudit.cli.helptext import HELP_OPTIONS, SCAN_EPILOG, PlainApp, PlainGroup
 from cyberaudit.errors import CyberauditError, InputError
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-
-app = typer.Typer(
+app = PlainApp(
     name="cyberaudit",
     help="Privacy and security compliance scanner for therapy practices.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    cls=PlainGroup,
+    context_settings=HELP_OPTIONS,
 )
-rules_app = typer.Typer(help="List, show and validate rules.", no_args_is_help=True)
+rules_app = PlainApp(help="List, show and validate rules.", no_args_is_help=True, cls=PlainGroup)
 app.add_typer(rules_app, name="rules")
 
 
@@ -67,21 +69,21 @@ class SchemaKind(str, Enum):
     result = "result"
 
 
-ProfileOpt = Annotated[Path, typer.Option("--profile", "-p", envvar="CYBERAUDIT_PROFILE",
+ProfileOpt = Annotated[Path, typer.Option("--profile", "-p", envvar="CYBERAUDIT_PROFILE", metavar="FILE",
                                           help="The practice profile.", show_default=True)]
-TitleOpt = Annotated[str | None, typer.Option("--title", envvar="CYBERAUDIT_TITLE",
+TitleOpt = Annotated[str | None, typer.Option("--title", envvar="CYBERAUDIT_TITLE", metavar="TEXT",
                                               help="Report title (HTML, PDF, Markdown).")]
-OrganizationOpt = Annotated[str | None, typer.Option("--organization", envvar="CYBERAUDIT_ORGANIZATION",
+OrganizationOpt = Annotated[str | None, typer.Option("--organization", envvar="CYBERAUDIT_ORGANIZATION", metavar="NAME",
                                                      help="Who prepared the report, shown on the cover.")]
-LogoOpt = Annotated[Path | None, typer.Option("--logo", envvar="CYBERAUDIT_LOGO",
+LogoOpt = Annotated[Path | None, typer.Option("--logo", envvar="CYBERAUDIT_LOGO", metavar="FILE",
                                               help="PNG, JPEG or SVG logo embedded in the report.")]
 TemplateDirOpt = Annotated[Path | None, typer.Option(
-    "--template-dir", envvar="CYBERAUDIT_TEMPLATE_DIR",
+    "--template-dir", envvar="CYBERAUDIT_TEMPLATE_DIR", metavar="FOLDER",
     help="Folder of templates that override the built-in ones of the same name.")]
 RedactCookiesOpt = Annotated[bool, typer.Option("--redact-cookies", envvar="CYBERAUDIT_REDACT_COOKIES",
                                                 help="With --redact: also replace cookie names.")]
 HistoryOpt = Annotated[Path | None, typer.Option(
-    "--history", envvar="CYBERAUDIT_HISTORY",
+    "--history", envvar="CYBERAUDIT_HISTORY", metavar="FOLDER",
     help="Folder of saved results [default: .cyberaudit-history beside the profile].")]
 NoHistoryOpt = Annotated[bool, typer.Option("--no-history", envvar="CYBERAUDIT_NO_HISTORY",
                                             help="Neither save this result nor compare with earlier ones.")]
@@ -101,7 +103,7 @@ def _root(
     """Privacy and security compliance scanner for therapy practices."""
 
 
-@app.command()
+@app.command(epilog=SCAN_EPILOG)
 def scan(
     addresses: Annotated[list[str] | None, typer.Argument(
         metavar="[URL|DOMAIN]...", show_default=False,
@@ -109,44 +111,47 @@ def scan(
              "website and its mail domain.")] = None,
     profile: ProfileOpt = Path("cyberaudit.yaml"),
     output: Annotated[list[str] | None, typer.Option(
-        "--output", "-o", envvar="CYBERAUDIT_OUTPUT",
+        "--output", "-o", envvar="CYBERAUDIT_OUTPUT", metavar="FILE",
         help="Write a report; the format comes from the extension (repeatable; in the environment "
              "variable, separate files with spaces).")] = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="Format for every -o file, "
-                                               "overriding the extension.")] = None,
-    pack: Annotated[list[str] | None, typer.Option("--pack", envvar="CYBERAUDIT_PACK",
+    fmt: Annotated[str | None, typer.Option("--format", metavar="FORMAT", help="Format for every -o file, "
+                                               "overriding the extension (html, pdf, markdown, json, csv, "
+                                               "junit, sarif).")] = None,
+    pack: Annotated[list[str] | None, typer.Option("--pack", envvar="CYBERAUDIT_PACK", metavar="PATH",
                                                       help="Extra rule pack file or folder (repeatable; in "
                                                            "the environment variable, separated by spaces).")] = None,
     fail_under: Annotated[float | None, typer.Option(
-        "--fail-under", envvar="CYBERAUDIT_FAIL_UNDER", min=0, max=100,
+        "--fail-under", envvar="CYBERAUDIT_FAIL_UNDER", min=0, max=100, metavar="SCORE",
         help="Exit 1 when the overall score is below this.")] = None,
     fail_on: Annotated[Severity | None, typer.Option(
-        "--fail-on", envvar="CYBERAUDIT_FAIL_ON",
-        help="Exit 1 when a finding of this severity or above fails.")] = None,
+        "--fail-on", envvar="CYBERAUDIT_FAIL_ON", metavar="SEVERITY",
+        help="Exit 1 when a finding of this severity or above fails (critical, high, medium, low, info).")] = None,
     allow_errors: Annotated[bool, typer.Option(
         "--allow-errors", envvar="CYBERAUDIT_ALLOW_ERRORS",
         help="Do not count checks that could not be made as failures in the gate.")] = False,
     resolve: Annotated[list[str] | None, typer.Option(
-        "--resolve", envvar="CYBERAUDIT_RESOLVE", help="HOST:PORT:ADDRESS, as curl (repeatable).")] = None,
+        "--resolve", envvar="CYBERAUDIT_RESOLVE", metavar="HOST:PORT:ADDR",
+        help="Connect to ADDR for HOST:PORT, as curl --resolve (repeatable).")] = None,
     connect_to: Annotated[list[str] | None, typer.Option(
-        "--connect-to", envvar="CYBERAUDIT_CONNECT_TO",
-        help="HOST:PORT:ADDRESS:PORT2, as curl (repeatable).")] = None,
+        "--connect-to", envvar="CYBERAUDIT_CONNECT_TO", metavar="HOST:PORT:ADDR:PORT2",
+        help="Connect to ADDR:PORT2 for HOST:PORT, as curl --connect-to (repeatable).")] = None,
     ca_bundle: Annotated[Path | None, typer.Option(
-        "--ca-bundle", envvar="CYBERAUDIT_CA_BUNDLE", help="Extra trusted CA certificates (PEM).")] = None,
+        "--ca-bundle", envvar="CYBERAUDIT_CA_BUNDLE", metavar="FILE", help="Extra trusted CA certificates (PEM).")] = None,
     nameserver: Annotated[list[str] | None, typer.Option(
-        "--nameserver", envvar="CYBERAUDIT_NAMESERVER", help="DNS resolver ADDR[:PORT] (repeatable).")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", envvar="CYBERAUDIT_TIMEOUT", min=1,
+        "--nameserver", envvar="CYBERAUDIT_NAMESERVER", metavar="ADDR[:PORT]",
+        help="DNS resolver to ask (repeatable).")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", envvar="CYBERAUDIT_TIMEOUT", min=1, metavar="SECONDS",
                                            help="Seconds each probe may take on one target.")] = 60.0,
     connect_timeout: Annotated[float, typer.Option(
-        "--connect-timeout", envvar="CYBERAUDIT_CONNECT_TIMEOUT", min=0.1,
+        "--connect-timeout", envvar="CYBERAUDIT_CONNECT_TIMEOUT", min=0.1, metavar="SECONDS",
         help="Seconds to connect; each read may take twice as long.")] = 5.0,
-    dns_timeout: Annotated[float, typer.Option("--dns-timeout", envvar="CYBERAUDIT_DNS_TIMEOUT", min=0.1,
+    dns_timeout: Annotated[float, typer.Option("--dns-timeout", envvar="CYBERAUDIT_DNS_TIMEOUT", min=0.1, metavar="SECONDS",
                                                help="Seconds for each DNS query.")] = 3.0,
-    dns_retries: Annotated[int, typer.Option("--dns-retries", envvar="CYBERAUDIT_DNS_RETRIES", min=0,
+    dns_retries: Annotated[int, typer.Option("--dns-retries", envvar="CYBERAUDIT_DNS_RETRIES", min=0, metavar="N",
                                              help="Extra DNS attempts after a timeout.")] = 1,
-    max_time: Annotated[float, typer.Option("--max-time", envvar="CYBERAUDIT_MAX_TIME", min=1,
+    max_time: Annotated[float, typer.Option("--max-time", envvar="CYBERAUDIT_MAX_TIME", min=1, metavar="SECONDS",
                                             help="Seconds the whole scan may take.")] = 900.0,
-    concurrency: Annotated[int, typer.Option("--concurrency", envvar="CYBERAUDIT_CONCURRENCY", min=1,
+    concurrency: Annotated[int, typer.Option("--concurrency", envvar="CYBERAUDIT_CONCURRENCY", min=1, metavar="N",
                                              max=64, help="Probes running at once.")] = 8,
     browser: Annotated[bool, typer.Option("--browser", envvar="CYBERAUDIT_BROWSER",
                                           help="Render pages in headless Chromium to find injected "
@@ -356,8 +361,8 @@ def _progress_observer(err: Console):  # type: ignore[no-untyped-def]
 @app.command()
 def report(
     result_file: Annotated[Path, typer.Argument(help="A saved result (JSON).", metavar="RESULT.json")],
-    output: Annotated[list[Path], typer.Option("--output", "-o", help="Report file (repeatable).")],
-    fmt: Annotated[str | None, typer.Option("--format", help="Format, overriding the extension.")] = None,
+    output: Annotated[list[Path], typer.Option("--output", "-o", metavar="FILE", help="Report file (repeatable).")],
+    fmt: Annotated[str | None, typer.Option("--format", metavar="FORMAT", help="Format, overriding the extension.")] = None,
     title: TitleOpt = None,
     organization: OrganizationOpt = None,
     logo: LogoOpt = None,
@@ -428,10 +433,11 @@ def merge(
 def diff(
     old: Annotated[Path, typer.Argument(help="The earlier saved result (JSON).", metavar="OLD.json")],
     new: Annotated[Path, typer.Argument(help="The later saved result (JSON).", metavar="NEW.json")],
-    fmt: Annotated[DiffFormat, typer.Option("--format", help="text, json or markdown")] = DiffFormat.text,
+    fmt: Annotated[DiffFormat, typer.Option("--format", metavar="FORMAT", help="text, json or markdown")] = DiffFormat.text,
     fail_on_new: Annotated[Severity | None, typer.Option(
-        "--fail-on-new", envvar="CYBERAUDIT_FAIL_ON_NEW",
-        help="Exit 1 when a new failure of this severity or above appears.")] = None,
+        "--fail-on-new", envvar="CYBERAUDIT_FAIL_ON_NEW", metavar="SEVERITY",
+        help="Exit 1 when a new failure of this severity or above appears (critical, high, medium, low, "
+             "info).")] = None,
 ) -> None:
     """Show what changed between two saved results: new failures, fixes, expiring waivers, score."""
     from cyberaudit.diff import diff_results, diff_to_markdown, diff_to_text
@@ -448,19 +454,19 @@ def diff(
 
 @app.command()
 def init(
-    path: Annotated[Path, typer.Argument(help="Where to write the profile.")] = Path("cyberaudit.yaml"),
+    path: Annotated[Path, typer.Argument(help="Where to write the profile.", metavar="FILE")] = Path("cyberaudit.yaml"),
     interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Ask questions on the terminal.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented example profile, or build one by answering questions."""
-    from cyberaudit.cli.init import example_profile, interactive_profile
+    from cyberaudit.cli.init import example_profile, interactive_profile, terminal_prompt
 
     if path.exists() and not force:
         raise InputError("already exists (use --force to overwrite)", path)
     if interactive:
         if not sys.stdin.isatty():
             raise InputError("--interactive needs a terminal; run `cyberaudit init` for a commented example")
-        text = interactive_profile(_prompt, typer.echo)
+        text = interactive_profile(terminal_prompt, typer.echo, profile_path=path)
     else:
         text = example_profile()
     try:
@@ -470,26 +476,18 @@ def init(
     _stderr().print(f"wrote {path}; edit it, then run: cyberaudit scan -p {path}", markup=False)
 
 
-def _prompt(question: str, default: str | None = None, choices: list[str] | None = None) -> str:
-    while True:
-        label = f"{question} ({'/'.join(choices)})" if choices else question
-        answer = str(typer.prompt(label, default=default if default is not None else "", show_default=True))
-        if not choices or answer in choices:
-            return answer
-        typer.echo(f"Please answer one of: {', '.join(choices)}")
-
-
 @app.command()
 def demo(
-    output_dir: Annotated[Path, typer.Option("--output-dir", help="Where the reports, the profile and "
+    output_dir: Annotated[Path, typer.Option("--output-dir", metavar="FOLDER", help="Where the reports, the profile and "
                                              "the demo CA certificate are written.")] = Path("cyberaudit-demo"),
     keep_running: Annotated[bool, typer.Option(
         "--keep-running", help="Leave the demo practice's servers up until Ctrl-C, to scan or browse them.")] = False,
     fmt: Annotated[list[str] | None, typer.Option(
-        "--format", help="Also write report.<ext> in this format (repeatable; 'all' for every "
+        "--format", metavar="FORMAT", help="Also write report.<ext> in this format (repeatable; 'all' for every "
         "installed format). HTML and JSON are always written.")] = None,
     output: Annotated[list[Path] | None, typer.Option(
-        "--output", "-o", help="Also write this report file; format from the extension (repeatable).")] = None,
+        "--output", "-o", metavar="FILE",
+        help="Also write this report file; format from the extension (repeatable).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, only where the reports are.")] = False,
 ) -> None:
     """Scan a practice with typical mistakes, served on this computer only, and write its report."""
@@ -511,7 +509,8 @@ def demo(
 
 
 @app.command()
-def schema(kind: Annotated[SchemaKind, typer.Argument(help="profile, pack, platforms (a catalogue file) or result")]) -> None:
+def schema(kind: Annotated[SchemaKind, typer.Argument(
+        metavar="KIND", help="profile, pack, platforms (a catalogue file) or result")]) -> None:
     """Print the JSON Schema of profiles, rule packs or results (for editors and validators)."""
     from cyberaudit.schemas import schema_for
 
@@ -519,8 +518,8 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="profile, pack, platf
 
 
 @app.command()
-def facts(probe: Annotated[str | None, typer.Argument(help="Only this probe.")] = None,
-          fmt: Annotated[str, typer.Option("--format", help="text, markdown or json")] = "text") -> None:
+def facts(probe: Annotated[str | None, typer.Argument(metavar="PROBE", help="Only this probe.")] = None,
+          fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help="text, markdown or json")] = "text") -> None:
     """List every fact the probes publish, which rules may read."""
     from cyberaudit.factdocs import render_facts
 
@@ -531,8 +530,9 @@ def facts(probe: Annotated[str | None, typer.Argument(help="Only this probe.")] 
 def platforms(
     catalog: Annotated[list[Path] | None, typer.Option("--catalog", metavar="FILE",
                                                        help="Also read this catalogue file (repeatable).")] = None,
-    kind: Annotated[str | None, typer.Option("--kind", help="Only this kind (video, ehr, email, …).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    kind: Annotated[str | None, typer.Option("--kind", metavar="KIND",
+                                             help="Only this kind (video, ehr, email, …).")] = None,
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help="text or json")] = "text",
 ) -> None:
     """List the platform catalogue: which plans sign a BAA, encrypt end to end and offer MFA."""
     from rich.table import Table
@@ -569,17 +569,18 @@ class SpfFormat(str, Enum):
 
 @app.command()
 def spf(
-    domain: Annotated[str, typer.Argument(help="The domain whose SPF policy is checked.")],
-    ip: Annotated[str, typer.Option("--ip", help="The sending server's IP address.")],
+    domain: Annotated[str, typer.Argument(metavar="DOMAIN", help="The domain whose SPF policy is checked.")],
+    ip: Annotated[str, typer.Option("--ip", metavar="IP", help="The sending server's IP address.")],
     sender: Annotated[str | None, typer.Option(
-        "--sender", help="The envelope sender (MAIL FROM); default postmaster@DOMAIN.")] = None,
-    helo: Annotated[str | None, typer.Option("--helo", help="The HELO/EHLO name; default DOMAIN.")] = None,
+        "--sender", metavar="ADDRESS", help="The envelope sender (MAIL FROM); default postmaster@DOMAIN.")] = None,
+    helo: Annotated[str | None, typer.Option("--helo", metavar="NAME", help="The HELO/EHLO name; default DOMAIN.")] = None,
     nameserver: Annotated[list[str] | None, typer.Option(
-        "--nameserver", envvar="CYBERAUDIT_NAMESERVER", help="DNS resolver ADDR[:PORT] (repeatable).")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each DNS answer.",
+        "--nameserver", envvar="CYBERAUDIT_NAMESERVER", metavar="ADDR[:PORT]",
+        help="DNS resolver to ask (repeatable).")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", help="Seconds to wait for each DNS answer.",
                                            min=0.1, max=60)] = 3.0,
     tree: Annotated[bool, typer.Option("--tree", help="Also show the whole record tree and its lookups.")] = False,
-    fmt: Annotated[SpfFormat, typer.Option("--format", help="text or json")] = SpfFormat.text,
+    fmt: Annotated[SpfFormat, typer.Option("--format", metavar="FORMAT", help="text or json")] = SpfFormat.text,
 ) -> None:
     """Check whether IP may send mail for DOMAIN (SPF, RFC 7208) and explain the answer."""
     from cyberaudit.dnsclient import DnsClient
@@ -606,9 +607,10 @@ def spf(
 
 @rules_app.command("list")
 def rules_list(
-    pack: Annotated[list[Path] | None, typer.Option("--pack", help="Also load this pack file or folder.")] = None,
-    category: Annotated[str | None, typer.Option("--category", help="Only this category.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    pack: Annotated[list[Path] | None, typer.Option("--pack", metavar="PATH",
+                                                    help="Also load this pack file or folder.")] = None,
+    category: Annotated[str | None, typer.Option("--category", metavar="CATEGORY", help="Only this category.")] = None,
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help="text or json")] = "text",
 ) -> None:
     """List the rules of the built-in packs and any --pack."""
     from rich.table import Table
@@ -637,8 +639,9 @@ def rules_list(
 
 @rules_app.command("show")
 def rules_show(
-    rule_id: Annotated[str, typer.Argument(metavar="ID")],
-    pack: Annotated[list[Path] | None, typer.Option("--pack", help="Also load this pack file or folder.")] = None,
+    rule_id: Annotated[str, typer.Argument(metavar="ID", help="A rule id, such as TLS-CERT-TRUSTED.")],
+    pack: Annotated[list[Path] | None, typer.Option("--pack", metavar="PATH",
+                                                    help="Also load this pack file or folder.")] = None,
 ) -> None:
     """Show a rule: title, rationale, remediation, references, parameters and check."""
     import yaml
@@ -672,7 +675,7 @@ def _indent(text: str) -> str:
 
 
 @rules_app.command("validate")
-def rules_validate(paths: Annotated[list[Path], typer.Argument(help="Pack files or folders.")]) -> None:
+def rules_validate(paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Pack files or folders.")]) -> None:
     """Validate rule packs (against the built-in ones, for duplicate ids) without scanning."""
     from cyberaudit.packs import load_rule_set
 
