@@ -106,7 +106,7 @@ def _root(
 @app.command(epilog=SCAN_EPILOG)
 def scan(
     addresses: Annotated[list[str] | None, typer.Argument(
-        metavar="[URL|DOMAIN]...", show_default=False,
+        metavar="[URL|DOMAIN]", show_default=False,
         help="Scan these instead of a profile: https:// URLs are websites, a bare domain is its "
              "website and its mail domain.")] = None,
     profile: ProfileOpt = Path("cyberaudit.yaml"),
@@ -199,7 +199,7 @@ def scan(
         "--workers", envvar="CYBERAUDIT_WORKERS", min=1, max=256, metavar="N",
         help="Worker processes on this machine (default: the CPUs, at most one per 25 targets).")] = None,
 ) -> None:
-    """Scan the practice described by the profile and report where it stands."""
+    """Scan the practice described by the profile (or the addresses given) and report where it stands."""
     from cyberaudit.gate import check_gate
     from cyberaudit.network import NetworkSettings, parse_connect_to, parse_resolve
     from cyberaudit.probes.base import ScanOptions
