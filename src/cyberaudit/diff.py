@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from cyberaudit.result import Finding, Result, parse_timestamp
-from cyberaudit.scoring import SEVERITY_ORDER, severity_at_least
+from cyberaudit.scoring import SEVERITY_ORDER, display_score, severity_at_least
 from cyberaudit.textsafe import md_code, md_escape
 
 EXPIRY_WINDOW_DAYS = 30
@@ -148,11 +148,11 @@ def diff_results(old: Result, new: Result) -> ResultDiff:
 
 def _fmt_score(s: ScoreChange) -> str:
     def one(score: float | None, grade: str | None) -> str:
-        return "not scored" if score is None else f"{score:g} ({grade})"
+        return "not scored" if score is None else f"{display_score(score)} ({grade})"
 
     line = f"{one(s.old_score, s.old_grade)} -> {one(s.new_score, s.new_grade)}"
     if s.delta is not None:
-        line += f"  [{s.delta:+g}]"
+        line += f"  [{s.delta:+.1f}]"
     return line
 
 

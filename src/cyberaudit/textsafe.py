@@ -6,7 +6,8 @@ import re
 
 # Characters XML 1.0 cannot carry at all, even escaped; a hostile server can put them in a header.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~<>])")
+_MD_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _MD_LINE_START = re.compile(r"^([#+=-])")
 _MD_LINE_NUMBER = re.compile(r"^(\d+)([.)])")
 _CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -18,9 +19,13 @@ def xml_text(value: object) -> str:
 
 
 def md_escape(value: object) -> str:
-    """Text shown literally in Markdown: no markup, no raw HTML, no table breaks."""
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = " ".join(_MD_SPECIAL.sub(r"\\\1", text).split())  # a newline would end a table row
+    """Text shown literally in Markdown: no markup, no raw HTML, no table breaks.
+
+    Backslash escapes (CommonMark §2.4) keep the source readable: "Trackers & forms" stays as it is,
+    only an `&` that would start an entity and every `<` or `>` are escaped.
+    """
+    text = " ".join(_MD_SPECIAL.sub(r"\\\1", str(value)).split())  # a newline would end a table row
+    text = _MD_ENTITY.sub(r"\\&", text)
     return _MD_LINE_NUMBER.sub(r"\1\\\2", _MD_LINE_START.sub(r"\\\1", text))
 
 

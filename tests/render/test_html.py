@@ -61,7 +61,7 @@ def test_headings_are_in_order_and_sections_present(doc):
 def test_summary_states_grade_score_coverage_and_fix_order(doc):
     r = sample_result()
     card = r.scores.overall
-    assert f"scored {card.score:g} out of 100 (grade {card.grade})" in doc.text
+    assert f"scored {card.score:.1f} out of 100 (grade {card.grade})" in doc.text
     assert f"Coverage: {card.coverage}%" in doc.text
     fix_section = doc.text.split("What to fix first", 1)[1].split("Scores by area", 1)[0]
     order = re.findall(r"\( ?([A-Z]+(?:-[A-Z0-9]+)+) ?, effort (\w+)", fix_section)
@@ -70,9 +70,11 @@ def test_summary_states_grade_score_coverage_and_fix_order(doc):
     assert ids[:2] == ["ENC-PLATFORM-BAA", "PRIV-TRACKERS-ON-FORMS"]
     assert ids[2] == "TLS-PROTOCOL-LEGACY"  # high severity, low effort
     assert set(ids[3:5]) == {"MAIL-DMARC-ENFORCED", "MFA-USER-COVERAGE"}
-    assert ids[-1] == "HTTP-SECURITY-TXT"  # info
-    failed_rules = {f.rule_id for f in r.findings if f.status == "fail"}
-    assert set(ids) == failed_rules
+    assert ids[-1] == "DNS-DNSSEC"  # low
+    # info rules are notes, not problems to fix; the headline counts exactly what is listed
+    failed_rules = {f.rule_id for f in r.findings if f.status == "fail" and f.severity != "info"}
+    assert "HTTP-SECURITY-TXT" not in ids and set(ids) == failed_rules
+    assert f"{len(ids)} problems need fixing" in doc.text
 
 
 def test_every_failure_shows_evidence_remediation_and_references(html, doc):

@@ -14,6 +14,7 @@ from cyberaudit.demo.run import DemoOutcome
 from cyberaudit.errors import InputError
 from cyberaudit.render import RenderOptions, available_formats, format_for, write_report
 from cyberaudit.result import Result
+from cyberaudit.scoring import display_score
 
 
 def report_writer(formats: list[str], extra: list[Path]) -> Callable[[Result, Path], list[tuple[str, Path]]]:
@@ -40,7 +41,7 @@ def report_writer(formats: list[str], extra: list[Path]) -> Callable[[Result, Pa
 def summary_lines(outcome: DemoOutcome) -> list[str]:
     """Where the demo wrote everything and the grade, in plain words."""
     card = outcome.result.scores.overall
-    grade = (f"grade {card.grade} (score {card.score:g} out of 100)" if card.score is not None
+    grade = (f"grade {card.grade} (score {display_score(card.score)} out of 100)" if card.score is not None
              else "no grade (nothing could be checked)")
     lines = [f"The demo practice, {outcome.result.profile.practice}, got {grade}.",
              f"{card.counts.get('fail', 0)} checks failed and {card.counts.get('pass', 0)} passed; "

@@ -13,7 +13,7 @@ from cyberaudit.diff import ExpiringWaiver, expiring_waivers
 from cyberaudit.render import RenderOptions
 from cyberaudit.render.areas import area_name
 from cyberaudit.result import Finding, Result, ScoreCard
-from cyberaudit.scoring import SEVERITY_ORDER, WEIGHTS
+from cyberaudit.scoring import SEVERITY_ORDER, WEIGHTS, display_score
 
 STATUS_ORDER = ("fail", "error", "waived", "not_applicable", "pass")
 STATUS_LABEL = {"pass": "Passed", "fail": "Failed", "error": "Could not be checked",
@@ -60,6 +60,36 @@ def evidence_items(evidence: dict[str, Any], limit: int | None = EVIDENCE_LINES)
             lines = [*lines[:limit], f"… and {len(lines) - limit} more (all of them are in the JSON and CSV reports)"]
         out.append((str(key), lines))
     return out
+
+
+EVIDENCE_SENTENCES = 8  # shown with a finding; the rest are in the technical appendix
+
+
+@dataclass(frozen=True)
+class PlainEvidence:
+    """What a reader sees as a finding's evidence: a few plain sentences and how many more there are."""
+
+    lines: tuple[str, ...]
+    more: int
+
+
+def plain_evidence(f: Finding, limit: int = EVIDENCE_SENTENCES) -> PlainEvidence:
+    """The finding's evidence sentences, cut at `limit` (the appendix lists them all)."""
+    lines = tuple(f.evidence_text)
+    if len(lines) <= limit:
+        return PlainEvidence(lines, 0)
+    return PlainEvidence(lines[:limit], len(lines) - limit)
+
+
+def has_technical_detail(f: Finding) -> bool:
+    """Whether the technical appendix has something to say about this finding."""
+    return bool(f.details or f.evidence or len(f.evidence_text) > EVIDENCE_SENTENCES)
+
+
+def technical_findings(findings: list[Finding] | tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """Failed, unchecked and waived findings with technical detail, in report order."""
+    return tuple(sorted((f for f in findings if f.status in ("fail", "error", "waived") and has_technical_detail(f)),
+                        key=finding_order))
 
 
 @dataclass(frozen=True)
@@ -128,6 +158,7 @@ class ReportView:
     weights: dict[str, int]
     options: RenderOptions
     counts: dict[str, int]
+    technical: tuple[Finding, ...] = ()  # findings with facts and conditions for the technical appendix
 
 
 def _anchor(i: int) -> str:
@@ -135,10 +166,10 @@ def _anchor(i: int) -> str:
 
 
 def headline(card: ScoreCard, fails: int, errors: int) -> str:
-    """One or two plain sentences for the top of the report."""
+    """One or two plain sentences for the top of the report; `fails` is the number of problems listed."""
     if card.score is None:
         return "Nothing could be scored in this scan: every check was skipped, waived or could not be run."
-    parts = [f"The practice scored {card.score:g} out of 100 (grade {card.grade})."]
+    parts = [f"The practice scored {display_score(card.score)} out of 100 (grade {card.grade})."]
     if fails == 0:
         parts.append("No checked rule failed.")
     elif fails == 1:
@@ -154,10 +185,12 @@ def headline(card: ScoreCard, fails: int, errors: int) -> str:
 
 
 def fix_first(findings: list[Finding]) -> tuple[FixItem, ...]:
-    """Failed rules, most severe first, then the quickest fixes, then by id."""
+    """The problems to fix: failed rules (each once, with every target), most severe first, then the
+    quickest fixes, then by id. Info rules are notes, not problems. Every count of problems is this list's length.
+    """
     by_rule: dict[str, list[Finding]] = {}
     for f in findings:
-        if f.status == "fail":
+        if f.status == "fail" and f.severity != "info":
             by_rule.setdefault(f.rule_id, []).append(f)
     items = [FixItem(rid, fs[0].title, fs[0].severity, fs[0].effort, fs[0].category,
                      tuple(dict.fromkeys(f.target for f in fs)), fs[0].remediation, fs[0].message)
@@ -184,7 +217,7 @@ def _trend(points: list[tuple[str, float | None]]) -> TrendChart | None:
     for i, (label, score) in enumerate(scored):
         x = round(left + i * step, 1)
         y = round(top + plot_h * (1 - score / 100), 1)
-        dots.append((x, y, label[:10], f"{score:g}"))
+        dots.append((x, y, label[:10], display_score(score)))
     return TrendChart(" ".join(f"{x},{y}" for x, y, _, _ in dots), tuple(dots), width, height)
 
 
@@ -212,6 +245,7 @@ def build_view(result: Result, options: RenderOptions, logo_uri: str | None = No
             probe_errors=tuple(probe_errors.get(tid, [])),
         ))
     overall = result.scores.overall
+    problems = fix_first(findings)
     counts = {s: sum(1 for f in findings if f.status == s) for s in STATUS_ORDER}
     bars, bars_height = _bars(result)
     trend_points = [(p.generated_at, p.score) for p in options.trend]
@@ -224,8 +258,8 @@ def build_view(result: Result, options: RenderOptions, logo_uri: str | None = No
         logo_uri=logo_uri,
         overall=overall,
         grade_colour=GRADE_COLOURS.get(overall.grade, "#5f6368"),
-        headline=headline(overall, counts["fail"], counts["error"]),
-        fix_first=fix_first(findings),
+        headline=headline(overall, len(problems), counts["error"]),
+        fix_first=problems,
         targets=tuple(targets),
         waived=tuple(sorted((f for f in findings if f.status == "waived"), key=finding_order)),
         not_applicable=tuple(sorted((f for f in findings if f.status == "not_applicable"), key=finding_order)),
@@ -237,4 +271,5 @@ def build_view(result: Result, options: RenderOptions, logo_uri: str | None = No
         weights=dict(WEIGHTS),
         options=options,
         counts=counts,
+        technical=technical_findings(findings),
     )
