@@ -29,6 +29,45 @@ def md_escape(value: object) -> str:
     return _MD_LINE_NUMBER.sub(r"\1\\\2", _MD_LINE_START.sub(r"\\\1", text))
 
 
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def md_with_code(value: object) -> str:
+    """Pack text where `...` marks a command or setting: code spans kept, everything else escaped.
+
+    A code span shows its content literally (CommonMark §6.1), so it carries no markup either.
+    """
+    text, out, pos = " ".join(str(value).split()), [], 0
+    for m in _CODE_SPAN.finditer(text):
+        out.append(_keep_edges(text[pos:m.start()]))
+        out.append(f"`{m.group(1)}`")
+        pos = m.end()
+    out.append(_keep_edges(text[pos:]))
+    return "".join(out)
+
+
+def _keep_edges(part: str) -> str:
+    # md_escape trims spaces; the spaces around a code span must stay
+    if not part.strip():
+        return part
+    lead = " " if part[0] == " " else ""
+    trail = " " if part[-1] == " " else ""
+    return lead + md_escape(part) + trail
+
+
+def code_spans(value: object) -> list[tuple[str, bool]]:
+    """Split pack text into (text, is_code) parts at `...` marks, for formats that show code their own way."""
+    text, out, pos = str(value), [], 0
+    for m in _CODE_SPAN.finditer(text):
+        if m.start() > pos:
+            out.append((text[pos:m.start()], False))
+        out.append((m.group(1), True))
+        pos = m.end()
+    if pos < len(text):
+        out.append((text[pos:], False))
+    return out
+
+
 _CODE_SAFE = re.compile(r"^[A-Za-z0-9_.:/-]+$")
 
 

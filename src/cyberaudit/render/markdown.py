@@ -9,6 +9,7 @@ from cyberaudit.result import Finding, Result
 from cyberaudit.scoring import display_score
 from cyberaudit.textsafe import md_code as c
 from cyberaudit.textsafe import md_escape as e
+from cyberaudit.textsafe import md_with_code
 
 
 def _score(score: float | None, grade: str | None) -> str:
@@ -27,7 +28,7 @@ def _finding(f: Finding) -> list[str]:
         if ev.more:
             out.append(f"  - … and {ev.more} more, listed in the technical appendix")
     if f.remediation:
-        out.append(f"- **How to fix:** {e(f.remediation)}")
+        out.append(f"- **How to fix:** {md_with_code(f.remediation)}")
     if f.references:
         out.append(f"- **References:** {e('; '.join(f.references))}")
     return out + [""]

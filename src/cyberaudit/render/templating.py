@@ -16,6 +16,7 @@ from cyberaudit.render.view import STATUS_LABEL, evidence_items, plain_evidence
 from cyberaudit.resources import templates_dir
 from cyberaudit.result import parse_timestamp
 from cyberaudit.scoring import display_score
+from cyberaudit.textsafe import code_spans
 
 
 def anchor(value: object) -> str:
@@ -70,6 +71,7 @@ def _environment(template_dir: str | None) -> ImmutableSandboxedEnvironment:
         evidence_items=evidence_items,
         plain_evidence=plain_evidence,
         score=display_score,
+        code_spans=code_spans,
     )
     return env
 
