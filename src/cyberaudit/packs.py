@@ -184,11 +184,13 @@ def _template(doc: YamlDocument, rule: RuleModel, text: str, loc: tuple[Any, ...
         tpl = parse_template(text)
     except TemplateSyntaxError as exc:
         raise doc.error(loc, f"rule {rule.id}: {exc}") from None
-    for placeholder in tpl.paths() if check_facts else ():
+    for placeholder in tpl.paths():
         if placeholder.startswith("param."):
             if placeholder[6:] not in rule.params:
                 raise doc.error(loc, f"rule {rule.id}: {{{placeholder}}} names a parameter that the rule does "
                                      f"not declare under params:")
+        elif not check_facts:
+            continue
         elif each is None:
             _validate_fact_path(doc, rule, placeholder, loc)
         elif placeholder != ".":
