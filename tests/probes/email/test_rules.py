@@ -132,3 +132,11 @@ def test_dmarc_policy_none_says_so(run_probe, email_pack):
 def test_dmarc_pct_below_100_gives_the_percentage(run_probe, email_pack):
     f = _findings(run_probe("pct50.test"), email_pack)["MAIL-DMARC-ENFORCED"]
     assert "only 50% of failing mail" in f.message
+
+
+def test_no_spf_record_is_said_once_and_the_other_spf_rules_point_to_it(run_probe, email_pack):
+    found = _findings(run_probe("nospf.test"), email_pack)
+    assert found["MAIL-SPF-PRESENT"].message.startswith("No SPF record was found for the domain")
+    assert found["MAIL-SPF-VALID"].message.endswith("see MAIL-SPF-PRESENT.")
+    assert found["MAIL-SPF-STRICT"].message.endswith("see MAIL-SPF-PRESENT.")
+    assert "no all mechanism" not in found["MAIL-SPF-STRICT"].message
