@@ -51,7 +51,7 @@ def evidence_items(evidence: dict[str, Any], limit: int | None = EVIDENCE_LINES)
             lines = [f"{k}: {v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}"
                      for k, v in value.items()] or ["(none)"]
         elif value is None:
-            lines = ["unknown"]
+            lines = ["null (no value reported)"]
         elif isinstance(value, bool):
             lines = ["yes" if value else "no"]
         else:
