@@ -19,7 +19,7 @@ from cyberaudit.conditions import MISSING, Check, FactView, Outcome, evaluate, l
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}|]*)(?:\|([^{}]*))?\}|[{}]")
 _PATH = re.compile(r"^(\.|[a-z0-9_][a-z0-9_-]*(\.[a-z0-9_][a-z0-9_-]*)*)$")
 FILTERS = ("count", "date", "list", "yesno")
-MAX_VALUE = 320  # a value longer than this is cut: the whole value is in the technical appendix
+MAX_VALUE = 600  # a value longer than this is cut: the whole value is in the technical appendix
 MAX_ITEMS = 200  # sentences kept per finding; reports show the first few
 
 
