@@ -82,7 +82,9 @@ def render_markdown(result: Result, options: RenderOptions | None = None) -> str
         for heading, items in (("New problems", ch.new_failures), ("Fixed", ch.fixed)):
             if items:
                 out += [f"### {heading}", ""]
-                out += [f"- **{e(ch.severity)}** {e(ch.title)} ({c(ch.rule_id)}) on {e(ch.target)}" for ch in items]
+                # a new problem in its failure's words; a fix as the goal now met
+                out += [f"- **{e(x.severity)}** {e(x.message if heading == 'New problems' else x.title)} "
+                        f"({c(x.rule_id)}) on {e(x.target)}" for x in items]
                 out.append("")
     if v.trend is not None:
         out += ["### Score over time", "", "| Scan | Score |", "|---|---|"]
