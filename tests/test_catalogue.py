@@ -13,7 +13,7 @@ CATALOGUE = {
     ("http", "website"): ["HTTP-HTTPS-REDIRECT", "HTTP-HSTS", "HTTP-CSP", "HTTP-CONTENT-TYPE-OPTIONS",
                           "HTTP-FRAME-OPTIONS", "HTTP-REFERRER-POLICY", "HTTP-COOKIE-SECURE",
                           "HTTP-COOKIE-HTTPONLY", "HTTP-COOKIE-SAMESITE", "HTTP-MIXED-CONTENT",
-                          "HTTP-FORM-INSECURE-ACTION", "HTTP-SECURITY-TXT"],
+                          "HTTP-FORM-INSECURE-ACTION", "HTTP-SECURITY-TXT", "HTTP-HTTPS-AVAILABLE"],
     ("privacy", "website"): ["PRIV-TRACKERS", "PRIV-TRACKERS-ON-FORMS", "PRIV-SESSION-REPLAY", "PRIV-AD-PIXELS",
                              "PRIV-FORM-THIRD-PARTY", "PRIV-PRIVACY-POLICY"],
     ("email", "mail_domain"): ["MAIL-SPF-PRESENT", "MAIL-SPF-VALID", "MAIL-SPF-STRICT", "MAIL-DMARC-PRESENT",
@@ -46,6 +46,7 @@ def test_contract_id_exists(rules, pack, scope, rule_id):
 def test_severities_the_design_fixes(rules):
     assert rules.rules["TLS-PROTOCOL-LEGACY"].model.severity == "high"
     assert rules.rules["PRIV-TRACKERS-ON-FORMS"].model.severity == "critical"
+    assert rules.rules["HTTP-HTTPS-AVAILABLE"].model.severity == "critical"
 
 
 def test_every_builtin_rule_reads_an_installed_probe(rules):
@@ -53,3 +54,13 @@ def test_every_builtin_rule_reads_an_installed_probe(rules):
 
     probes = available_probes()
     assert {r.model.probe for r in rules.rules.values()} <= set(probes)
+
+
+def test_every_builtin_pack_passes_the_checks_a_user_pack_gets():
+    # a run skips these for the shipped packs (to import no probe for `rules list`): this keeps
+    # them true, fact paths, parameters and scopes against the installed probes included
+    from cyberaudit.packs import load_pack, pack_files
+    from cyberaudit.resources import builtin_rules_dir
+
+    for path in pack_files(builtin_rules_dir()):
+        assert load_pack(path, builtin=False, check_facts=True).rules

@@ -1,3 +1,5 @@
-from cyberaudit.cli.main import main
+import sys
 
-main()
+from cyberaudit.cli import main
+
+sys.exit(main())

@@ -7,8 +7,9 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from cyberaudit.reach import unreachable_ids
 from cyberaudit.result import Finding, Result, parse_timestamp
-from cyberaudit.scoring import SEVERITY_ORDER, display_score, severity_at_least
+from cyberaudit.scoring import SEVERITY_ORDER, display_score, exact_score, score_findings, severity_at_least
 from cyberaudit.textsafe import md_code, md_escape
 
 EXPIRY_WINDOW_DAYS = 30
@@ -49,6 +50,58 @@ class ScoreChange:
 
 
 @dataclass(frozen=True)
+class TargetChange:
+    """A target that is in one result and not the other (taken out of or added to the profile)."""
+
+    target: str
+    kind: str
+    change: str  # "removed" or "added"
+    counts: dict[str, int]  # its findings per status, in the result that has it
+    failed: tuple[tuple[str, str], ...]  # (severity, rule id) of its failures, most severe first
+    score: float | None  # its own score there
+    grade: str | None
+
+    def summary(self) -> str:
+        """'31 findings: 12 failed (2 critical, 3 high), 15 passed, 4 could not be checked; it scored 41.2 (F)'."""
+        c = self.counts
+        total = sum(c.values())
+        by_sev = {sev: sum(1 for s, _ in self.failed if s == sev) for sev in SEVERITY_ORDER}
+        worst = ", ".join(f"{n} {sev}" for sev, n in by_sev.items() if n and sev in ("critical", "high"))
+        parts = [f"{c.get('fail', 0)} failed" + (f" ({worst})" if worst else ""), f"{c.get('pass', 0)} passed"]
+        if c.get("error"):
+            parts.append(f"{c['error']} could not be checked")
+        if c.get("waived"):
+            parts.append(f"{c['waived']} waived")
+        scored = "not scored" if self.score is None else f"{display_score(self.score)} ({self.grade})"
+        return f"{total} finding{'s' if total != 1 else ''}: {', '.join(parts)}; on its own it scored {scored}"
+
+
+@dataclass(frozen=True)
+class ScoreExplanation:
+    """How much of the score's move comes from targets removed or added, and how much from the rest."""
+
+    same_targets_old: float | None  # both scans scored on the targets they share
+    same_targets_new: float | None
+    from_same_targets: float | None  # points
+    from_target_changes: float | None  # points: the rest of the move
+
+    def sentence(self, targets: tuple[TargetChange, ...]) -> str:
+        groups = [(verb, [t.target for t in targets if t.change == change])
+                  for verb, change in (("removing", "removed"), ("adding", "added"))]
+        names = " and ".join(f"{verb} {' and '.join(ids)}" for verb, ids in groups if ids)
+        if self.from_target_changes is None:
+            return f"The score cannot be split: {names} leaves nothing scored to compare."
+        same = ("the targets in both scans are unchanged" if self.from_same_targets == 0 else
+                f"the targets in both scans account for {self.from_same_targets:+.1f} "
+                f"({_one(self.same_targets_old)} -> {_one(self.same_targets_new)})")
+        return f"{names[0].upper()}{names[1:]} accounts for {self.from_target_changes:+.1f} points; {same}."
+
+
+def _one(score: float | None) -> str:
+    return display_score(score)
+
+
+@dataclass(frozen=True)
 class ResultDiff:
     """The changes from `old` to `new`; every list is ordered by severity, then rule and target."""
 
@@ -59,8 +112,10 @@ class ResultDiff:
     new_failures: tuple[Change, ...]
     fixed: tuple[Change, ...]
     still_failing: tuple[Change, ...]
-    other_changes: tuple[Change, ...]  # e.g. pass → error, fail → waived, a target removed
+    other_changes: tuple[Change, ...]  # e.g. pass → error, fail → waived
     expiring_waivers: tuple[ExpiringWaiver, ...]
+    targets: tuple[TargetChange, ...] = ()  # removed or added: said first, their findings summarised
+    explanation: ScoreExplanation | None = None  # set when targets were removed or added
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -69,8 +124,10 @@ class ResultDiff:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
     def has_new_failure_at_least(self, severity: str) -> bool:
-        return any(severity_at_least(c.severity, severity) for c in self.new_failures
-                   if c.severity in SEVERITY_ORDER)
+        """A new failure, including those of a target just added to the profile."""
+        added = [sev for t in self.targets if t.change == "added" for sev, _ in t.failed]
+        return any(severity_at_least(sev, severity) for sev in [c.severity for c in self.new_failures] + added
+                   if sev in SEVERITY_ORDER)
 
 
 def _key(f: Finding) -> tuple[str, str]:
@@ -110,10 +167,41 @@ def expiring_waivers(result: Result, days: int = EXPIRY_WINDOW_DAYS) -> tuple[Ex
     return tuple(sorted(out, key=_rank))
 
 
+def _target_change(result: Result, target: str, change: str) -> TargetChange:
+    fs = [f for f in result.findings if f.target == target]
+    counts: dict[str, int] = {}
+    for f in fs:
+        counts[f.status] = counts.get(f.status, 0) + 1
+    failed = sorted(((f.severity, f.rule_id) for f in fs if f.status == "fail"),
+                    key=lambda p: (SEVERITY_ORDER.index(p[0]) if p[0] in SEVERITY_ORDER else 9, p[1]))
+    card = result.scores.by_target.get(target)
+    return TargetChange(target, fs[0].target_kind if fs else "", change, counts, tuple(failed),
+                        card.score if card else None, card.grade if card else None)
+
+
+def _score_on(result: Result, targets: set[str]) -> float | None:
+    card = score_findings([f for f in result.findings if f.target in targets],
+                          unscored_targets=unreachable_ids(result))
+    exact = exact_score(card)
+    return None if exact is None else round(exact, 1)
+
+
+def _explain(old: Result, new: Result, shared: set[str], delta: float | None) -> ScoreExplanation:
+    same_old, same_new = _score_on(old, shared), _score_on(new, shared)
+    from_same = round(same_new - same_old, 1) if same_old is not None and same_new is not None else None
+    rest = round(delta - from_same, 1) if delta is not None and from_same is not None else None
+    return ScoreExplanation(same_old, same_new, from_same, rest)
+
+
 def diff_results(old: Result, new: Result) -> ResultDiff:
     """Compare two results finding by finding (a finding is a rule on a target)."""
-    before = {_key(f): f for f in old.findings}
-    after = {_key(f): f for f in new.findings}
+    old_targets = list(dict.fromkeys(f.target for f in old.findings))
+    new_targets = list(dict.fromkeys(f.target for f in new.findings))
+    removed = [t for t in old_targets if t not in set(new_targets)]
+    added = [t for t in new_targets if t not in set(old_targets)]
+    changed_targets = set(removed) | set(added)
+    before = {_key(f): f for f in old.findings if f.target not in changed_targets}
+    after = {_key(f): f for f in new.findings if f.target not in changed_targets}
     new_failures, fixed, still, other = [], [], [], []
     for key in list(after) + [k for k in before if k not in after]:
         o, n = before.get(key), after.get(key)
@@ -132,10 +220,14 @@ def diff_results(old: Result, new: Result) -> ResultDiff:
         elif change.old_status != change.new_status:
             other.append(change)
     cats = list(dict.fromkeys([*new.scores.by_category, *old.scores.by_category]))
+    score = _score_change(old.scores.overall, new.scores.overall)
+    targets = tuple([_target_change(old, t, "removed") for t in removed]
+                    + [_target_change(new, t, "added") for t in added])
+    shared = set(old_targets) & set(new_targets)
     return ResultDiff(
         old_generated_at=old.generated_at,
         new_generated_at=new.generated_at,
-        score=_score_change(old.scores.overall, new.scores.overall),
+        score=score,
         by_category={c: _score_change(old.scores.by_category.get(c), new.scores.by_category.get(c))
                      for c in cats},
         new_failures=tuple(sorted(new_failures, key=_rank)),
@@ -143,6 +235,8 @@ def diff_results(old: Result, new: Result) -> ResultDiff:
         still_failing=tuple(sorted(still, key=_rank)),
         other_changes=tuple(sorted(other, key=_rank)),
         expiring_waivers=expiring_waivers(new),
+        targets=targets,
+        explanation=_explain(old, new, shared, score.delta) if targets else None,
     )
 
 
@@ -170,8 +264,13 @@ _SECTIONS = (
 
 def diff_to_text(diff: ResultDiff) -> str:
     """Plain text for a terminal or a CI log."""
-    lines = [f"Compared {diff.old_generated_at} with {diff.new_generated_at}",
-             f"Score: {_fmt_score(diff.score)}", ""]
+    lines = [f"Compared {diff.old_generated_at} with {diff.new_generated_at}"]
+    for t in diff.targets:  # first: a target taken out or added explains most of what follows
+        lines.append(f"Target {t.change}: {t.target} ({t.kind.replace('_', ' ')}), {t.summary()}")
+    lines.append(f"Score: {_fmt_score(diff.score)}")
+    if diff.explanation is not None:
+        lines.append(f"  {diff.explanation.sentence(diff.targets)}")
+    lines.append("")
     for attr, heading in _SECTIONS:
         items: tuple[Change, ...] = getattr(diff, attr)
         lines.append(f"{heading} ({len(items)})")
@@ -188,8 +287,15 @@ def diff_to_text(diff: ResultDiff) -> str:
 def diff_to_markdown(diff: ResultDiff) -> str:
     """Markdown for a ticket or a pull-request comment."""
     out = ["# Changes since the previous scan", "",
-           f"Compared {md_escape(diff.old_generated_at)} with {md_escape(diff.new_generated_at)}.", "",
-           f"**Score:** {md_escape(_fmt_score(diff.score))}", ""]
+           f"Compared {md_escape(diff.old_generated_at)} with {md_escape(diff.new_generated_at)}.", ""]
+    for t in diff.targets:
+        out.append(f"- **Target {t.change}:** {md_escape(t.target)} ({md_escape(t.kind.replace('_', ' '))}), "
+                   f"{md_escape(t.summary())}")
+    if diff.targets:
+        out.append("")
+    out += [f"**Score:** {md_escape(_fmt_score(diff.score))}", ""]
+    if diff.explanation is not None:
+        out += [md_escape(diff.explanation.sentence(diff.targets)), ""]
     for attr, heading in _SECTIONS:
         items: tuple[Change, ...] = getattr(diff, attr)
         out += [f"## {heading} ({len(items)})", ""]

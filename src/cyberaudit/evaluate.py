@@ -103,16 +103,14 @@ def evaluate_rule(rule: Rule, target: Target, tf: TargetFacts, params: Mapping[s
         outcome = Outcome("pass")
         if rule.applies_if is not None:
             applies = evaluate(rule.applies_if, view, params)
-            if applies.status == "fail":
+            if applies.status == "fail":  # the evidence still says why it does not apply
+                _add_evidence(rule, view, applies)
                 return _finding(rule, target, "not_applicable", applies, None)
             if applies.status == "error":
                 outcome = applies
         if outcome.status == "pass":
             outcome = evaluate(rule.check, view, params)
-        for path in rule.evidence_facts:
-            value = view.get(path)
-            if value is not MISSING:
-                outcome.evidence.setdefault(path, value)
+        _add_evidence(rule, view, outcome)
         if outcome.status == "fail":
             message = choose_message(rule.messages, view, params)
             sentences = evidence_sentences(rule.templates, view, params, outcome)
@@ -125,6 +123,13 @@ def evaluate_rule(rule: Rule, target: Target, tf: TargetFacts, params: Mapping[s
         if not expired:
             status = "waived"
     return _finding(rule, target, status, outcome, waiver_info, message, sentences)
+
+
+def _add_evidence(rule: Rule, view: FactView, outcome: Outcome) -> None:
+    for path in rule.evidence_facts:
+        value = view.get(path)
+        if value is not MISSING:
+            outcome.evidence.setdefault(path, value)
 
 
 def _matching_waiver(rule_id: str, target_id: str,

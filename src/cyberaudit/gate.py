@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cyberaudit.reach import unreachable_targets
 from cyberaudit.result import Result
 from cyberaudit.scoring import display_score, exact_score, score_findings, severity_at_least
 
@@ -18,8 +19,13 @@ def check_gate(result: Result, *, fail_under: float | None = None, fail_on: str 
                allow_errors: bool = False) -> GateOutcome:
     """Whether the result passes the gate; errors count as failures unless allow_errors."""
     reasons: list[str] = []
+    unreached = unreachable_targets(result)
+    gated = fail_under is not None or fail_on is not None
+    if gated and unreached and not allow_errors:  # not scored is not passed
+        reasons += [u.sentence for u in unreached]
     if fail_under is not None:
-        card = score_findings(result.findings, ignore_errors=allow_errors)
+        card = score_findings(result.findings, ignore_errors=allow_errors,
+                              unscored_targets=frozenset(t for u in unreached for t in u.targets))
         exact = exact_score(card)
         if exact is None:
             reasons.append(f"no scored rule could be checked, so the score cannot reach {fail_under:g}")

@@ -11,16 +11,18 @@ import contextlib
 import ipaddress
 import os
 import socket
+import ssl
 import tempfile
 import threading
 import time
+import warnings
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import Message
 from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
 import certifi
@@ -33,6 +35,7 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, Protocol
 
 from cyberaudit.dnsclient import DnsClient
 from cyberaudit.errors import InputError, ProbeError
+from cyberaudit.politeness import Politeness, PolitenessSettings
 
 
 class NetworkTimeout(ProbeError):
@@ -45,6 +48,30 @@ class ResolutionFailed(ProbeError):
 
 class TlsFailure(ProbeError):
     """The TLS handshake failed or the certificate did not verify: an answer from the target's side."""
+
+
+# How a fetch sets up TLS. "default": Python's secure client settings, certificates verified.
+# "legacy": the widest cipher list and TLS 1.0 up, certificates still verified. "inspect": the same
+# with certificate checks off. The wider modes exist so a page can still be read for inspection; the
+# tls probe is what judges the certificate and the suites.
+TlsMode = Literal["default", "legacy", "inspect"]
+_LEGACY_SERVER_CONNECT = getattr(ssl, "OP_LEGACY_SERVER_CONNECT", 0x4)  # old servers without RFC 5746
+
+
+# an inspection fetch is unverified on purpose, and says so in the facts: no warning on stderr
+warnings.filterwarnings("ignore", category=urllib3.exceptions.InsecureRequestWarning)
+
+
+def legacy_client_context(*, verify: bool) -> ssl.SSLContext:
+    """A client context with every cipher and protocol version the linked OpenSSL still allows."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False  # urllib3 matches the name itself when verifying
+    ctx.verify_mode = ssl.CERT_REQUIRED if verify else ssl.CERT_NONE
+    ctx.set_ciphers("ALL:COMPLEMENTOFALL:@SECLEVEL=0")
+    with contextlib.suppress(ValueError, ssl.SSLError):
+        ctx.minimum_version = ssl.TLSVersion.TLSv1  # refused by builds without TLS 1.0
+    ctx.options |= _LEGACY_SERVER_CONNECT
+    return ctx
 
 
 USER_AGENT = "cyberaudit (privacy and security self-audit; +https://github.com/cyberaudit/cyberaudit)"
@@ -64,6 +91,9 @@ class NetworkSettings:
     dns_retries: int = 1
     max_body_bytes: int = 5 * 1024 * 1024
     max_redirects: int = 5
+    per_ip: int = 4  # connections opening or awaiting an answer at once per IP address (0: no limit)
+    rate: float | None = None  # new connections a second across the scan
+    connect_retries: int = 1  # extra attempts after a failed TCP connect (never after an answer)
 
 
 def parse_resolve(text: str) -> tuple[tuple[str, int], str]:
@@ -186,6 +216,9 @@ class Network:
         self._bundle_path: str | None = None
         self._lock = threading.Lock()
         self._local = threading.local()
+        self._contexts: dict[tuple[str, bool], ssl.SSLContext] = {}
+        self.politeness = Politeness(PolitenessSettings(per_ip=self.settings.per_ip, rate=self.settings.rate,
+                                                        connect_retries=self.settings.connect_retries))
 
     def add_address(self, host: str, port: int, address: str) -> None:
         """A target's `address:`: connect there for host:port (a CLI --resolve wins)."""
@@ -214,8 +247,16 @@ class Network:
         """A TCP connection to host:port (overrides applied); ProbeError when it fails."""
         addr, real_port = self.address_for(host, port)
         timeout = self.settings.connect_timeout if timeout is None else timeout
+        deadline = getattr(self._local, "deadline", None)
         try:
-            return socket.create_connection((addr, real_port), timeout=timeout)
+            release = self.politeness.hold(addr, deadline)
+            try:
+                sock = self.politeness.connect(
+                    addr, lambda: socket.create_connection((addr, real_port), timeout=timeout), deadline)
+            except BaseException:
+                release()
+                raise
+            return _SlotSocket.adopt(sock, release)
         except TimeoutError:
             raise NetworkTimeout(f"connection to {host}:{port} timed out after {timeout:g}s") from None
         except OSError as exc:
@@ -249,9 +290,36 @@ class Network:
             cleanup()
             self._bundle_path = None
 
-    def session(self) -> requests.Session:
-        """A requests session (one per thread) that connects through this Network."""
-        sess = getattr(self._local, "session", None)
+    def ssl_context(self, tls: TlsMode, verify: bool) -> ssl.SSLContext:
+        """The client context of one trust setting, built once per scan and shared by its threads.
+
+        Loading the CA bundle costs tens of milliseconds of CPU; a context per connection (what
+        requests does when `verify` is a path) made it a large part of a many-site scan. One
+        context per (mode, verify) pair also means urllib3, which sets verify_mode on the context it
+        is given, only ever sets the value it already has.
+        """
+        key = (tls, verify)
+        with self._lock:
+            ctx = self._contexts.get(key)
+        if ctx is not None:
+            return ctx
+        if tls == "default":
+            ctx = urllib3.util.ssl_.create_urllib3_context()
+            if not verify:
+                ctx.check_hostname = False
+                ctx.verify_mode = ssl.CERT_NONE
+        else:
+            ctx = legacy_client_context(verify=verify)
+        if verify:
+            ctx.load_verify_locations(self.ca_bundle_path())
+        with self._lock:
+            return self._contexts.setdefault(key, ctx)
+
+    def session(self, tls: TlsMode = "default", verify: bool = True) -> requests.Session:
+        """A requests session (one per thread, TLS mode and trust setting) that connects through this Network."""
+        verify = verify and tls != "inspect"
+        name = f"session_{tls}_{'verify' if verify else 'noverify'}"
+        sess = getattr(self._local, name, None)
         if sess is None:
             sess = requests.Session()
             sess.trust_env = False  # proxies from the environment would bypass --resolve
@@ -259,16 +327,21 @@ class Network:
             # Set-Cookie headers and no cookie value outlives the response that carried it
             sess.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
             sess.headers["User-Agent"] = USER_AGENT
-            adapter = _MappedAdapter(self, max_retries=0)
+            adapter = _MappedAdapter(self, max_retries=0, ssl_context=self.ssl_context(tls, verify))
             sess.mount("http://", adapter)
             sess.mount("https://", adapter)
-            sess.verify = self.ca_bundle_path()
-            self._local.session = sess
+            # True, not the bundle's path: with a path, requests loads it into a new context for
+            # every connection; the adapter's context already holds it
+            sess.verify = verify
+            setattr(self._local, name, sess)
         return sess
 
     def fetch(self, url: str, *, follow_redirects: bool = True, max_redirects: int | None = None,
-              method: str = "GET", verify: bool = True, deadline: float | None = None) -> FetchResult:
+              method: str = "GET", verify: bool = True, deadline: float | None = None,
+              tls: TlsMode = "default") -> FetchResult:
         """GET `url`, following up to max_redirects redirects by hand so each hop is recorded.
+
+        `tls` other than "default" widens the client's TLS settings for this fetch only (see TlsMode).
 
         Raises ProbeError when the first request fails; a later hop's failure, or reaching the
         redirect limit, ends the chain there with the reason in FetchResult.error.
@@ -278,7 +351,8 @@ class Network:
         current = url
         while True:
             try:
-                resp = self._request(method, current, verify=verify, deadline=deadline)
+                resp = self._request(method, current, verify=verify and tls != "inspect", deadline=deadline,
+                                     tls=tls)
             except ProbeError as exc:
                 if not chain:
                     raise
@@ -296,11 +370,12 @@ class Network:
                 return FetchResult(tuple(chain), f"{current}: invalid Location header {location[:200]!r}")
         return FetchResult(tuple(chain))
 
-    def _request(self, method: str, url: str, *, verify: bool, deadline: float | None) -> HttpResponse:
+    def _request(self, method: str, url: str, *, verify: bool, deadline: float | None,
+                 tls: TlsMode = "default") -> HttpResponse:
         # read by the connection's watchdog, which cuts a handshake or header read still going at the deadline
         self._local.deadline = deadline
         try:
-            return self._request_once(method, url, verify=verify, deadline=deadline)
+            return self._request_once(method, url, verify=verify, deadline=deadline, tls=tls)
         except ProbeError:
             if deadline is not None and time.monotonic() >= deadline:
                 raise NetworkTimeout(f"{url}: no complete response before the deadline") from None
@@ -308,14 +383,15 @@ class Network:
         finally:
             self._local.deadline = None
 
-    def _request_once(self, method: str, url: str, *, verify: bool, deadline: float | None) -> HttpResponse:
+    def _request_once(self, method: str, url: str, *, verify: bool, deadline: float | None,
+                      tls: TlsMode = "default") -> HttpResponse:
         start = time.monotonic()
         cap = self.settings.max_body_bytes
         try:
-            with self.session().request(
+            with self.session(tls, verify).request(
                 method, url, allow_redirects=False, stream=True,
                 timeout=(self.settings.connect_timeout, self.settings.read_timeout),
-                verify=self.ca_bundle_path() if verify else False,
+                verify=bool(verify and tls != "inspect"),
             ) as r:
                 chunks: list[bytes] = []
                 size = 0
@@ -347,6 +423,30 @@ class Network:
             raise ProbeError(f"{url}: {_reason(exc)}") from None
         except urllib3.exceptions.HTTPError as exc:
             raise ProbeError(f"{url}: {_reason(exc)}") from None
+
+
+class _SlotSocket(socket.socket):
+    """A socket that gives its per-IP slot back when it is closed, detached (wrapped by ssl) or lost."""
+
+    _release: Any = None
+
+    @classmethod
+    def adopt(cls, sock: socket.socket, release: Any) -> _SlotSocket:
+        timeout = sock.gettimeout()
+        out = cls(sock.family, sock.type, sock.proto, fileno=sock.detach())
+        out.settimeout(timeout)
+        out._release = weakref.finalize(out, release)
+        return out
+
+    def close(self) -> None:
+        if self._release is not None:
+            self._release()
+        super().close()
+
+    def detach(self) -> int:
+        if self._release is not None:
+            self._release()
+        return super().detach()
 
 
 def _remove_file(path: str) -> None:
@@ -421,20 +521,27 @@ def _mapped_connection(base: type[HTTPConnection], network: Network) -> type[HTT
 
         # Timeouts apply to each read, so a server sending one byte at a time never trips them. Until
         # the response headers are in, a timer shuts the socket down at the fetch's deadline.
+        _slot_ip: str | None = None
+        _slot_release: Any = None
+
         def connect(self) -> None:
             self._arm()
             try:
                 super().connect()
             except BaseException:
                 self._disarm()
+                self._free_slot()
                 raise
 
         def request(self, *args: Any, **kwargs: Any) -> None:
             self._arm()
+            if self._slot_release is None and self._slot_ip is not None:  # a kept-alive connection
+                self._take_slot(self._slot_ip)
             try:
                 super().request(*args, **kwargs)
             except BaseException:
                 self._disarm()
+                self._free_slot()
                 raise
 
         def getresponse(self, *args: Any, **kwargs: Any) -> Any:
@@ -442,6 +549,7 @@ def _mapped_connection(base: type[HTTPConnection], network: Network) -> type[HTT
                 response = super().getresponse(*args, **kwargs)
             finally:
                 self._disarm()
+                self._free_slot()
             if self._cut_at_deadline:
                 # http.client takes the cut for the end of the headers: never hand on such a response
                 raise ProtocolError("the response did not arrive before the deadline")
@@ -468,15 +576,26 @@ def _mapped_connection(base: type[HTTPConnection], network: Network) -> type[HTT
                     with contextlib.suppress(OSError):
                         sock.shutdown(socket.SHUT_RDWR)
 
+        def _take_slot(self, ip: str) -> None:
+            self._slot_ip = ip
+            self._slot_release = network.politeness.hold(ip, getattr(network._local, "deadline", None))
+
+        def _free_slot(self) -> None:
+            release, self._slot_release = self._slot_release, None
+            if release is not None:
+                release()
+
         def _new_conn(self) -> socket.socket:
             try:
                 addr, port = network.address_for(self._dns_host, self.port)
             except ProbeError as exc:
                 raise NewConnectionError(self, str(exc)) from exc
             try:
-                sock = urllib3.util.connection.create_connection(
+                if self._slot_release is None:
+                    self._take_slot(addr)
+                sock = network.politeness.connect(addr, lambda: urllib3.util.connection.create_connection(
                     (addr, port), self.timeout, source_address=self.source_address,
-                    socket_options=self.socket_options)
+                    socket_options=self.socket_options), getattr(network._local, "deadline", None))
             except TimeoutError as exc:
                 raise ConnectTimeoutError(self, f"connection to {self.host} timed out") from exc
             except OSError as exc:
@@ -488,11 +607,14 @@ def _mapped_connection(base: type[HTTPConnection], network: Network) -> type[HTT
 
 
 class _MappedAdapter(HTTPAdapter):
-    def __init__(self, network: Network, **kwargs: object) -> None:
+    def __init__(self, network: Network, ssl_context: ssl.SSLContext | None = None, **kwargs: object) -> None:
         self._network = network
+        self._ssl_context = ssl_context
         super().__init__(**kwargs)  # type: ignore[arg-type]
 
     def init_poolmanager(self, *args: object, **kwargs: object) -> None:
+        if self._ssl_context is not None:
+            kwargs["ssl_context"] = self._ssl_context
         super().init_poolmanager(*args, **kwargs)  # type: ignore[arg-type]
         network = self._network
 

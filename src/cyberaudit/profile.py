@@ -14,6 +14,7 @@ from pydantic import Field, field_validator, model_validator
 
 from cyberaudit.dnsclient import parse_nameserver
 from cyberaudit.errors import InputError
+from cyberaudit.lazy import once
 from cyberaudit.models import Strict, validate_document
 from cyberaudit.platforms import Catalog, load_catalog
 from cyberaudit.targets import Target
@@ -56,9 +57,11 @@ def _check_url(value: str, schemes: tuple[str, ...]) -> str:
 
 
 class Website(Strict):
-    url: str = Field(description="The site's https:// address.")
+    url: str = Field(description="The site's address: https://, or http:// for a site without HTTPS.")
     pages: list[str] = Field(default_factory=lambda: ["/"], description="Paths (or URLs) to check.")
     http_url: str | None = Field(None, description="Plain-HTTP address for the redirect check.")
+    https_url: str | None = Field(None, description="For an http:// url: where its HTTPS site is tried "
+                                                    "(default: the same host and path on port 443).")
     address: str | None = Field(None, description="Connect to this IP address, keeping the name.")
 
     @field_validator("address")
@@ -76,6 +79,27 @@ class Website(Strict):
     def _http_url(cls, v: str | None) -> str | None:
         return None if v is None else _check_url(v, ("http",))
 
+    @field_validator("https_url")
+    @classmethod
+    def _https_url(cls, v: str | None) -> str | None:
+        return None if v is None else _check_url(v, ("https",))
+
+    @model_validator(mode="after")
+    def _https_url_for_http_sites(self) -> Website:
+        if self.https_url and urlsplit(self.url).scheme.lower() == "https":
+            raise ValueError("https_url is for a website whose url is http://; this url is already https://")
+        return self
+
+    @property
+    def tls_host_port(self) -> tuple[str, int]:
+        """Where the site's HTTPS is checked: the https:// url, https_url, else port 443 of the host."""
+        if urlsplit(self.url).scheme.lower() == "https":
+            return self.host, self.port
+        if self.https_url:
+            parts = urlsplit(self.https_url)
+            return (parts.hostname or "").lower(), parts.port or 443
+        return self.host, 443
+
     @property
     def host(self) -> str:
         return (urlsplit(self.url).hostname or "").lower()
@@ -86,12 +110,13 @@ class Website(Strict):
         return parts.port or (443 if parts.scheme.lower() == "https" else 80)
 
     def address_bindings(self) -> list[tuple[str, int]]:
-        """The host:port pairs `address:` covers: the URL's, 443, 80 and the plain-HTTP address's."""
+        """The host:port pairs `address:` covers: the URL's, 443, 80 and the http_url's and https_url's."""
         pairs = [(self.host, self.port), (self.host, 443), (self.host, 80)]
-        if self.http_url:
-            parts = urlsplit(self.http_url)
-            if (parts.hostname or "").lower() == self.host:
-                pairs.append((self.host, parts.port or 80))
+        for other, default in ((self.http_url, 80), (self.https_url, 443)):
+            if other:
+                parts = urlsplit(other)
+                if (parts.hostname or "").lower() == self.host:
+                    pairs.append((self.host, parts.port or default))
         return list(dict.fromkeys(pairs))
 
 
@@ -117,6 +142,12 @@ class Endpoint(Strict):
     @property
     def id(self) -> str:
         return f"{self.host}:{self.port}"
+
+
+class SiteEndpoint(Endpoint):
+    """The TLS endpoint of a website (not written in the profile): its rules say which site it serves."""
+
+    site_url: str = Field(description="The website this endpoint is the HTTPS of.")
 
 
 class MailDomain(Strict):
@@ -186,7 +217,9 @@ class Devices(Strict):
     disk_encrypted: bool | None = Field(None, description="Declared when the scan does not run on it.")
     screen_lock: bool | None = None
     auto_updates: bool | None = None
-    scan_this_machine: bool = Field(True, description="Read this computer's own encryption state.")
+    scan_this_machine: bool | None = Field(
+        None, description="Whether the scan runs on a computer used for client work and reads its own state. "
+                          "Unset: only when the scan runs on a terminal and CI is not set.")
 
 
 class Controls(Strict):
@@ -351,17 +384,22 @@ class LoadedProfile:
         return p if p.is_absolute() else (self.base_dir / p)
 
 
-def load_profile(path: str | Path) -> LoadedProfile:
-    """Load and validate a profile; every mistake is an InputError with file:line:col."""
+def load_profile(path: str | Path, text: str | None = None) -> LoadedProfile:
+    """Load and validate a profile; every mistake is an InputError with file:line:col.
+
+    With `text`, that is the profile and `path` only names it (a profile built from command-line
+    targets has no file).
+    """
     path = Path(path)
-    doc = load_yaml(path)
+    doc = load_yaml(path, text=text)
     if doc.data is None:
         raise InputError("the profile is empty (it needs at least practice: {name: ...})", path, 1, 1)
     if not isinstance(doc.data, dict):
         raise InputError("the profile must be a mapping of sections (practice, targets, ...)", path, 1, 1)
     profile = validate_document(Profile, doc)
     check_platform_catalog(profile, doc, path.resolve().parent)
-    digest = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    content = path.read_bytes() if text is None else text.encode("utf-8")
+    digest = "sha256:" + hashlib.sha256(content).hexdigest()
     return LoadedProfile(profile=profile, path=path.resolve(), doc=doc, digest=digest)
 
 
@@ -369,7 +407,22 @@ def profile_catalog(profile: Profile, base_dir: Path | None) -> Catalog:
     """The platform catalogue this profile reads: the built-in one and its `platform_catalogs:`."""
     base = base_dir or Path.cwd()
     paths = [Path(p).expanduser() for p in profile.platform_catalogs]
-    return load_catalog(p if p.is_absolute() else base / p for p in paths)
+    return _catalog_of(tuple(_file_key(p if p.is_absolute() else base / p) for p in paths))
+
+
+def _file_key(path: Path) -> tuple[str, int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (str(path), -1, -1)  # load_catalog names the missing file
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
+@once
+def _catalog_of(files: tuple[tuple[str, int, int], ...]) -> Catalog:
+    # Every target of a scan asks for the same catalogue: build it once per set of files (and
+    # again if one of them changes).
+    return load_catalog(Path(name) for name, _, _ in files)
 
 
 def check_platform_catalog(profile: Profile, doc: YamlDocument, base_dir: Path) -> None:
@@ -389,7 +442,7 @@ def check_platform_catalog(profile: Profile, doc: YamlDocument, base_dir: Path) 
 
 
 def build_targets(loaded: LoadedProfile) -> list[Target]:
-    """Every target of the profile, in profile order; websites also yield their TLS endpoint."""
+    """Every target of the profile, in profile order; websites (http:// ones too) yield their TLS endpoint."""
     prof, doc = loaded.profile, loaded.doc
     out: list[Target] = []
     endpoint_ids: set[str] = set()
@@ -400,8 +453,11 @@ def build_targets(loaded: LoadedProfile) -> list[Target]:
             endpoint_ids.add(ep.id)
             out.append(Target("endpoint", ep.id, ep, doc.where(("targets", "endpoints", i))[0]))
     for i, site in enumerate(prof.targets.websites):
-        if urlsplit(site.url).scheme.lower() == "https":
-            ep = Endpoint(host=site.host, port=site.port, address=site.address)
+        # an http:// website is checked for HTTPS too: "no HTTPS" must be a finding, not a silence
+        host, port = site.tls_host_port
+        if host:
+            address = site.address if host == site.host else None
+            ep = SiteEndpoint(host=host, port=port, address=address, site_url=site.url)
             if ep.id not in endpoint_ids:
                 endpoint_ids.add(ep.id)
                 out.append(Target("endpoint", ep.id, ep, doc.where(("targets", "websites", i))[0]))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -97,6 +98,15 @@ class ScoreCard:
     checked: int  # pass + fail
     applicable: int  # pass + fail + error
     coverage: float | None  # checked / applicable, percent
+    uncapped_grade: str | None = None  # what the arithmetic alone gives, when a cap lowered it
+    cap_rules: tuple[str, ...] = ()  # the failed rules behind the cap
+    notes: int = 0  # failed info rules: shown as notes, never counted as problems
+    unreached: int = 0  # checks on targets that could not be reached: applicable, not scored
+
+    @property
+    def problems(self) -> int:
+        """Failed rules that need fixing (info rules are notes, not problems)."""
+        return self.counts.get("fail", 0) - self.notes
 
 
 @dataclass(frozen=True)
@@ -139,7 +149,7 @@ class Result:
     options: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
-        return _plain(asdict(self))
+        return _plain(self)
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
@@ -159,7 +169,16 @@ def parse_timestamp(text: str) -> dt.datetime | None:
     return when.astimezone(dt.timezone.utc)
 
 
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
 def _plain(value: Any) -> Any:
+    # One pass over the dataclasses, without dataclasses.asdict's deep copy of every fact: on a
+    # scan of many targets that copy cost more than writing the JSON.
+    if hasattr(type(value), "__dataclass_fields__"):
+        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -183,6 +202,8 @@ def result_from_dict(data: dict[str, Any]) -> Result:
                          f"(this cyberaudit reads {SCHEMA_VERSION})")
 
     def card(d: dict[str, Any]) -> ScoreCard:
+        d = dict(d)
+        d["cap_rules"] = tuple(d.get("cap_rules", ()))
         return _build(ScoreCard, d)
 
     def finding(d: dict[str, Any]) -> Finding:

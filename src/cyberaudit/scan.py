@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cyberaudit import __version__
@@ -17,6 +17,7 @@ from cyberaudit.packs import RuleSet, load_rule_set
 from cyberaudit.probes import PROBE_MODULES, available_probes
 from cyberaudit.probes.base import ProbeContext, ProbeOutput, ScanOptions
 from cyberaudit.profile import LoadedProfile, Website, build_targets, load_profile
+from cyberaudit.reach import find_unreachable
 from cyberaudit.result import (
     SCHEMA_VERSION,
     PackInfo,
@@ -27,6 +28,7 @@ from cyberaudit.result import (
     TargetResult,
 )
 from cyberaudit.scoring import score_result
+from cyberaudit.shards import Shard, run_key
 from cyberaudit.targets import Target
 
 
@@ -42,6 +44,13 @@ class ScanRequest:
     timeout: float = 60.0
     max_time: float | None = 900.0
     today: dt.date | None = None  # for waiver expiry; defaults to the local date
+    shard: Shard | None = None  # scan only this shard's targets (see shards.py)
+    profile_text: str | None = None  # the profile itself, when it has no file (see adhoc.py)
+    adhoc: bool = False  # targets from the command line: no practice is described
+
+
+NO_PROFILE = ("This scan was given addresses, not a practice profile, so the practice's own "
+              "safeguards could not be asked about. Run `cyberaudit init` to describe the practice.")
 
 
 def load_rules_for(loaded: LoadedProfile, extra: tuple[str, ...] = ()) -> RuleSet:
@@ -82,20 +91,35 @@ def _register_addresses(network: Network, targets: list[Target]) -> None:
             network.add_address(spec.host, spec.port, address)
 
 
+def count_targets(request: ScanRequest) -> int:
+    """How many targets the scan has (for sizing worker pools); input errors raise here."""
+    return len(build_targets(load_profile(request.profile_path, request.profile_text)))
+
+
 def run_scan(request: ScanRequest, observer: Observer | None = None) -> Result:
     """Run one scan and return its Result; invalid input raises InputError before any probe runs."""
     started = time.monotonic()
     generated_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    loaded = load_profile(request.profile_path)
+    loaded = load_profile(request.profile_path, request.profile_text)
     rules = load_rules_for(loaded, request.packs)
     settings = resolve_settings(loaded, rules)
     targets = build_targets(loaded)
     check_unused_target_patterns(loaded, targets)
+    shard_info = None
+    if request.shard is not None:
+        # Each shard records the whole run's target order, so `merge` can check that every shard
+        # is there and rebuild exactly what one unsharded scan gives.
+        shard_info = {"index": request.shard.index, "count": request.shard.count,
+                      "run": run_key(loaded.digest, [p.digest for p in rules.packs], targets, request.shard.count),
+                      "targets": [[t.kind, t.id] for t in targets]}
+        targets = [t for t in targets if request.shard.holds(t)]
     network = Network(network_settings_for(loaded, request.network))
     network.ca_bundle_path()  # a bad --ca-bundle is an input error before probes start
     _register_addresses(network, targets)
 
-    tasks = plan(settings.enabled, targets)
+    # Without a profile there is no practice to ask about: its probes (this machine's disk, declared
+    # answers) must not run at all.
+    tasks = plan(settings.enabled, [t for t in targets if not (request.adhoc and t.kind == "practice")])
 
     def make_context(task: Task, deadline: float, deps: dict[str, ProbeOutput]) -> ProbeContext:
         return ProbeContext(profile=loaded.profile, network=network, options=request.options,
@@ -135,9 +159,14 @@ def run_scan(request: ScanRequest, observer: Observer | None = None) -> Result:
         tf = facts_by_target[(target.kind, target.id)]
         for rule in sorted(settings.enabled, key=lambda r: r.id):
             if rule.scope == target.kind:
-                findings.append(evaluate_rule(rule, target, tf, settings.params[rule.id],
-                                              settings.waivers, today))
-    scores = score_result(findings)
+                finding = evaluate_rule(rule, target, tf, settings.params[rule.id], settings.waivers, today)
+                if request.adhoc and target.kind == "practice":
+                    finding = replace(finding, status="not_applicable", message=NO_PROFILE, details=(),
+                                      evidence={})
+                findings.append(finding)
+    # a target nothing could reach is said once and not scored (not F 0.0); coverage still counts it
+    unreached = frozenset(tid for u in find_unreachable(target_results) for tid in u.targets)
+    scores = score_result(findings, unreached)
     used = sorted({f.rule_id for f in findings})
     rule_infos = {rid: _rule_info(rules, rid, settings.params[rid]) for rid in used}
     finished = time.monotonic()
@@ -159,7 +188,8 @@ def run_scan(request: ScanRequest, observer: Observer | None = None) -> Result:
         options={"concurrency": request.concurrency, "timeout": request.timeout,
                  "max_time": request.max_time, "browser": request.options.browser,
                  "redact": request.options.redact,
-                 "disabled_rules": sorted(set(rules.rules) - {r.id for r in settings.enabled})},
+                 "disabled_rules": sorted(set(rules.rules) - {r.id for r in settings.enabled}),
+                 **({"shard": shard_info} if shard_info else {})},
     )
 
 

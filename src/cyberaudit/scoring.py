@@ -2,8 +2,10 @@
 
 Weights: critical 10, high 6, medium 3, low 1, info 0 (shown, not scored).
 Score = 100 × Σ weight(pass) / Σ weight(pass + fail + error). Grade A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60,
-else F; a failed critical rule caps the grade at D, a failed high rule at B. Waived and
-not-applicable findings are not scored. Coverage = checked (pass + fail) / applicable (pass + fail + error).
+else F; one failed critical rule caps the grade at D, two or more different failed critical rules
+at F, a failed high rule at B. Waived and not-applicable findings are not scored; failed info rules
+are notes. Findings on a target that could not be reached at all count in coverage but not in the
+score. Coverage = checked (pass + fail) / applicable (pass + fail + error).
 """
 
 from __future__ import annotations
@@ -29,41 +31,68 @@ def _worse(a: str, b: str) -> str:
     return a if _GRADE_RANK.index(a) >= _GRADE_RANK.index(b) else b
 
 
-def score_findings(findings: Iterable[Finding], *, ignore_errors: bool = False) -> ScoreCard:
-    """The score card of a set of findings; `ignore_errors` leaves errors out (for --allow-errors)."""
+def grade_cap(failed_critical: list[str], failed_high: list[str]) -> tuple[str, str, tuple[str, ...]] | None:
+    """The grade ceiling the failed rules impose: (grade, why, rule ids), or None."""
+    if len(failed_critical) >= 2:
+        return "F", f"{len(failed_critical)} different critical rules failed (grade capped at F)", tuple(failed_critical)
+    if failed_critical:
+        return "D", "a critical rule failed (grade capped at D)", tuple(failed_critical)
+    if failed_high:
+        return "B", "a high-severity rule failed (grade capped at B)", tuple(failed_high)
+    return None
+
+
+def score_findings(findings: Iterable[Finding], *, ignore_errors: bool = False,
+                   unscored_targets: frozenset[str] = frozenset()) -> ScoreCard:
+    """The score card of a set of findings.
+
+    `ignore_errors` leaves errors out (for --allow-errors); findings on `unscored_targets` (targets that
+    could not be reached) count in coverage, not in the score.
+    """
     items = list(findings)
     counts = {s: 0 for s in STATUSES}
-    weight_pass = weight_total = 0
-    failed_critical = failed_high = False
+    weight_pass = weight_total = notes = unreached = 0
+    failed_critical: dict[str, None] = {}
+    failed_high: dict[str, None] = {}
     for f in items:
         counts[f.status] = counts.get(f.status, 0) + 1
+        if f.status == "fail" and f.severity == "info":
+            notes += 1
+        if f.target in unscored_targets:
+            unreached += f.status in ("pass", "fail", "error")
+            continue
         w = WEIGHTS.get(f.severity, 0)
         if f.status == "pass":
             weight_pass += w
             weight_total += w
         elif f.status == "fail":
             weight_total += w
-            failed_critical |= f.severity == "critical"
-            failed_high |= f.severity == "high"
+            if f.severity == "critical":
+                failed_critical[f.rule_id] = None
+            elif f.severity == "high":
+                failed_high[f.rule_id] = None
         elif f.status == "error" and not ignore_errors:
             weight_total += w
     checked = counts["pass"] + counts["fail"]
     applicable = checked + counts["error"]
     coverage = round(100 * checked / applicable, 1) if applicable else None
+    extra = {"notes": notes, "unreached": unreached}
     if weight_total == 0:
-        return ScoreCard(None, None, None, weight_pass, weight_total, counts, checked, applicable, coverage)
+        return ScoreCard(None, None, None, weight_pass, weight_total, counts, checked, applicable, coverage,
+                         **extra)
     exact = 100 * weight_pass / weight_total
     score = round(exact, 1)  # for display; grades and gates use the exact ratio
-    grade = grade_for(exact)
+    grade = uncapped = grade_for(exact)
     cap = None
-    if failed_critical and _worse(grade, "D") != grade:
-        grade, cap = "D", "a critical rule failed (grade capped at D)"
-    elif failed_high and _worse(grade, "B") != grade:
-        grade, cap = "B", "a high-severity rule failed (grade capped at B)"
-    return ScoreCard(score, grade, cap, weight_pass, weight_total, counts, checked, applicable, coverage)
+    cap_rules: tuple[str, ...] = ()
+    ceiling = grade_cap(sorted(failed_critical), sorted(failed_high))
+    if ceiling is not None and _worse(grade, ceiling[0]) != grade:
+        grade, cap, cap_rules = ceiling
+    return ScoreCard(score, grade, cap, weight_pass, weight_total, counts, checked, applicable, coverage,
+                     uncapped_grade=uncapped if cap else None, cap_rules=cap_rules, **extra)
 
 
-def score_result(findings: Iterable[Finding]) -> Scores:
+def score_result(findings: Iterable[Finding], unscored_targets: frozenset[str] = frozenset()) -> Scores:
     """Overall, per-category and per-target score cards (categories and targets in first-seen order)."""
     items = list(findings)
     by_category: dict[str, list[Finding]] = {}
@@ -72,9 +101,9 @@ def score_result(findings: Iterable[Finding]) -> Scores:
         by_category.setdefault(f.category, []).append(f)
         by_target.setdefault(f.target, []).append(f)
     return Scores(
-        overall=score_findings(items),
-        by_category={k: score_findings(v) for k, v in by_category.items()},
-        by_target={k: score_findings(v) for k, v in by_target.items()},
+        overall=score_findings(items, unscored_targets=unscored_targets),
+        by_category={k: score_findings(v, unscored_targets=unscored_targets) for k, v in by_category.items()},
+        by_target={k: score_findings(v, unscored_targets=unscored_targets) for k, v in by_target.items()},
     )
 
 

@@ -44,7 +44,12 @@ class YamlDocument:
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:omap"}
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it: the same nodes and marks, about ten times faster
+# than the pure-Python scanner on the built-in packs and data files.
+_BASE: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BASE):  # type: ignore[misc, valid-type]
     """SafeLoader: no Python tags, so loading a file never runs code."""
 
 

@@ -36,16 +36,23 @@ def test_no_change_between_identical_results():
     assert d.score.delta == 0
 
 
-def test_removed_and_added_targets_show_as_other_changes():
+def test_a_removed_target_is_said_first_and_summarised_not_listed_as_absent():
     old = sample_result()
     new = later_result()
     new = new.__class__(**{**new.__dict__, "findings": tuple(f for f in new.findings if f.target != PORTAL)})
     d = diff_results(old, new)
-    gone = [c for c in d.other_changes if c.target == PORTAL and c.new_status is None]
-    assert {c.rule_id for c in gone} == {"TLS-CERT-TRUSTED", "TLS-PROTOCOL-TLS13", "TLS-PROTOCOL-LEGACY",
-                                         "TLS-CERT-EXPIRY-WINDOW"}
+    [gone] = d.targets
+    assert (gone.target, gone.change, gone.kind) == (PORTAL, "removed", "endpoint")
+    assert sum(gone.counts.values()) == 4 and gone.counts["fail"] == 2
+    assert not [c for c in d.other_changes if c.target == PORTAL]
     # a failure that disappears with its target is not "fixed"
-    assert ("TLS-PROTOCOL-LEGACY", PORTAL) not in keys(d.fixed)
+    assert ("TLS-PROTOCOL-LEGACY", PORTAL) not in \
+        keys(d.fixed) | keys(d.still_failing)
+    ex = d.explanation
+    assert ex is not None and round(ex.from_same_targets + ex.from_target_changes, 1) == d.score.delta
+    text = diff_to_text(d)
+    assert text.index(f"Target removed: {PORTAL}") < text.index("Score:")
+    assert "-> absent" not in text and f"Removing {PORTAL} accounts for" in text
 
 
 def test_gate_on_new_failures_by_severity():

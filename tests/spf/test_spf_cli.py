@@ -9,6 +9,7 @@ import pytest
 
 from cyberaudit.demo.dns_server import DnsResponder, txt
 from tests.conftest import run_cli_subprocess
+from tests.spf.spf_zones import build_zone, load_suite
 
 ZONE = {
     "practice.example": {"TXT": [txt("v=spf1 ip4:192.0.2.0/24 include:_spf.ehr.example -all "
@@ -63,7 +64,6 @@ def test_permerror_names_the_bad_term(cli, ns):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["practice.example", "--ip", "192.0.2.999"], "not an IP address"),
-    (["localhost", "--ip", "192.0.2.1"], "DOMAIN must be a domain name"),
     (["practice.example", "--ip", "192.0.2.1", "--nameserver", "not-an-ip"], "--nameserver"),
     (["practice.example", "--ip", "192.0.2.1", "--format", "xml"], ""),
     (["practice.example"], "--ip"),
@@ -88,3 +88,44 @@ def test_console_entry_point(ns):
                              "--format", "json", timeout=60)
     assert run.code == 0, run.err
     assert json.loads(run.out)["result"] == "pass"
+
+
+# The openspf suite's malformed names (scenario "Initial processing"), run through the command as a
+# user would paste them from a header: DOMAIN is the sender's domain, or the HELO name when MAIL FROM
+# is empty. RFC 7208 §4.3 says check_host() returns "none" for each.
+MALFORMED = ["toolonglabel", "emptylabel", "helo-not-fqdn", "helo-domain-literal", "domain-literal"]
+
+
+@pytest.fixture(scope="module")
+def suite_ns():
+    zone, silent = build_zone(load_suite()[0]["zonedata"])
+    with DnsResponder(zone, silent=silent) as responder:
+        yield responder.address
+
+
+@pytest.mark.parametrize("name", MALFORMED)
+def test_malformed_domain_is_none_with_the_reason(cli, suite_ns, name):
+    case = load_suite()[0]["tests"][name]
+    mailfrom, helo = case["mailfrom"], case["helo"]
+    domain = mailfrom.rpartition("@")[2] if mailfrom else helo
+    assert case["result"] == "none"
+    run = cli("spf", domain, "--ip", case["host"], "--sender", mailfrom, "--helo", helo,
+              "--nameserver", suite_ns, "--format", "json")
+    assert run.code == 0, run.err
+    out = json.loads(run.out)
+    assert out["result"] == "none"
+    assert "RFC 7208 §4.3" in out["problem"] and out["lookups"] == 0
+    text = cli("spf", domain, "--ip", case["host"], "--sender", mailfrom, "--helo", helo, "--nameserver", suite_ns)
+    assert text.code == 0 and f"SPF none for {case['host']}" in text.out
+
+
+@pytest.mark.parametrize(("domain", "reason"), [
+    ("a" * 64 + ".example.com", "a label of 64 characters"),
+    ("practice..example", "an empty label"),
+    ("localhost", "a single label"),
+    ("[1.2.3.5]", "an address literal"),
+])
+def test_each_malformed_name_says_what_is_wrong(cli, ns, domain, reason):
+    run = cli("spf", domain, "--ip", "192.0.2.1", "--nameserver", ns)
+    assert run.code == 0, run.err
+    assert reason in run.out and "publishes no SPF policy" not in run.out

@@ -47,11 +47,14 @@ def _problems(n: int) -> str:
 def summary_lines(outcome: DemoOutcome) -> list[str]:
     """Where the demo wrote everything and the grade, in plain words."""
     card = outcome.result.scores.overall
-    grade = (f"grade {card.grade} (score {display_score(card.score)} out of 100)" if card.score is not None
-             else "no grade (nothing could be checked)")
+    grade = (f"grade {card.grade} (score {display_score(card.score)} out of 100"
+             f"{', capped because ' + card.cap.split(' (')[0] if card.cap else ''})"
+             if card.score is not None else "no grade (nothing could be checked)")
+    notes = f" and {card.notes} note{'s' if card.notes != 1 else ''}" if card.notes else ""
+    n = len(fix_first(outcome.result.findings))  # the report's count: each failed rule once
     lines = [f"The demo practice, {outcome.result.profile.practice}, got {grade}.",
-             f"{_problems(len(fix_first(outcome.result.findings)))} ({card.counts.get('fail', 0)} failed "
-             f"checks) and {card.counts.get('pass', 0)} checks passed; "
+             f"{_problems(n)}{f' ({card.problems} failed checks)' if card.problems != n else ''}{notes}, "
+             f"{card.counts.get('pass', 0)} checks passed; "
              f"{card.counts.get('error', 0)} could not be checked."]
     html = outcome.report("html")
     if html is not None:

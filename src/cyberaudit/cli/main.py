@@ -104,6 +104,10 @@ def _root(
 
 @app.command()
 def scan(
+    addresses: Annotated[list[str] | None, typer.Argument(
+        metavar="[URL|DOMAIN]...", show_default=False,
+        help="Scan these instead of a profile: https:// URLs are websites, a bare domain is its "
+             "website and its mail domain.")] = None,
     profile: ProfileOpt = Path("cyberaudit.yaml"),
     output: Annotated[list[str] | None, typer.Option(
         "--output", "-o", envvar="CYBERAUDIT_OUTPUT",
@@ -163,15 +167,53 @@ def scan(
     redact_cookies: RedactCookiesOpt = False,
     history: HistoryOpt = None,
     no_history: NoHistoryOpt = False,
+    shard: Annotated[str | None, typer.Option(
+        "--shard", envvar="CYBERAUDIT_SHARD", metavar="INDEX/COUNT",
+        help="Scan only this shard of the targets (1/4 … 4/4; `auto` reads Kubernetes' "
+             "JOB_COMPLETION_INDEX) and write a partial result for `cyberaudit merge`.")] = None,
+    shard_count: Annotated[int | None, typer.Option(
+        "--shard-count", envvar="CYBERAUDIT_SHARD_COUNT", min=1, metavar="N",
+        help="With --shard auto: the number of shards (default: JOB_COMPLETIONS).")] = None,
+    targets_file: Annotated[Path | None, typer.Option(
+        "--targets", envvar="CYBERAUDIT_TARGETS", metavar="FILE",
+        help="Scan the URLs and domains in FILE (one a line, # comments) instead of a profile.")] = None,
+    profiles: Annotated[list[Path] | None, typer.Option(
+        "--profiles", envvar="CYBERAUDIT_PROFILES", metavar="DIR",
+        help="Scan every client: each *.yaml profile below DIR (repeatable); -o names the output "
+             "folder for one result and report per client and an index.")] = None,
+    keep_going: Annotated[bool, typer.Option(
+        "--keep-going", help="With --profiles: an invalid profile is listed on the index but does not "
+                             "make the exit code 2.")] = False,
+    per_ip: Annotated[int, typer.Option(
+        "--per-ip", envvar="CYBERAUDIT_PER_IP", min=0, metavar="N",
+        help="At most N connections opening or awaiting an answer at once per IP address, across "
+             "the scan (0: no limit).")] = 4,
+    rate: Annotated[float | None, typer.Option(
+        "--rate", envvar="CYBERAUDIT_RATE", min=0.1, metavar="N",
+        help="At most N new connections a second across the scan.")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", envvar="CYBERAUDIT_WORKERS", min=1, max=256, metavar="N",
+        help="Worker processes on this machine (default: the CPUs, at most one per 25 targets).")] = None,
 ) -> None:
     """Scan the practice described by the profile and report where it stands."""
     from cyberaudit.gate import check_gate
     from cyberaudit.network import NetworkSettings, parse_connect_to, parse_resolve
     from cyberaudit.probes.base import ScanOptions
     from cyberaudit.render import check_writable, format_for
-    from cyberaudit.scan import ScanRequest, run_scan
+    from cyberaudit.scan import ScanRequest, count_targets
+    from cyberaudit.shards import parse_shard
+    from cyberaudit.workers import default_workers, run_in_workers
 
-    outputs = [(check_writable(p), format_for(p, fmt)) for p in map(Path, output or [])]
+    profile_text = None
+    if addresses or targets_file:
+        from cyberaudit.adhoc import ADHOC_NAME, adhoc_profile, classify, read_targets_file
+
+        items = [classify(a) for a in addresses or []]
+        items += read_targets_file(targets_file) if targets_file else []
+        profile_text, profile = adhoc_profile(items), Path(ADHOC_NAME)
+        if history is None:
+            no_history = True  # no profile folder to keep a history beside
+    outputs = [] if profiles else [(check_writable(p), format_for(p, fmt)) for p in map(Path, output or [])]
     render_options = _render_options(title, organization, logo, template_dir, redact, redact_cookies)
     if any(f.name == "pdf" for _, f in outputs):
         from cyberaudit.render.pdf import find_chromium
@@ -191,12 +233,34 @@ def scan(
         network=NetworkSettings(resolve=resolve_map, connect_to=connect_map, ca_bundle=ca_bundle,
                                 nameservers=nameservers, connect_timeout=connect_timeout,
                                 read_timeout=2 * connect_timeout,
-                                dns_timeout=dns_timeout, dns_retries=dns_retries),
-        options=options, concurrency=concurrency, timeout=timeout, max_time=max_time)
+                                dns_timeout=dns_timeout, dns_retries=dns_retries, per_ip=per_ip,
+                                rate=rate),
+        options=options, concurrency=concurrency, timeout=timeout, max_time=max_time,
+        shard=parse_shard(shard, shard_count) if shard else None,
+        profile_text=profile_text, adhoc=profile_text is not None)
+    if profiles:
+        from cyberaudit.cli.portfolio import PortfolioRun, scan_portfolio
+
+        code = scan_portfolio(PortfolioRun(
+            roots=tuple(profiles), output_dir=Path(output[0]) if output else Path("cyberaudit-reports"),
+            formats=tuple(f for f in (fmt,) if f), request=request, workers=workers,
+            render_options=render_options, keep_going=keep_going, quiet=quiet,
+            use_history=not no_history, history_dir=history,
+            fail_under=fail_under, fail_on=fail_on.value if fail_on else None, allow_errors=allow_errors),
+            _stderr())
+        raise typer.Exit(code)
+    if request.shard is not None:
+        if workers not in (None, 1):
+            raise InputError("--workers and --shard: a shard is scanned by one process; run more shards instead")
+        n_workers = 1
+    else:
+        n_workers = workers or default_workers(count_targets(request))
     err = _stderr()
     observer = None if quiet else _progress_observer(err)
-    result = run_scan(request, observer=observer)
+    result = run_in_workers(request, n_workers, observer=observer)
     changes = None
+    if request.shard is not None:
+        no_history = True  # a partial result is no scan of the practice to compare with
     if not no_history:
         from dataclasses import replace
 
@@ -328,6 +392,38 @@ def report(
     for path, f in outputs:
         written = write_report(result, path, f, options)
         err.print(f"wrote {f.name} report: {written}", markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def merge(
+    parts: Annotated[list[Path], typer.Argument(help="The partial results of every shard (JSON).",
+                                                metavar="PART.json...")],
+    output: Annotated[list[Path], typer.Option("--output", "-o", metavar="FILE",
+                                               help="Merged result or report; the format comes from the "
+                                                    "extension (repeatable).")],
+    fmt: Annotated[str | None, typer.Option("--format", help="Format, overriding the extension.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
+) -> None:
+    """Recombine the shards of one scan (`scan --shard`) into the result one unsharded scan gives."""
+    from cyberaudit.merge import merge_results
+    from cyberaudit.render import RenderOptions, check_writable, format_for
+    from cyberaudit.result import load_result
+
+    if parts and all(p.is_dir() for p in parts):
+        from cyberaudit.cli.portfolio import write_index
+        from cyberaudit.portfolio import merge_portfolios
+
+        out = output[0]
+        out.mkdir(parents=True, exist_ok=True)
+        clients = merge_portfolios(parts, out)
+        write_index(out, clients, None)
+        if not quiet:
+            _stderr().print(f"merged {len(clients)} clients: {(out / 'index.html').resolve()}", markup=False,
+                            highlight=False, soft_wrap=True)
+        return
+    outputs = [(check_writable(p), format_for(p, fmt)) for p in output]
+    merged = merge_results([load_result(p) for p in parts], [str(p) for p in parts])
+    _write_outputs(merged, outputs, _stderr(), quiet, RenderOptions())
 
 
 @app.command()
@@ -490,12 +586,11 @@ def spf(
     """Check whether IP may send mail for DOMAIN (SPF, RFC 7208) and explain the answer."""
     from cyberaudit.dnsclient import DnsClient
     from cyberaudit.spf import analyze_spf, check_host
-    from cyberaudit.spf.names import ascii_domain, valid_dns_name
+    from cyberaudit.spf.names import ascii_domain
     from cyberaudit.spf.text import analysis_text, result_text
 
+    # a malformed DOMAIN (pasted from a header) is SPF "none" with the reason, not a usage error (§4.3)
     domain = ascii_domain(domain).rstrip(".")
-    if not valid_dns_name(domain) or domain.startswith("["):
-        raise InputError(f"DOMAIN must be a domain name such as example.org, got {domain!r}")
     dns = DnsClient(tuple(_parse_ns(n) for n in _split_env_list(nameserver)), timeout=timeout)
     result = check_host(ip, domain, sender if sender is not None else f"postmaster@{domain}",
                         helo if helo is not None else domain, dns)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cyberaudit.render import RenderOptions
 from cyberaudit.render.areas import area_name
+from cyberaudit.render.verdicts import UNREACHABLE_NOTE, cap_text, grade_text, unreachable_lines
 from cyberaudit.render.view import STATUS_LABEL, build_view, evidence_items, plain_evidence
 from cyberaudit.result import Finding, Result
 from cyberaudit.scoring import display_score
@@ -57,12 +58,18 @@ def render_markdown(result: Result, options: RenderOptions | None = None) -> str
     out = [f"# {e(v.title)}", ""]
     if v.organization:
         out += [f"Prepared by {e(v.organization)}.", ""]
-    out += [f"{e(result.profile.practice)}, scanned {e(result.generated_at)}.", "",
+    out += [f"{e(result.profile.practice)}, scanned {e(result.generated_at)}.", ""]
+    if v.unreachable:  # said once, before anything else
+        out += [f"> - **{e(line)}**" for line in unreachable_lines(v.unreachable)]
+        out += [">", f"> {e(UNREACHABLE_NOTE)}", ""]
+    out += [
             "## Summary", "", e(v.headline), "",
-            f"- Score: {_score(o.score, o.grade)}",
-            f"- Coverage: {'none' if o.coverage is None else f'{o.coverage:g}%'} of applicable checks could be run",
+            f"- Score: {_score(o.score, o.grade)}{e(cap_text(o))}",
+            f"- Coverage: {'none' if o.coverage is None else f'{o.coverage:g}%'} of applicable checks could be run"
+            + (f" ({o.unreached} on targets that could not be reached)" if o.unreached else ""),
             f"- Failed {v.counts['fail']}, passed {v.counts['pass']}, could not be checked {v.counts['error']}, "
-            f"waived {v.counts['waived']}, not applicable {v.counts['not_applicable']}"]
+            f"waived {v.counts['waived']}, not applicable {v.counts['not_applicable']}"
+            + (f", notes {v.counts['note']}" if v.counts["note"] else "")]
     if o.cap:
         out.append(f"- Grade cap: {e(o.cap)}")
     out += ["", "### What to fix first", ""]
@@ -72,10 +79,18 @@ def render_markdown(result: Result, options: RenderOptions | None = None) -> str
         out.append(f"{i}. **{e(item.severity)}** {e(item.message)} ({c(item.rule_id)}, effort {e(item.effort)}) "
                    f"on {e(', '.join(item.targets))}")
     out.append("")
+    if v.notes:  # info rules: worth knowing, not problems to fix
+        out += ["### Notes", "", "Worth knowing, not problems to fix: informational checks weigh nothing.", ""]
+        out += [f"- {e(f.message)} ({c(f.rule_id)} on {e(f.target)})" for f in v.notes]
+        out.append("")
     ch = options.changes
     if ch is not None:
-        out += ["## Changes since the last scan", "",
-                f"Score {_score(ch.score.old_score, ch.score.old_grade)} → {_score(ch.score.new_score, ch.score.new_grade)}.",
+        out += ["## Changes since the last scan", ""]
+        out += [f"- **Target {t.change}:** {e(t.target)}: {e(t.summary())}" for t in ch.targets]
+        if ch.explanation is not None:
+            out += ["", e(ch.explanation.sentence(ch.targets))]
+        out += [""] if ch.targets else []
+        out += [f"Score {_score(ch.score.old_score, ch.score.old_grade)} → {_score(ch.score.new_score, ch.score.new_grade)}.",
                 "", f"- New problems: {len(ch.new_failures)}", f"- Fixed: {len(ch.fixed)}",
                 f"- Still failing: {len(ch.still_failing)}",
                 f"- Waivers expiring within 30 days: {len(ch.expiring_waivers)}", ""]
@@ -93,13 +108,15 @@ def render_markdown(result: Result, options: RenderOptions | None = None) -> str
     out += ["## Scores by area", "", "| Area | Score | Grade | Failed | Could not be checked | Coverage |",
             "|---|---|---|---|---|---|"]
     for cat, card in result.scores.by_category.items():
-        out.append(f"| {e(area_name(cat))} | {'–' if card.score is None else display_score(card.score)} | {card.grade or '–'} | "
-                   f"{card.counts.get('fail', 0)} | {card.counts.get('error', 0)} | "
+        out.append(f"| {e(area_name(cat))} | {'–' if card.score is None else display_score(card.score)} | {e(grade_text(card))} | "
+                   f"{card.problems} | {card.counts.get('error', 0)} | "
                    f"{'–' if card.coverage is None else f'{card.coverage:g}%'} |")
     out += ["", "## What was checked", ""]
     for t in v.targets:
         out += [f"### {e(t.kind_label)}: {e(t.id)}", "",
-                f"{'Not scored' if not t.card or t.card.score is None else _score(t.card.score, t.card.grade)}; "
+                f"{'Not scored' if not t.card or t.card.score is None else _score(t.card.score, t.card.grade)}"
+                f"{e(cap_text(t.card)) if t.card else ''}"
+                f"{': it could not be reached' if t.card and t.card.score is None and t.card.unreached else ''}; "
                 f"{len(t.failed)} failed, {len(t.errors)} could not be checked, {len(t.passed)} passed.", ""]
         for probe, reason in t.probe_errors:
             out += [f"The {c(probe)} check could not run: {e(reason)}", ""]

@@ -8,6 +8,7 @@ import os
 from pathlib import PurePath
 from typing import Any
 
+from cyberaudit.reach import unreachable_targets
 from cyberaudit.render import RenderOptions
 from cyberaudit.render.view import evidence_items
 from cyberaudit.result import Finding, Result, RuleInfo, parse_timestamp
@@ -125,7 +126,9 @@ def render_sarif(result: Result, options: RenderOptions | None = None) -> str:
                 "executionSuccessful": True,
                 "endTimeUtc": _utc(result.generated_at),
                 # checks that could not run, so a reader of the log knows what was not looked at
+                # a target nothing could reach is said first, once
                 "toolExecutionNotifications": [
+                    {"level": "error", "message": {"text": u.sentence}} for u in unreachable_targets(result)] + [
                     {"level": "warning", "message": {"text": f"{p.probe} on {t.id}: {p.error or p.status}"}}
                     for t in result.targets for p in t.probes if p.status != "ok"],
             }],

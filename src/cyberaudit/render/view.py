@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cyberaudit.diff import ExpiringWaiver, expiring_waivers
+from cyberaudit.reach import Unreachable, unreachable_targets
 from cyberaudit.render import RenderOptions
 from cyberaudit.render.areas import area_name
 from cyberaudit.result import Finding, Result, ScoreCard
@@ -157,7 +158,9 @@ class ReportView:
     expiring: tuple[ExpiringWaiver, ...]
     weights: dict[str, int]
     options: RenderOptions
-    counts: dict[str, int]
+    counts: dict[str, int]  # per status; "fail" counts problems only, "note" the failed info rules
+    unreachable: tuple[Unreachable, ...] = ()  # said once, first
+    notes: tuple[Finding, ...] = ()  # failed info rules: worth knowing, not problems to fix
     technical: tuple[Finding, ...] = ()  # findings with facts and conditions for the technical appendix
 
 
@@ -169,7 +172,8 @@ def headline(card: ScoreCard, fails: int, errors: int) -> str:
     """One or two plain sentences for the top of the report; `fails` is the number of problems listed."""
     if card.score is None:
         return "Nothing could be scored in this scan: every check was skipped, waived or could not be run."
-    parts = [f"The practice scored {display_score(card.score)} out of 100 (grade {card.grade})."]
+    parts = [f"The practice scored {display_score(card.score)} out of 100 (grade {card.grade}"
+             + (f", capped from {card.uncapped_grade}" if card.cap and card.uncapped_grade else "") + ")."]
     if fails == 0:
         parts.append("No checked rule failed.")
     elif fails == 1:
@@ -181,6 +185,10 @@ def headline(card: ScoreCard, fails: int, errors: int) -> str:
                      f"{'do' if errors != 1 else 'does'} not count as passed.")
     if card.cap:
         parts.append(f"The grade is capped because {card.cap.split(' (')[0]}.")
+    if card.unreached:
+        parts.append(f"{card.unreached} of them are on targets that could not be reached (said above); "
+                     "those are left out of the score until they can be checked." if errors else
+                     "Targets that could not be reached are left out of the score.")
     return " ".join(parts)
 
 
@@ -190,7 +198,7 @@ def fix_first(findings: list[Finding]) -> tuple[FixItem, ...]:
     """
     by_rule: dict[str, list[Finding]] = {}
     for f in findings:
-        if f.status == "fail" and f.severity != "info":
+        if f.status == "fail" and f.severity != "info":  # info rules are notes, not problems to fix
             by_rule.setdefault(f.rule_id, []).append(f)
     items = [FixItem(rid, fs[0].title, fs[0].severity, fs[0].effort, fs[0].category,
                      tuple(dict.fromkeys(f.target for f in fs)), fs[0].remediation, fs[0].message)
@@ -247,6 +255,9 @@ def build_view(result: Result, options: RenderOptions, logo_uri: str | None = No
     overall = result.scores.overall
     problems = fix_first(findings)
     counts = {s: sum(1 for f in findings if f.status == s) for s in STATUS_ORDER}
+    notes = tuple(sorted((f for f in findings if f.status == "fail" and f.severity == "info"), key=finding_order))
+    counts["fail"] -= len(notes)
+    counts["note"] = len(notes)
     bars, bars_height = _bars(result)
     trend_points = [(p.generated_at, p.score) for p in options.trend]
     if options.trend and options.trend[-1].generated_at != result.generated_at:
@@ -271,5 +282,7 @@ def build_view(result: Result, options: RenderOptions, logo_uri: str | None = No
         weights=dict(WEIGHTS),
         options=options,
         counts=counts,
+        unreachable=tuple(unreachable_targets(result)),
+        notes=notes,
         technical=technical_findings(findings),
     )

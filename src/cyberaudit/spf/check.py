@@ -14,6 +14,7 @@ from cyberaudit.spf.names import (
     IPAddress,
     ascii_domain,
     client_address,
+    domain_problem,
     dotted_ip,
     ptr_target,
     query_text,
@@ -102,8 +103,9 @@ def check_host(ip: str | IPAddress, domain: str, sender: str, helo: str, dns: Dn
     domain = ascii_domain(domain or sender_domain)
     ev = _Evaluation(addr, sender, local, sender_domain, helo, dns, receiver, timeout)
     try:
-        if domain.startswith("[") or not valid_dns_name(domain):
-            outcome = _Outcome("none", domain, reason=f"{domain!r} is not a valid domain name")
+        problem = domain_problem(domain)
+        if problem is not None:  # §4.3: a malformed domain gives "none", not an error
+            outcome = _Outcome("none", domain, reason=f"no SPF policy can apply: {problem} (RFC 7208 §4.3)")
         else:
             outcome = ev.check(domain, (domain.lower().rstrip("."),))
     except _Stop as stop:
@@ -375,7 +377,10 @@ class _Evaluation:
             detail = where or " (no mechanism matched and the record has no default)"
             return f"{domain} makes no statement about {ip}{detail}"
         if result == "none":
-            return f"{domain} publishes no SPF policy: {problem or (outcome.reason if outcome else '')}"
+            reason = problem or (outcome.reason if outcome else "")
+            if domain_problem(domain) is not None:
+                return reason
+            return f"{domain} publishes no SPF policy: {reason}"
         if result == "permerror":
             return f"the SPF policy of {domain} is broken: {problem}"
         return f"the SPF policy of {domain} could not be checked now: {problem}"

@@ -44,11 +44,27 @@ def ascii_domain(domain: str) -> str:
 
 def valid_dns_name(name: str) -> bool:
     """A name DNS can carry: labels of 1..63 octets, 253 in all, at least two labels."""
+    return domain_problem(name) is None
+
+
+def domain_problem(name: str) -> str | None:
+    """Why `name` is not a fully qualified domain SPF can look up (RFC 7208 §4.3), or None."""
+    if name.startswith("[") and name.endswith("]"):
+        return f"{name!r} is an address literal, not a domain name"
     name = name[:-1] if name.endswith(".") else name
-    if not name or len(name) > 253:
-        return False
+    if not name:
+        return "the domain name is empty"
+    if len(name.encode()) > 253:
+        return f"the domain name is {len(name.encode())} characters long; at most 253 are allowed"
     labels = name.split(".")
-    return len(labels) >= 2 and all(0 < len(label.encode()) <= 63 for label in labels)
+    if len(labels) < 2:
+        return f"{name!r} is a single label, not a fully qualified domain name"
+    for label in labels:
+        if not label:
+            return f"{name!r} has an empty label (two dots in a row, or a leading dot)"
+        if len(label.encode()) > 63:
+            return f"{name!r} has a label of {len(label.encode())} characters; at most 63 are allowed"
+    return None
 
 
 def query_text(name: str) -> str:

@@ -10,7 +10,7 @@ MEANINGS = {
     "fail": "the domain says this server must not send its mail",
     "softfail": "the domain says this server is probably not allowed (mail is usually accepted but marked)",
     "neutral": "the domain makes no statement about this server",
-    "none": "the domain publishes no SPF policy",
+    "none": "no SPF policy applies: the domain publishes none, or the name is not a domain SPF can look up",
     "permerror": "the domain's SPF policy is broken and cannot be used until it is fixed",
     "temperror": "a DNS problem stopped the check; trying again later may work",
 }

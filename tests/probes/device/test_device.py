@@ -234,7 +234,7 @@ def test_not_this_machine_uses_only_declared_answers():
 
 
 def test_real_run_on_this_machine_is_definite_or_an_explicit_unknown():
-    out, t = run({})
+    out, t = run({"scan_this_machine": True})
     for key, value_name in (("disk", "encrypted"), ("screen_lock", "enabled"), ("auto_updates", "enabled")):
         fact = out.facts[key]
         assert fact["detail"], key

@@ -50,7 +50,7 @@ def test_run_scan_reports_http_findings(pki, write):
         plain.stop()
     http = {f.rule_id: f for f in result.findings if f.rule_id.startswith("HTTP-")}
     assert {rid: f.status for rid, f in http.items()} == {
-        "HTTP-HTTPS-REDIRECT": "pass", "HTTP-HSTS": "pass", "HTTP-CSP": "waived",
+        "HTTP-HTTPS-AVAILABLE": "pass", "HTTP-HTTPS-REDIRECT": "pass", "HTTP-HSTS": "pass", "HTTP-CSP": "waived",
         "HTTP-CONTENT-TYPE-OPTIONS": "pass", "HTTP-FRAME-OPTIONS": "pass", "HTTP-REFERRER-POLICY": "pass",
         "HTTP-COOKIE-SECURE": "fail", "HTTP-COOKIE-HTTPONLY": "fail", "HTTP-COOKIE-SAMESITE": "fail",
         "HTTP-MIXED-CONTENT": "fail", "HTTP-FORM-INSECURE-ACTION": "fail", "HTTP-SECURITY-TXT": "pass",

@@ -109,7 +109,8 @@ def test_plain_http_that_sends_garbage_is_an_error_not_a_pass(site):
     assert scan.seconds < 1  # answered at once, no timeout needed
 
 
-def test_untrusted_certificate_is_a_probe_error(site, tmp_path):
+def test_untrusted_certificate_is_inspected_and_said_so(site, tmp_path):
+    """A certificate nobody trusts no longer hides the headers: the page is read, and that is recorded."""
     from cyberaudit.demo import certs
 
     other = certs.make_ca("Somebody else")
@@ -117,7 +118,21 @@ def test_untrusted_certificate_is_a_probe_error(site, tmp_path):
     bundle.write_bytes(other.cert_pem)
     site.pki = type(site.pki)(site.pki.ca, site.pki.leaf, bundle)
     scan = site.scan()
-    assert scan.output is None and "TLS" in str(scan.error)
+    assert scan.error is None
+    assert scan.facts["inspected_untrusted"] is True
+    assert "inspected although its certificate is not trusted" in scan.facts["inspection"]
+    assert "unable to get local issuer certificate" in scan.facts["inspection"]
+    assert scan.status("HTTP-CONTENT-TYPE-OPTIONS") == "pass"
+    # browsers ignore HSTS from a certificate they do not trust (RFC 6797 §8.1)
+    assert scan.status("HTTP-HSTS") == "fail"
+    assert "do not trust" in scan.facts["hsts"]["problem"]
+
+
+def test_a_trusted_site_is_not_marked_inspected(site):
+    scan = site.scan()
+    assert scan.facts["inspected_untrusted"] is False
+    assert "inspection" not in scan.facts
+    assert scan.facts["https_available"] is True
 
 
 def test_huge_body_is_capped(site):

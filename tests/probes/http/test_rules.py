@@ -23,7 +23,7 @@ from .conftest import (
 )
 
 CATALOGUE = {
-    "HTTP-HTTPS-REDIRECT": "high", "HTTP-HSTS": "medium", "HTTP-CSP": "medium",
+    "HTTP-HTTPS-AVAILABLE": "critical", "HTTP-HTTPS-REDIRECT": "high", "HTTP-HSTS": "medium", "HTTP-CSP": "medium",
     "HTTP-CONTENT-TYPE-OPTIONS": "low", "HTTP-FRAME-OPTIONS": "medium", "HTTP-REFERRER-POLICY": "low",
     "HTTP-COOKIE-SECURE": "high", "HTTP-COOKIE-HTTPONLY": "medium", "HTTP-COOKIE-SAMESITE": "low",
     "HTTP-MIXED-CONTENT": "high", "HTTP-FORM-INSECURE-ACTION": "critical", "HTTP-SECURITY-TXT": "low",

@@ -83,8 +83,8 @@ FACTS: tuple[FactSpec, ...] = (
                                                          "encrypted disks."),
     FactSpec("declared.devices.screen_lock", "bool?", "Declared: screens lock automatically."),
     FactSpec("declared.devices.auto_updates", "bool?", "Declared: updates install automatically."),
-    FactSpec("declared.devices.scan_this_machine", "bool", "Whether the scan runs on a practice computer "
-                                                           "and reads its own state."),
+    FactSpec("declared.devices.scan_this_machine", "bool?", "Whether the scan runs on a practice computer "
+                                                            "and reads its own state (null: not said)."),
 )
 
 

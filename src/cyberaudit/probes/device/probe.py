@@ -3,7 +3,9 @@
 Read-only and without elevated rights: it reads /proc and /sys, runs lsblk, fdesetup, manage-bde,
 reg, gsettings or apt-config with a short timeout, and never changes a setting. When the OS cannot
 tell, the declared answer from the profile is used and the fact says so; when neither says, the
-fact is null with the reason, so the rule reads `error`.
+fact is null with the reason, so the rule reads `error`. Unless the profile says whether this is a
+practice computer, it is read only when someone runs the scan on a terminal outside CI; the facts
+name the computer that was read.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import os
 import platform
 import re
 import shutil
+import socket
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,7 +87,14 @@ _PARTS = (("disk", "the disk is encrypted", "disk_encrypted"),
 def _specs() -> tuple[FactSpec, ...]:
     out = [FactSpec("device.os", "str", "This machine's operating system: linux, darwin or windows."),
            FactSpec("device.scan_this_machine", "bool", "Whether this machine's own state was read "
-                                                        "(controls.devices.scan_this_machine).")]
+                                                        "(controls.devices.scan_this_machine, or the "
+                                                        "scan runs on a terminal outside CI)."),
+           FactSpec("device.unattended", "bool", "Nobody said whether this is a practice computer and the "
+                                                 "scan runs unattended (CI, or no terminal), so it was not read."),
+           FactSpec("device.reason", "str", "Why this machine was or was not read."),
+           FactSpec("device.hostname", "str?", "The name of the computer that was read (null: none was)."),
+           FactSpec("device.computer", "str?", "The computer that was read, with its operating system and "
+                                               "version (null: none was).")]
     for key, what, _ in _PARTS:
         value = "encrypted" if key == "disk" else "enabled"
         out += [FactSpec(f"device.{key}.{value}", "bool?", f"Whether {what} (null: nobody could tell)."),
@@ -261,6 +271,60 @@ def read_this_machine(system: str, run: Runner = run_command) -> dict[str, Readi
     return {"disk": unknown, "screen_lock": unknown, "auto_updates": unknown}
 
 
+def runs_interactively(env: Mapping[str, str] | None = None) -> bool:
+    """Whether someone sits at this computer: stdin and stdout are a terminal and `CI` is not set."""
+    env = os.environ if env is None else env
+    if env.get("CI"):
+        return False
+    try:
+        return os.isatty(0) and os.isatty(1)
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True)
+class MachineChoice:
+    """Whether the scan reads this computer, and why (said in the facts and the report)."""
+
+    read: bool
+    unattended: bool
+    reason: str
+
+
+def choose_machine(setting: bool | None, interactive: bool, ci: bool) -> MachineChoice:
+    """`scan_this_machine` when set; unset, this computer is read only on a terminal outside CI."""
+    key = "controls.devices.scan_this_machine"
+    if setting is True:
+        return MachineChoice(True, False, f"{key} is true")
+    if setting is False:
+        return MachineChoice(False, False, f"{key} is false: the declared answers are used")
+    if interactive:
+        return MachineChoice(True, False, f"{key} is not set and the scan runs on a terminal here; set it to "
+                                          "false if this is not a computer used for client work")
+    where = "in CI (the CI variable is set)" if ci else "without a terminal (for example from a script or CI)"
+    return MachineChoice(False, True, f"the scan runs {where} and {key} is not set, so this computer was not "
+                                      f"read: it may not be one the practice uses. Set {key}: true on a "
+                                      "computer used for client work, or declare the answers")
+
+
+def describe_computer(system: str) -> str:
+    """This computer's name and operating system, e.g. 'desk-3 (Debian GNU/Linux 12, Linux 6.1.0)'."""
+    name = socket.gethostname() or "this computer"
+    release = platform.release()
+    pretty = ""
+    if system == "Linux":
+        try:
+            pretty = platform.freedesktop_os_release().get("PRETTY_NAME", "")
+        except OSError:
+            pretty = ""
+    elif system == "Darwin":
+        pretty = f"macOS {platform.mac_ver()[0]}".strip()
+    elif system == "Windows":
+        pretty = f"Windows {platform.win32_ver()[0]}".strip()
+    kernel = f"{system} {release}".strip()
+    return f"{name} ({', '.join(p for p in (pretty, kernel) if p) or 'unknown system'})"
+
+
 def decide(reading: Reading | None, declared: bool | None, what: str, key: str,
            scanned: bool) -> tuple[dict[str, Any], str | None]:
     """Merge this machine's reading with the declared answer; returns the facts and an error reason."""
@@ -288,27 +352,34 @@ class DeviceProbe:
     requires: tuple[str, ...] = ()
     facts = _specs()
 
-    def __init__(self, reader: Callable[[str, Runner], dict[str, Reading]] = read_this_machine) -> None:
+    def __init__(self, reader: Callable[[str, Runner], dict[str, Reading]] = read_this_machine,
+                 interactive: Callable[[], bool] = runs_interactively) -> None:
         self._reader = reader
+        self._interactive = interactive
 
     def run(self, target: Target, ctx: ProbeContext) -> ProbeOutput:
         if target.kind != "practice":
             raise ProbeError(f"the device probe does not apply to {target.kind} targets")
         devices = ctx.profile.controls.devices
         system = platform.system()
-        scanned = devices.scan_this_machine
+        choice = choose_machine(devices.scan_this_machine, self._interactive(), bool(os.environ.get("CI")))
+        scanned = choice.read
         def run(argv: list[str], timeout: float) -> CommandResult:
             # no command may outlive the probe's deadline
             return run_command(argv, max(0.5, min(timeout, ctx.remaining())))
 
         readings = self._reader(system, run) if scanned else {}
         out = ProbeOutput()
-        out.facts = {"os": system.lower(), "scan_this_machine": scanned}
+        out.facts = {"os": system.lower(), "scan_this_machine": scanned, "unattended": choice.unattended,
+                     "reason": choice.reason, "hostname": socket.gethostname() if scanned else None,
+                     "computer": describe_computer(system) if scanned else None}
         for key, what, declared_key in _PARTS:
             value_name = "encrypted" if key == "disk" else "enabled"
-            facts, reason = decide(readings.get(key), getattr(devices, declared_key), what, declared_key, scanned)
+            declared = getattr(devices, declared_key)
+            facts, reason = decide(readings.get(key), declared, what, declared_key, scanned)
             out.facts[key] = {value_name: facts.pop("value"), **facts}
-            if reason:
+            if reason and not (choice.unattended and declared is None):
+                # unattended with nothing declared, the rule is not_applicable (applies_if), not an error
                 out.errors[f"device.{key}.{value_name}"] = reason
         return out
 

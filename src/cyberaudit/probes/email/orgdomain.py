@@ -1,18 +1,10 @@
-"""Organizational domains from the Public Suffix List bundled with publicsuffixlist."""
+"""Organizational domains (RFC 7489 §3.2) from the Public Suffix List bundled with publicsuffixlist."""
 
 from __future__ import annotations
 
-from functools import cache
-
-from publicsuffixlist import PublicSuffixList
-
-
-@cache
-def _psl() -> PublicSuffixList:
-    return PublicSuffixList()  # the list shipped inside the package: no download at run time
+from cyberaudit.domains import registrable_domain
 
 
 def organizational_domain(domain: str) -> str:
-    """The registrable domain (RFC 7489 §3.2); a public suffix is its own organizational domain."""
-    domain = domain.rstrip(".").lower()
-    return _psl().privatesuffix(domain) or domain
+    """The registrable domain; a public suffix is its own organizational domain."""
+    return registrable_domain(domain)

@@ -11,8 +11,22 @@ FACTS: tuple[FactSpec, ...] = (
     _F("http.final_url", "str", "Where the site's address ended up after redirects."),
     _F("http.status", "int", "HTTP status of the site's main page (after redirects)."),
     _F("http.https", "bool", "The main page was finally served over HTTPS."),
+    _F("http.https_url", "str", "The site's https:// address: url itself, or for an http:// url its "
+       "https_url, else the same host and path on port 443."),
+    _F("http.https_available", "bool?", "The site opens over HTTPS: its https:// address answers over "
+       "HTTPS (certificate trusted or not: the tls rules judge it), its redirects end on https://, status "
+       "below 400 (null: could not be told, e.g. a timeout)."),
+    _F("http.https_problem", "str?", "Why the site does not open over HTTPS (refused, no TLS, sends "
+       "visitors to plain HTTP, an error status), or why that could not be told."),
+    _F("http.inspected_untrusted", "bool", "Some pages were fetched with certificate checks off because "
+       "their certificate did not verify (expired, self-signed, another name, missing intermediates); "
+       "their headers, cookies and forms are judged, HSTS from them is not."),
+    _F("http.inspection", "str", "Present only when pages were read with relaxed TLS settings "
+       "(certificate checks off, or the widest cipher list and TLS 1.0 allowed): how and why, in plain "
+       "words."),
 
-    _F("http.redirect.url", "str", "The plain-HTTP address checked (http_url, else http://<host>/)."),
+    _F("http.redirect.url", "str", "The plain-HTTP address checked (http_url, else an http:// url itself, "
+       "else http://<host>/)."),
     _F("http.redirect.available", "bool",
        "Something listens on the plain-HTTP address (false when the connection is refused)."),
     _F("http.redirect.status", "int?", "Status of the first plain-HTTP response."),
@@ -22,7 +36,8 @@ FACTS: tuple[FactSpec, ...] = (
     _F("http.redirect.chain[].location", "str?", "The Location header of this hop, if any."),
     _F("http.redirect.final_url", "str?", "Where the plain-HTTP address leads (the first https:// address "
        "reached, or the last plain-HTTP page)."),
-    _F("http.redirect.to_https", "bool?", "The plain-HTTP address ends on an https:// address."),
+    _F("http.redirect.to_https", "bool?", "The plain-HTTP address ends on an https:// address (false "
+       "when nothing answers on plain HTTP)."),
     _F("http.redirect.same_site", "bool?",
        "That address has the same registrable domain as the website (Public Suffix List)."),
     _F("http.redirect.to_https_same_site", "bool?", "Both of the above: visitors are moved to HTTPS on "

@@ -1,4 +1,4 @@
-"""The http probe: HTTPS redirect, security headers, cookies, pages, mixed content, forms, security.txt.
+"""The http probe: HTTPS (available, redirect), security headers, cookies, mixed content, forms, security.txt.
 
 Each configured page is fetched once; the pages are handed to the privacy probe as artifacts so it
 never fetches them again.
@@ -7,7 +7,6 @@ never fetches them again.
 from __future__ import annotations
 
 import datetime as dt
-import socket
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -16,6 +15,15 @@ from cyberaudit.errors import ProbeError
 from cyberaudit.network import FetchResult, HttpResponse
 from cyberaudit.probes.base import ProbeContext, ProbeOutput
 from cyberaudit.probes.http import headers as hdr
+from cyberaudit.probes.http.access import (
+    HttpsAttempt,
+    SiteFetcher,
+    listens,
+    opens_over_https,
+    plain_url,
+    secure_url,
+    try_https,
+)
 from cyberaudit.probes.http.cookies import parse_set_cookie
 from cyberaudit.probes.http.facts import FACTS
 from cyberaudit.probes.http.htmldoc import HtmlDocument, parse_html
@@ -65,13 +73,25 @@ class HttpProbe:
         site = target.spec
         if not isinstance(site, Website):
             raise ProbeError(f"the http probe needs a website target, got {target.kind}")
-        http_url = site.http_url or _default_http_url(site.url)
+        http_url = plain_url(site)
         if site.address:  # run_scan has done this already; a probe run on its own needs it too
             for host, port in site.address_bindings():
                 ctx.network.add_address(host, port, site.address)
 
         out = ProbeOutput()
-        fetched = self._fetch_pages(site, ctx)
+        fetcher = SiteFetcher(ctx)
+        base, attempt = site.url, None
+        if scheme_of(site.url) == "http":
+            # a site written as http:// may still have HTTPS: judge that one when it works
+            attempt = try_https(secure_url(site), fetcher)
+            if attempt.available:
+                base = attempt.url
+        first = attempt.result if attempt is not None and attempt.available else None
+        try:
+            fetched = self._fetch_pages(site, base, fetcher, ctx, first)
+        except ProbeError as exc:
+            also = f"; HTTPS: {attempt.reason}" if attempt is not None and attempt.reason else ""
+            raise ProbeError(f"{exc}{also}") from None
         main = fetched[0]
         if main.result is None:  # the probe's time ran out before the first fetch
             raise ProbeError(f"the website could not be fetched: {main.error}")
@@ -82,9 +102,11 @@ class HttpProbe:
         facts["status"] = final.status
         # where a cut redirect chain would have ended is unknown
         facts["https"] = scheme_of(final.url) == "https" if main.complete else None
+        _https_facts(facts, out.errors, secure_url(site), attempt, main.result)
+        untrusted_main = fetcher.mode_used(main.url) == "inspect"
 
         if main.error is None:
-            facts.update(_header_facts(final, https=facts["https"]))
+            facts.update(_header_facts(final, https=facts["https"], untrusted=untrusted_main))
         else:
             # a redirect's or an error page's headers are not the page's: never judge them
             for key in _header_facts(final, https=False):
@@ -125,21 +147,26 @@ class HttpProbe:
             out.errors["http.redirect"] = redirect_error
         cookie_sources += redirect_cookies
 
-        sec, sec_cookies, sec_error = _check_security_txt(site.url, ctx)
+        sec, sec_cookies, sec_error = _check_security_txt(base, fetcher)
         facts["security_txt"] = sec
         if sec_error:
             out.errors["http.security_txt"] = sec_error
         cookie_sources += sec_cookies
 
         facts["cookies"] = _cookie_facts(cookie_sources)[:MAX_LIST]
+        facts["inspected_untrusted"] = fetcher.untrusted is not None
+        note = fetcher.note()
+        if note is not None:  # only then: a report shows it beside every verdict drawn from these pages
+            facts["inspection"] = note
         return out
 
-    def _fetch_pages(self, site: Website, ctx: ProbeContext) -> list[_Fetched]:
-        """The site's address first, then each configured page not already fetched."""
-        items = [_Fetched(page=urlsplit(site.url).path or "/", url=site.url)]
-        by_url = {_no_fragment(site.url): items[0]}
+    def _fetch_pages(self, site: Website, base: str, fetcher: SiteFetcher, ctx: ProbeContext,
+                     first: FetchResult | None = None) -> list[_Fetched]:
+        """The site's address (`base`) first, then each configured page not already fetched."""
+        items = [_Fetched(page=urlsplit(base).path or "/", url=base, result=first)]
+        by_url = {_no_fragment(base): items[0]}
         for page in site.pages:
-            url = _no_fragment(urljoin(site.url, page))
+            url = _no_fragment(urljoin(base, page))
             if url in by_url:
                 by_url[url].extra.append(page)
                 if by_url[url] is items[0]:
@@ -148,11 +175,11 @@ class HttpProbe:
             by_url[url] = _Fetched(page=page, url=url)
             items.append(by_url[url])
         for item in items:
-            if ctx.remaining() <= 0:
+            if item.result is None and ctx.remaining() <= 0:
                 item.error = "not fetched: the probe's time ran out"
                 continue
             try:
-                item.result = ctx.network.fetch(item.url, deadline=ctx.deadline)
+                item.result = item.result or fetcher.fetch(item.url)
             except ProbeError as exc:
                 if item is items[0]:
                     # without the site's own address nothing can be said; don't wait on the other pages
@@ -170,12 +197,18 @@ class HttpProbe:
         return items
 
 
-def _default_http_url(url: str) -> str:
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    return f"http://{host}/"
+def _https_facts(facts: dict[str, Any], errors: dict[str, str], url: str, attempt: HttpsAttempt | None,
+                 main: FetchResult) -> None:
+    """http.https_url, https_available and https_problem: can the site be opened over HTTPS?"""
+    if attempt is not None:  # an http:// site: its https:// address was tried first
+        available, reason = attempt.available, attempt.reason
+    else:
+        available, reason = opens_over_https(main)
+    facts["https_url"] = url
+    facts["https_available"] = available
+    facts["https_problem"] = reason
+    if available is None:
+        errors["http.https_available"] = f"it could not be told whether the site opens over HTTPS: {reason}"
 
 
 def _no_fragment(url: str) -> str:
@@ -186,13 +219,17 @@ def _values(resp: HttpResponse, name: str) -> list[str]:
     return [v[: hdr.MAX_HEADER_CHARS] for v in resp.header_all(name)]
 
 
-def _header_facts(resp: HttpResponse, *, https: bool) -> dict[str, Any]:
+def _header_facts(resp: HttpResponse, *, https: bool | None, untrusted: bool = False) -> dict[str, Any]:
     raw = {name: ", ".join(_values(resp, name))[: hdr.MAX_HEADER_CHARS]
            for name in hdr.SECURITY_HEADERS if resp.header_all(name)}
-    # browsers ignore HSTS received over plain HTTP (RFC 6797 §8.1)
-    hsts = hdr.parse_hsts(_values(resp, "strict-transport-security") if https else [])
+    # browsers ignore HSTS received over plain HTTP, or over HTTPS with certificate errors (RFC 6797 §8.1)
+    heard = bool(https) and not untrusted
+    hsts = hdr.parse_hsts(_values(resp, "strict-transport-security") if heard else [])
     if not https and resp.header_all("strict-transport-security"):
         hsts = hdr.Hsts(False, False, None, False, False, "HSTS sent over plain HTTP is ignored by browsers")
+    elif https and untrusted:
+        hsts = hdr.Hsts(False, False, None, False, False, "browsers ignore HSTS from a site whose certificate "
+                        "they do not trust (RFC 6797 §8.1)")
     return {
         "headers": raw,
         "hsts": hsts.facts(),
@@ -285,23 +322,6 @@ def _cookie_facts(sources: list[tuple[str, HttpResponse]]) -> list[dict[str, Any
     return out
 
 
-def _plain_http_listens(url: str, ctx: ProbeContext) -> bool:
-    """False when the plain-HTTP port refuses connections: no plain-HTTP site exists to redirect."""
-    parts = urlsplit(url)
-    host, port = (parts.hostname or ""), parts.port or 80
-    addr, real_port = ctx.network.address_for(host, port)
-    timeout = min(ctx.network.settings.connect_timeout, max(ctx.remaining(), 0.1))
-    try:
-        socket.create_connection((addr, real_port), timeout=timeout).close()
-    except ConnectionRefusedError:
-        return False
-    except TimeoutError:
-        raise ProbeError(f"{url}: connection timed out after {timeout:g}s") from None
-    except OSError as exc:
-        raise ProbeError(f"{url}: cannot connect: {exc.strerror or exc}") from None
-    return True
-
-
 def _check_redirect(http_url: str, site_url: str, ctx: ProbeContext
                     ) -> tuple[dict[str, Any], list[tuple[str, HttpResponse]], str | None]:
     """Follow plain-HTTP hops until an https:// address is named; that address is not fetched again."""
@@ -310,10 +330,11 @@ def _check_redirect(http_url: str, site_url: str, ctx: ProbeContext
                              "to_https_same_site": None, "hops": 0, "capped": False}
     cookies: list[tuple[str, HttpResponse]] = []
     try:
-        facts["available"] = _plain_http_listens(http_url, ctx)
+        facts["available"] = listens(http_url, ctx)
     except ProbeError as exc:
         return facts, cookies, str(exc)
-    if not facts["available"]:
+    if not facts["available"]:  # nothing there sends anyone anywhere
+        facts.update(to_https=False, same_site=False, to_https_same_site=False)
         return facts, cookies, None
     limit = ctx.network.settings.max_redirects
     current = http_url
@@ -360,8 +381,9 @@ def _origin(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
 
 
-def _check_security_txt(site_url: str, ctx: ProbeContext
+def _check_security_txt(site_url: str, fetcher: SiteFetcher
                         ) -> tuple[dict[str, Any], list[tuple[str, HttpResponse]], str | None]:
+    ctx = fetcher.ctx
     url = _origin(site_url) + WELL_KNOWN_SECURITY_TXT
     facts: dict[str, Any] = {"url": url, "status": None, "content_type": None, "present": False,
                              "contact": [], "expires": None, "expires_valid": False, "expired": None,
@@ -372,7 +394,7 @@ def _check_security_txt(site_url: str, ctx: ProbeContext
     if ctx.remaining() <= 0:
         return facts, cookies, "not fetched: the probe's time ran out"
     try:
-        result = ctx.network.fetch(url, deadline=ctx.deadline)
+        result = fetcher.fetch(url)
     except ProbeError as exc:
         return facts, cookies, str(exc)
     cookies += [(WELL_KNOWN_SECURITY_TXT, r) for r in result.chain]
@@ -388,7 +410,7 @@ def _check_security_txt(site_url: str, ctx: ProbeContext
         facts.update(parse_security_txt(final.text).facts(dt.datetime.now(dt.timezone.utc)))
     elif ctx.remaining() > 0:
         try:
-            legacy = ctx.network.fetch(_origin(site_url) + "/security.txt", deadline=ctx.deadline).final
+            legacy = fetcher.fetch(_origin(site_url) + "/security.txt").final
         except ProbeError:
             facts["fallback_present"] = None
         else:

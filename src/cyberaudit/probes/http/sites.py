@@ -2,26 +2,9 @@
 
 from __future__ import annotations
 
-from functools import cache
 from urllib.parse import urlsplit
 
-from publicsuffixlist import PublicSuffixList
-
-from cyberaudit.network import is_ip
-
-
-@cache
-def _psl() -> PublicSuffixList:
-    # the list bundled with the package: a scan never downloads it
-    return PublicSuffixList()
-
-
-def registrable_domain(host: str) -> str:
-    """`www.practice.example` → `practice.example`; an IP address or a bare suffix is returned as is."""
-    host = host.lower().strip("[]").rstrip(".")
-    if not host or is_ip(host):
-        return host
-    return _psl().privatesuffix(host) or host
+from cyberaudit.domains import registrable_domain
 
 
 def host_of(url: str) -> str:

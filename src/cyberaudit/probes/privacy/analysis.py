@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from cyberaudit.domains import registrable_domain
 from cyberaudit.probes.http import Form, HtmlDocument, parse_html
 from cyberaudit.probes.privacy.evidence import PageEvidence
 from cyberaudit.probes.privacy.formfields import field_kind
-from cyberaudit.probes.privacy.parties import Parties, registrable_domain
+from cyberaudit.probes.privacy.parties import Parties
 from cyberaudit.probes.privacy.trackerdb import TrackerDatabase, TrackerEntry
 
 Mode = Literal["static", "browser"]

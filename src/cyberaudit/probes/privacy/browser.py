@@ -242,6 +242,9 @@ def render_pages(pages: list[tuple[str, str]], network: Network, deadline: float
                     browser = pw.chromium.connect_over_cdp(
                         endpoint, timeout=max(5000, min(30_000, (deadline - time.monotonic()) * 1000)))
                 except PlaywrightError as exc:
+                    if chromium.killed.is_set():  # the start-up took the probe's whole time
+                        raise ProbeError("the browser took the probe's whole time to start (the machine "
+                                         "is busy?); no page could be rendered") from None
                     raise ProbeError(f"cannot drive Chromium: {_short(exc)}") from None
                 context = browser.contexts[0]
                 for page_name, url in pages:

@@ -46,8 +46,11 @@ class ChromiumProcess:
             if self.proc.poll() is not None:
                 raise ProbeError(f"Chromium exited at start-up (exit code {self.proc.returncode})")
             with contextlib.suppress(OSError, ValueError, IndexError):
-                port = int(port_file.read_text().splitlines()[0])
-                if port > 0:
+                lines = port_file.read_text().splitlines()
+                # The file is written in pieces: until its second line (the browser's path) is
+                # there, the first may be a port cut short, and connecting to it is refused.
+                port = int(lines[0])
+                if port > 0 and len(lines) > 1 and lines[1].startswith("/devtools/"):
                     return f"http://127.0.0.1:{port}"
             time.sleep(0.05)
         self.kill()

@@ -8,30 +8,13 @@ the publicsuffixlist package: nothing is downloaded at run time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache, lru_cache
 from typing import Literal
 
-from publicsuffixlist import PublicSuffixList
-
-from cyberaudit.network import is_ip
+from cyberaudit.domains import registrable_domain
 from cyberaudit.platforms import Catalog, match_entry, processor_domains
 from cyberaudit.profile import Platform
 
 Party = Literal["first", "processor", "third"]
-
-
-@cache
-def _psl() -> PublicSuffixList:
-    return PublicSuffixList()  # bundled snapshot
-
-
-@lru_cache(maxsize=8192)
-def registrable_domain(host: str) -> str:
-    """The registrable domain of a host (`a.b.example.co.uk` → `example.co.uk`); IPs stay as they are."""
-    host = host.lower().strip().rstrip(".").strip("[]")
-    if not host or is_ip(host):
-        return host
-    return _psl().privatesuffix(host) or host
 
 
 @dataclass(frozen=True)

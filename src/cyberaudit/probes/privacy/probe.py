@@ -133,6 +133,9 @@ FACTS: tuple[FactSpec, ...] = (
     FactSpec("privacy.local_storage[].origin", "str", "The origin that owns the key."),
     FactSpec("privacy.local_storage[].key", "str", "The key."),
     FactSpec("privacy.local_storage[].page", "str", "The page on which it appeared."),
+    FactSpec("privacy.inspection", "str", "Present only when the http probe read the pages with relaxed "
+                                          "TLS settings (a certificate that is not trusted, or old cipher "
+                                          "suites; static mode): how and why, in plain words."),
 )
 
 _list_cache: dict[tuple[str, float, int, TrackerList], TrackerDatabase] = {}
@@ -214,6 +217,10 @@ class PrivacyProbe:
         parties = Parties.for_site(hosts, ctx.profile.platforms, profile_catalog(ctx.profile, ctx.profile_dir))
         result = analyse(evidence, db, parties, mode,
                          accepted_consent=ctx.options.browser and ctx.options.browser_accept_consent)
+        http = ctx.deps.get("http")
+        note = http.facts.get("inspection") if http is not None and mode == "static" else None
+        if isinstance(note, str):  # the verdicts below come from pages read that way: the report says so
+            result.facts["inspection"] = note
         return ProbeOutput(facts=result.facts, errors=result.errors)
 
     @staticmethod

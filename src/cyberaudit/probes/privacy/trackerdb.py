@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from cyberaudit.errors import InputError
+from cyberaudit.lazy import once
 from cyberaudit.resources import data_dir
 from cyberaudit.yamlsrc import YamlDocument, load_yaml
 
@@ -205,7 +205,7 @@ def load_database(path: str | Path) -> TrackerDatabase:
     return TrackerDatabase(tuple(entries), (info,))
 
 
-@cache
+@once
 def builtin_database() -> TrackerDatabase:
     """The database shipped with cyberaudit (loaded once per process)."""
     return load_database(data_dir() / "trackers.yaml")

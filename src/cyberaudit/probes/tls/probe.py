@@ -22,6 +22,7 @@ from typing import Any
 from cryptography import x509
 
 from cyberaudit.errors import ProbeError
+from cyberaudit.network import NetworkTimeout, ResolutionFailed
 from cyberaudit.probes.base import FactSpec, ProbeContext, ProbeOutput
 from cyberaudit.probes.tls import chain as chainmod
 from cyberaudit.probes.tls import hello, suites
@@ -192,7 +193,14 @@ class TlsProbe:
         if not host:
             raise ProbeError(f"{target.id}: no host to probe")
         run = _Run(ctx, host, port)
-        shakes = self._protocols(run)
+        try:
+            shakes = self._protocols(run)
+        except ProbeError as exc:
+            site = getattr(spec, "site_url", None)
+            if site is None or isinstance(exc, (NetworkTimeout, ResolutionFailed)):
+                raise
+            # the https:// side of a website: nothing there is itself the finding (HTTP-HTTPS-AVAILABLE)
+            raise ProbeError(f"no HTTPS to check: {site} has no working HTTPS at {host}:{port} ({exc})") from None
         first = next(h for h in shakes.values() if h.accepted)
         protocols: dict[str, bool | None] = {
             p: (None if f"tls.protocols.{p}" in run.errors else h.accepted) for p, h in shakes.items()}
@@ -220,7 +228,8 @@ class TlsProbe:
             shakes[protocol] = h
             if not any(s.accepted for s in shakes.values()) and h.failure in ("timeout", "not_tls"):
                 # a server that stays silent or does not speak TLS will not start for older versions
-                raise ProbeError(f"{run.host}:{run.port}: {_plain(h)}")
+                kind = NetworkTimeout if h.failure == "timeout" else ProbeError
+                raise kind(f"{run.host}:{run.port}: {_plain(h)}")
         if not any(h.accepted for h in shakes.values()):
             reasons = sorted({_plain(h) for h in shakes.values()})
             raise ProbeError(f"{run.host}:{run.port}: no TLS handshake succeeded ({'; '.join(reasons)})")
