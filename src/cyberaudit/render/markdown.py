@@ -17,11 +17,19 @@ def _score(score: float | None, grade: str | None) -> str:
     return "not scored" if score is None else f"{display_score(score)} / 100 (grade {grade})"
 
 
+def _said(f: Finding) -> str:
+    # an error's message starts with "Could not be checked:", which its label already says
+    prefix = "could not be checked:"
+    if f.status == "error" and f.message.lower().startswith(prefix):
+        return f.message[len(prefix):].strip()
+    return f.message
+
+
 def _finding(f: Finding) -> list[str]:
     out = [f"#### {e(f.title)}", "",
            f"- **Status:** {e(STATUS_LABEL.get(f.status, f.status))}, **severity:** {e(f.severity)}, "
            f"**rule:** {c(f.rule_id)}, effort {e(f.effort)}",
-           f"- **{'Why it could not be checked' if f.status == 'error' else 'What we found'}:** {e(f.message)}"]
+           f"- **{'Why it could not be checked' if f.status == 'error' else 'What we found'}:** {e(_said(f))}"]
     ev = plain_evidence(f)
     if ev.lines:
         out.append("- **Evidence:**")
