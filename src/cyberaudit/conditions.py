@@ -234,6 +234,8 @@ class Outcome:
     status: Status
     reasons: list[str] = field(default_factory=list)
     evidence: dict[str, Any] = field(default_factory=dict)
+    # list fact → the elements that decided a quantifier (failed `every`, matched `none`, passed `some`)
+    items: dict[str, list[Any]] = field(default_factory=dict)
 
 
 MISSING = object()
@@ -319,7 +321,7 @@ class _Evaluator:
                 return inner
             flipped: Status = "fail" if inner.status == "pass" else "pass"
             reasons = [f"not ({'; '.join(inner.reasons)})"] if flipped == "fail" else []
-            return Outcome(flipped, reasons, inner.evidence)
+            return Outcome(flipped, reasons, inner.evidence, inner.items)
         if isinstance(check, Compare):
             return self._compare(check, scope, prefix)
         if isinstance(check, Quantify):
@@ -336,11 +338,13 @@ class _Evaluator:
                 for o in hits:
                     out.reasons += o.reasons
                     out.evidence.update(o.evidence)
+                    out.items.update(o.items)
                 return out
         out = Outcome("pass" if kind == "all" else "fail")
         for o in outcomes:
             out.reasons += o.reasons
             out.evidence.update(o.evidence)
+            out.items.update(o.items)
         return out
 
     def _value(self, value: Any) -> Any:
@@ -370,10 +374,13 @@ class _Evaluator:
             return Outcome("pass" if ok else "fail",
                            [] if ok else [f"{full} is {'missing' if not present else 'present'}"],
                            {full: None if value is MISSING else value})
-        if value is MISSING:
-            return Outcome("error", [f"{full} was not reported"])
-        if value is None:
-            return Outcome("error", [f"{full} is unknown"])
+        if value is MISSING or value is None:
+            # A list element may say why its facts are unknown (a folder that does not exist):
+            # that reason, not "unknown", is what the reader needs.
+            why = scope.get("error") if prefix and isinstance(scope, Mapping) else None
+            if isinstance(why, str) and why:
+                return Outcome("error", [why])
+            return Outcome("error", [f"{full} {'was not reported' if value is MISSING else 'is unknown'}"])
         evidence = {full: value}
         try:
             ok = _apply(check.op, value, expected)
@@ -406,30 +413,36 @@ class _Evaluator:
         def describe(group: list[tuple[int, Any, Outcome]], verb: str) -> list[str]:
             lines = []
             for i, it, o in group[:20]:
-                detail = "; ".join(r.replace(full + "[].", "") for r in o.reasons)
-                lines.append(f"{_label(it, i)}: {detail}" if detail else f"{_label(it, i)} {verb}")
+                detail = "; ".join(dict.fromkeys(r.replace(full + "[].", "") for r in o.reasons))
+                label = _label(it, i)
+                if detail.startswith(label + ":"):  # the element's own error already names it
+                    lines.append(detail)
+                else:
+                    lines.append(f"{label}: {detail}" if detail else f"{label} {verb}")
             if len(group) > 20:
                 lines.append(f"... and {len(group) - 20} more")
             return lines
 
-        labels = {full: [_label(it, i) for i, it, _ in (failed if check.op == "every" else passed)]}
+        deciding = failed if check.op == "every" else passed
+        labels = {full: [_label(it, i) for i, it, _ in deciding]}
+        decided = {full: [it for _, it, _ in deciding]}
         if check.op == "every":
             if failed:
                 return Outcome("fail", [f"{len(failed)} of {len(items)} in {full} do not qualify"]
-                               + describe(failed, "does not qualify"), labels)
+                               + describe(failed, "does not qualify"), labels, decided)
             if errored:
                 return Outcome("error", describe(errored, "could not be checked"))
             return Outcome("pass")
         if check.op == "some":
             if passed:
-                return Outcome("pass", [], labels)
+                return Outcome("pass", [], labels, decided)
             if errored:
                 return Outcome("error", describe(errored, "could not be checked"))
             return Outcome("fail", [f"none of the {len(items)} in {full} qualifies"])
         # none
         if passed:
             return Outcome("fail", [f"{len(passed)} of {len(items)} in {full} should not match"]
-                           + describe(passed, "matches"), labels)
+                           + describe(passed, "matches"), labels, decided)
         if errored:
             return Outcome("error", describe(errored, "could not be checked"))
         return Outcome("pass")

@@ -9,7 +9,7 @@ from typing import Any
 
 from cyberaudit.reach import unreachable_ids
 from cyberaudit.result import Finding, Result, parse_timestamp
-from cyberaudit.scoring import SEVERITY_ORDER, exact_score, score_findings, severity_at_least
+from cyberaudit.scoring import SEVERITY_ORDER, display_score, exact_score, score_findings, severity_at_least
 from cyberaudit.textsafe import md_code, md_escape
 
 EXPIRY_WINDOW_DAYS = 30
@@ -72,7 +72,7 @@ class TargetChange:
             parts.append(f"{c['error']} could not be checked")
         if c.get("waived"):
             parts.append(f"{c['waived']} waived")
-        scored = "not scored" if self.score is None else f"{self.score:g} ({self.grade})"
+        scored = "not scored" if self.score is None else f"{display_score(self.score)} ({self.grade})"
         return f"{total} finding{'s' if total != 1 else ''}: {', '.join(parts)}; on its own it scored {scored}"
 
 
@@ -92,13 +92,13 @@ class ScoreExplanation:
         if self.from_target_changes is None:
             return f"The score cannot be split: {names} leaves nothing scored to compare."
         same = ("the targets in both scans are unchanged" if self.from_same_targets == 0 else
-                f"the targets in both scans account for {self.from_same_targets:+g} "
+                f"the targets in both scans account for {self.from_same_targets:+.1f} "
                 f"({_one(self.same_targets_old)} -> {_one(self.same_targets_new)})")
-        return f"{names[0].upper()}{names[1:]} accounts for {self.from_target_changes:+g} points; {same}."
+        return f"{names[0].upper()}{names[1:]} accounts for {self.from_target_changes:+.1f} points; {same}."
 
 
 def _one(score: float | None) -> str:
-    return "not scored" if score is None else f"{score:g}"
+    return display_score(score)
 
 
 @dataclass(frozen=True)
@@ -242,11 +242,11 @@ def diff_results(old: Result, new: Result) -> ResultDiff:
 
 def _fmt_score(s: ScoreChange) -> str:
     def one(score: float | None, grade: str | None) -> str:
-        return "not scored" if score is None else f"{score:g} ({grade})"
+        return "not scored" if score is None else f"{display_score(score)} ({grade})"
 
     line = f"{one(s.old_score, s.old_grade)} -> {one(s.new_score, s.new_grade)}"
     if s.delta is not None:
-        line += f"  [{s.delta:+g}]"
+        line += f"  [{s.delta:+.1f}]"
     return line
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from cyberaudit.conditions import MISSING, FactView, Outcome, evaluate
 from cyberaudit.errors import InputError
+from cyberaudit.evidence import choose_message, evidence_sentences
 from cyberaudit.packs import Rule, RuleSet
 from cyberaudit.profile import LoadedProfile, Waiver
 from cyberaudit.result import Finding, Status, WaiverInfo
@@ -87,6 +89,8 @@ def evaluate_rule(rule: Rule, target: Target, tf: TargetFacts, params: Mapping[s
                   waivers: tuple[tuple[str, Waiver], ...], today: dt.date) -> Finding:
     """One finding for one rule on one target."""
     status: Status
+    message: str | None = None  # the failing branch's message, when the rule declares one
+    sentences: tuple[str, ...] = ()
     if rule.probe in tf.unavailable:
         outcome = Outcome("error", [f"probe not available: the {rule.probe} probe is not part of this "
                                     f"installation of cyberaudit"])
@@ -107,6 +111,9 @@ def evaluate_rule(rule: Rule, target: Target, tf: TargetFacts, params: Mapping[s
         if outcome.status == "pass":
             outcome = evaluate(rule.check, view, params)
         _add_evidence(rule, view, outcome)
+        if outcome.status == "fail":
+            message = choose_message(rule.messages, view, params)
+            sentences = evidence_sentences(rule.templates, view, params, outcome)
     status = outcome.status
     waiver_info = None
     waiver = _matching_waiver(rule.id, target.id, waivers)
@@ -115,11 +122,11 @@ def evaluate_rule(rule: Rule, target: Target, tf: TargetFacts, params: Mapping[s
         waiver_info = WaiverInfo(waiver.reason, waiver.expires.isoformat(), expired, waiver.target, status)
         if not expired:
             status = "waived"
-    return _finding(rule, target, status, outcome, waiver_info)
+    return _finding(rule, target, status, outcome, waiver_info, message, sentences)
 
 
 def _add_evidence(rule: Rule, view: FactView, outcome: Outcome) -> None:
-    for path in rule.model.evidence:
+    for path in rule.evidence_facts:
         value = view.get(path)
         if value is not MISSING:
             outcome.evidence.setdefault(path, value)
@@ -133,16 +140,16 @@ def _matching_waiver(rule_id: str, target_id: str,
     return None
 
 
-def _finding(rule: Rule, target: Target, status: Status, outcome: Outcome,
-             waiver: WaiverInfo | None) -> Finding:
+def _finding(rule: Rule, target: Target, status: Status, outcome: Outcome, waiver: WaiverInfo | None,
+             fail_message: str | None = None, sentences: tuple[str, ...] = ()) -> Finding:
     m = rule.model
     if status == "pass":
         message = m.pass_message or m.title
     elif status == "fail":
-        message = m.fail_message or f"Not met: {m.title}"
+        message = fail_message or m.fail_message or f"Not met: {m.title}"
     elif status == "error":
         reason = outcome.reasons[0] if outcome.reasons else "the probe gave no answer"
-        message = f"Could not be checked: {reason}"
+        message = f"Could not be checked: {plain_reason(reason)}"
     elif status == "not_applicable":
         message = m.not_applicable_message or "Does not apply to this target."
     else:
@@ -153,9 +160,24 @@ def _finding(rule: Rule, target: Target, status: Status, outcome: Outcome,
     return Finding(
         rule_id=m.id, target=target.id, target_kind=target.kind, status=status, severity=m.severity,
         category=m.category, title=m.title, message=message, details=tuple(outcome.reasons),
-        evidence=_jsonable(outcome.evidence), remediation=m.remediation, references=tuple(m.references),
+        evidence=_jsonable(outcome.evidence), evidence_text=sentences, remediation=m.remediation, references=tuple(m.references),
         effort=m.effort, pack=rule.pack, waiver=waiver,
     )
+
+
+_FACT_PREFIX = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_*\[\]-]+)+(: | )")
+
+
+def plain_reason(reason: str) -> str:
+    """An error reason without the fact path it starts with (the technical detail keeps it)."""
+    m = _FACT_PREFIX.match(reason)
+    if m is None:
+        return reason
+    rest = reason[m.end():]
+    if m.group(2) == ": ":
+        return rest
+    return {"was not reported": "the check did not report this", "is unknown": "this could not be determined",
+            "is not a list": "the check reported something unexpected"}.get(rest, rest)
 
 
 def _jsonable(value: Any) -> Any:

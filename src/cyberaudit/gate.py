@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from cyberaudit.reach import unreachable_targets
 from cyberaudit.result import Result
-from cyberaudit.scoring import exact_score, score_findings, severity_at_least
+from cyberaudit.scoring import display_score, exact_score, score_findings, severity_at_least
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,10 @@ def check_gate(result: Result, *, fail_under: float | None = None, fail_on: str 
         if exact is None:
             reasons.append(f"no scored rule could be checked, so the score cannot reach {fail_under:g}")
         elif exact < fail_under:
-            reasons.append(f"score {exact:.2f} is below {fail_under:g}")
+            # The report shows the score rounded; the gate compares the exact ratio and says so,
+            # so 84.96 shown as 85.0 is never a surprise.
+            reasons.append(f"score {display_score(exact)} is below {fail_under:g} (the gate compares the exact "
+                           f"score, {exact:.4f})")
     if fail_on is not None:
         statuses = ("fail",) if allow_errors else ("fail", "error")
         hits = [f for f in result.findings if f.status in statuses and severity_at_least(f.severity, fail_on)]

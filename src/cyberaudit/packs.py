@@ -12,6 +12,7 @@ from pydantic import Field, field_validator
 
 from cyberaudit.conditions import Check, CheckSyntaxError, compile_check, iter_facts, iter_params
 from cyberaudit.errors import InputError
+from cyberaudit.evidence import EvidenceTemplate, MessageBranch, Template, TemplateSyntaxError, parse_template
 from cyberaudit.models import Strict, validate_document
 from cyberaudit.probes import PROBE_MODULES, fact_is_published, get_probe
 from cyberaudit.resources import builtin_rules_dir
@@ -28,6 +29,21 @@ class ParamSpec(Strict):
     description: str = ""
     minimum: float | None = None
     maximum: float | None = None
+
+
+class MessageModel(Strict):
+    when: Any = Field(None, description="A check on the facts; the first message whose check holds is used.")
+    message: str = Field(min_length=1, description="Plain words; {fact.path} placeholders are filled in.")
+    see: str | None = Field(None, description="The rule whose missing subject makes this one fail.")
+
+
+class EvidenceModel(Strict):
+    text: str = Field(min_length=1, description="A plain sentence; {fact.path} (or, with each, {field}) "
+                                                "placeholders are filled in.")
+    when: Any = Field(None, description="Only when this check holds.")
+    each: str | None = Field(None, description="A list fact: one sentence per element.")
+    where: Any = Field(None, description="With each: which elements (a check on the element); default: "
+                                         "the elements that made the check fail.")
 
 
 class RuleModel(Strict):
@@ -49,7 +65,10 @@ class RuleModel(Strict):
     pass_message: str | None = None
     not_applicable_message: str | None = Field(None, description="Plain-words message when applies_if "
                                                                   "fails.")
-    evidence: list[str] = Field(default_factory=list, description="Facts to show with the finding.")
+    fail_messages: list[MessageModel] = Field(default_factory=list, description="A message per way the rule "
+                                              "fails; the first whose `when` holds replaces fail_message.")
+    evidence: list[str | EvidenceModel] = Field(default_factory=list, description="Facts kept with the "
+                                                "finding (a path) and plain sentences about them (text).")
     aliases: list[str] = Field(default_factory=list, description="Former ids of this rule.")
 
     @field_validator("id")
@@ -84,6 +103,13 @@ class Rule:
     applies_if: Check | None
     pack: str
     source: str  # file:line of the rule
+    messages: tuple[MessageBranch, ...] = ()
+    templates: tuple[EvidenceTemplate, ...] = ()
+
+    @property
+    def evidence_facts(self) -> tuple[str, ...]:
+        """The fact paths kept with every finding of this rule (the technical appendix shows them)."""
+        return tuple(e for e in self.model.evidence if isinstance(e, str))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.model, name)
@@ -128,13 +154,18 @@ def load_pack(path: str | Path, builtin: bool = False, check_facts: bool = True)
                 _validate_facts(doc, rule, compiled, (*loc, key))
                 _validate_params(doc, rule, compiled, (*loc, key))
         for j, fact in enumerate(rule.evidence if check_facts else ()):
-            _validate_fact_path(doc, rule, fact, (*loc, "evidence", j))
+            if isinstance(fact, str):
+                _validate_fact_path(doc, rule, fact, (*loc, "evidence", j))
+        messages = tuple(_message(doc, rule, m, (*loc, "fail_messages", j), check_facts)
+                         for j, m in enumerate(rule.fail_messages))
+        templates = tuple(_evidence_template(doc, rule, e, (*loc, "evidence", j), check_facts)
+                          for j, e in enumerate(rule.evidence) if isinstance(e, EvidenceModel))
         probe = get_probe(rule.probe) if check_facts else None
         if probe is not None and rule.scope not in probe.scopes:
             raise doc.error((*loc, "scope"), f"rule {rule.id}: the {rule.probe} probe runs on "
                                              f"{', '.join(sorted(probe.scopes))}, not on {rule.scope}")
         line = doc.where(loc)[0]
-        rules.append(Rule(rule, check, applies, model.pack, f"{path}:{line}"))
+        rules.append(Rule(rule, check, applies, model.pack, f"{path}:{line}", messages, templates))
     digest = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
     return Pack(model.pack, model.version, model.title, model.description, str(path), digest, builtin,
                 tuple(rules))
@@ -145,6 +176,61 @@ def _compile(doc: YamlDocument, raw: Any, loc: tuple[Any, ...]) -> Check:
         return compile_check(raw)
     except CheckSyntaxError as exc:
         raise doc.error((*loc, *exc.loc), exc.message) from None
+
+
+def _template(doc: YamlDocument, rule: RuleModel, text: str, loc: tuple[Any, ...], check_facts: bool,
+              each: str | None = None) -> Template:
+    try:
+        tpl = parse_template(text)
+    except TemplateSyntaxError as exc:
+        raise doc.error(loc, f"rule {rule.id}: {exc}") from None
+    for placeholder in tpl.paths():
+        if placeholder.startswith("param."):
+            if placeholder[6:] not in rule.params:
+                raise doc.error(loc, f"rule {rule.id}: {{{placeholder}}} names a parameter that the rule does "
+                                     f"not declare under params:")
+        elif not check_facts:
+            continue
+        elif each is None:
+            _validate_fact_path(doc, rule, placeholder, loc)
+        elif placeholder != ".":
+            _validate_fact_path(doc, rule, f"{each}[].{placeholder}", loc)
+    return tpl
+
+
+def _optional_check(doc: YamlDocument, rule: RuleModel, raw: Any, loc: tuple[Any, ...], check_facts: bool,
+                    prefix: str | None = None) -> Check | None:
+    if raw is None:
+        return None
+    compiled = _compile(doc, raw, loc)
+    if check_facts:
+        _validate_params(doc, rule, compiled, loc)
+        for fact, _op in iter_facts(compiled):
+            if prefix is not None:  # a check on the list's element: its paths are relative to it
+                fact = prefix if fact == "." else f"{prefix}[].{fact}"
+            _validate_fact_path(doc, rule, fact, loc)
+    return compiled
+
+
+def _message(doc: YamlDocument, rule: RuleModel, m: MessageModel, loc: tuple[Any, ...],
+             check_facts: bool) -> MessageBranch:
+    when = _optional_check(doc, rule, m.when, (*loc, "when"), check_facts)
+    if m.see is not None and not RULE_ID.match(m.see):
+        raise doc.error((*loc, "see"), f"rule {rule.id}: see must be a rule id such as MAIL-DMARC-PRESENT, "
+                                       f"got {m.see!r}")
+    return MessageBranch(when, _template(doc, rule, m.message, (*loc, "message"), check_facts), m.see)
+
+
+def _evidence_template(doc: YamlDocument, rule: RuleModel, e: EvidenceModel, loc: tuple[Any, ...],
+                       check_facts: bool) -> EvidenceTemplate:
+    if e.each is not None and check_facts:
+        _validate_fact_path(doc, rule, e.each, (*loc, "each"))
+    if e.where is not None and e.each is None:
+        raise doc.error((*loc, "where"), f"rule {rule.id}: where selects elements, so it needs each")
+    when = _optional_check(doc, rule, e.when, (*loc, "when"), check_facts)
+    where = _optional_check(doc, rule, e.where, (*loc, "where"), check_facts, prefix=e.each)
+    text = _template(doc, rule, e.text, (*loc, "text"), check_facts, each=e.each)
+    return EvidenceTemplate(text, when, e.each, where)
 
 
 def _validate_facts(doc: YamlDocument, rule: RuleModel, check: Check, loc: tuple[Any, ...]) -> None:
@@ -226,4 +312,10 @@ def load_rule_set(extra: list[str | Path] | tuple[str | Path, ...] = (), builtin
             for alias in rule.model.aliases:
                 aliases[alias] = rule.id
         packs.append(pack)
+    for rule in rules.values():
+        for branch in rule.messages:
+            if branch.see is not None and branch.see not in rules and branch.see not in aliases:
+                where = rule.source.rsplit(":", 1)
+                raise InputError(f"rule {rule.id}: fail_messages names unknown rule {branch.see} in see:",
+                                 where[0], int(where[1]))
     return RuleSet(tuple(packs), rules, aliases)

@@ -118,7 +118,8 @@ def redact_result(result: Result, cookies: bool = False) -> Result:
             waiver = WaiverInfo(r(waiver.reason), waiver.expires, waiver.expired, r(waiver.pattern),
                                 waiver.original_status)
         return dataclasses.replace(f, message=r(f.message), details=_walk(f.details, r),
-                                   evidence=_walk(f.evidence, r), waiver=waiver)
+                                   evidence=_walk(f.evidence, r), evidence_text=_walk(f.evidence_text, r),
+                                   waiver=waiver)
 
     def target(t: TargetResult) -> TargetResult:
         return dataclasses.replace(t, facts=_walk(t.facts, r), fact_errors=_walk(t.fact_errors, r),

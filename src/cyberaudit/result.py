@@ -39,7 +39,8 @@ class Finding:
     title: str
     message: str  # plain words
     details: tuple[str, ...] = ()  # technical reasons (which fact, which value)
-    evidence: dict[str, Any] = field(default_factory=dict)
+    evidence: dict[str, Any] = field(default_factory=dict)  # fact path → value: the technical appendix
+    evidence_text: tuple[str, ...] = ()  # the same evidence as plain sentences, for people
     remediation: str = ""
     references: tuple[str, ...] = ()
     effort: str = "medium"
@@ -208,6 +209,7 @@ def result_from_dict(data: dict[str, Any]) -> Result:
     def finding(d: dict[str, Any]) -> Finding:
         d = dict(d)
         d["details"] = tuple(d.get("details", ()))
+        d["evidence_text"] = tuple(d.get("evidence_text", ()))
         d["references"] = tuple(d.get("references", ()))
         if d.get("waiver"):
             d["waiver"] = _build(WaiverInfo, d["waiver"])

@@ -107,6 +107,11 @@ def score_result(findings: Iterable[Finding], unscored_targets: frozenset[str] =
     )
 
 
+def display_score(score: float | None) -> str:
+    """The one way a score is shown to people: one decimal (73.0, 100.0), or "not scored"."""
+    return "not scored" if score is None else f"{round(score, 1):.1f}"
+
+
 def exact_score(card: ScoreCard) -> float | None:
     """The unrounded score, so 89.95 is never graded or gated as 90."""
     return None if card.weight_total == 0 else 100 * card.weight_pass / card.weight_total

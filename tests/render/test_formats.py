@@ -45,7 +45,9 @@ def test_markdown_has_every_section_and_every_failure():
     for f in r.findings:
         if f.status == "fail":
             assert f"`{f.rule_id}`" in md
-    assert "1. **critical** Every platform with client data has a signed BAA" in md
+    # what is wrong, in the failure's words, not the rule's goal
+    assert "1. **critical** Shared Drive holds client data without a signed BAA." in md
+    assert "**critical** Every platform with client data" not in md
     assert "## Changes since the last scan" not in md
 
 

@@ -13,7 +13,9 @@ from cyberaudit.demo.practice import LoopbackPractice
 from cyberaudit.demo.run import DemoOutcome
 from cyberaudit.errors import InputError
 from cyberaudit.render import RenderOptions, available_formats, format_for, write_report
+from cyberaudit.render.view import fix_first
 from cyberaudit.result import Result
+from cyberaudit.scoring import display_score
 
 
 def report_writer(formats: list[str], extra: list[Path]) -> Callable[[Result, Path], list[tuple[str, Path]]]:
@@ -37,14 +39,22 @@ def report_writer(formats: list[str], extra: list[Path]) -> Callable[[Result, Pa
     return write
 
 
+def _problems(n: int) -> str:
+    # the report's own count: each failed rule once, notes (info rules) left out
+    return "No problem needs fixing" if n == 0 else "1 problem needs fixing" if n == 1 else f"{n} problems need fixing"
+
+
 def summary_lines(outcome: DemoOutcome) -> list[str]:
     """Where the demo wrote everything and the grade, in plain words."""
     card = outcome.result.scores.overall
-    grade = (f"grade {card.grade} (score {card.score:g} out of 100{', capped because ' + card.cap.split(' (')[0] if card.cap else ''})"
+    grade = (f"grade {card.grade} (score {display_score(card.score)} out of 100"
+             f"{', capped because ' + card.cap.split(' (')[0] if card.cap else ''})"
              if card.score is not None else "no grade (nothing could be checked)")
     notes = f" and {card.notes} note{'s' if card.notes != 1 else ''}" if card.notes else ""
+    n = len(fix_first(outcome.result.findings))  # the report's count: each failed rule once
     lines = [f"The demo practice, {outcome.result.profile.practice}, got {grade}.",
-             f"{card.problems} checks failed{notes}, {card.counts.get('pass', 0)} passed; "
+             f"{_problems(n)}{f' ({card.problems} failed checks)' if card.problems != n else ''}{notes}, "
+             f"{card.counts.get('pass', 0)} checks passed; "
              f"{card.counts.get('error', 0)} could not be checked."]
     html = outcome.report("html")
     if html is not None:

@@ -23,6 +23,7 @@ from rich.console import Console
 from cyberaudit import __version__
 from cyberaudit.cli.helptext import HELP_OPTIONS, SCAN_EPILOG, PlainApp, PlainGroup
 from cyberaudit.errors import CyberauditError, InputError
+from cyberaudit.scoring import display_score
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 app = PlainApp(
@@ -335,7 +336,8 @@ def _render_options(title, organization, logo, template_dir, redact, redact_cook
 
 def _print_changes(changes, out: Console) -> None:  # type: ignore[no-untyped-def]
     s = changes.score
-    score = (f"score {s.old_score:g} -> {s.new_score:g} ({s.delta:+g})" if s.delta is not None
+    score = (f"score {display_score(s.old_score)} -> {display_score(s.new_score)} ({s.delta:+.1f})"
+             if s.delta is not None
              else "score not comparable")
     out.print(f"Since the scan of {changes.old_generated_at}: {score}; {len(changes.new_failures)} new "
               f"problem(s), {len(changes.fixed)} fixed, {len(changes.still_failing)} still failing, "

@@ -5,33 +5,57 @@ from __future__ import annotations
 from cyberaudit.render import RenderOptions
 from cyberaudit.render.areas import area_name
 from cyberaudit.render.verdicts import UNREACHABLE_NOTE, cap_text, grade_text, unreachable_lines
-from cyberaudit.render.view import STATUS_LABEL, build_view, evidence_items
+from cyberaudit.render.view import STATUS_LABEL, build_view, evidence_items, plain_evidence
 from cyberaudit.result import Finding, Result
+from cyberaudit.scoring import display_score
 from cyberaudit.textsafe import md_code as c
 from cyberaudit.textsafe import md_escape as e
+from cyberaudit.textsafe import md_with_code
 
 
 def _score(score: float | None, grade: str | None) -> str:
-    return "not scored" if score is None else f"{score:g} / 100 (grade {grade})"
+    return "not scored" if score is None else f"{display_score(score)} / 100 (grade {grade})"
+
+
+def _said(f: Finding) -> str:
+    # an error's message starts with "Could not be checked:", which its label already says
+    prefix = "could not be checked:"
+    if f.status == "error" and f.message.lower().startswith(prefix):
+        return f.message[len(prefix):].strip()
+    return f.message
 
 
 def _finding(f: Finding) -> list[str]:
     out = [f"#### {e(f.title)}", "",
            f"- **Status:** {e(STATUS_LABEL.get(f.status, f.status))}, **severity:** {e(f.severity)}, "
            f"**rule:** {c(f.rule_id)}, effort {e(f.effort)}",
-           f"- **{'Why it could not be checked' if f.status == 'error' else 'What we found'}:** {e(f.message)}"]
-    for d in f.details:
-        out.append(f"- **Detail:** {e(d)}")
-    for key, lines in evidence_items(f.evidence):
-        if len(lines) == 1:
-            out.append(f"- **Evidence** {e(key)}: {e(lines[0])}")
-        else:
-            out.append(f"- **Evidence** {e(key)}:")
-            out += [f"  - {e(line)}" for line in lines]
+           f"- **{'Why it could not be checked' if f.status == 'error' else 'What we found'}:** {e(_said(f))}"]
+    ev = plain_evidence(f)
+    if ev.lines:
+        out.append("- **Evidence:**")
+        out += [f"  - {e(line)}" for line in ev.lines]
+        if ev.more:
+            out.append(f"  - … and {ev.more} more, listed in the technical appendix")
     if f.remediation:
-        out.append(f"- **How to fix:** {e(f.remediation)}")
+        out.append(f"- **How to fix:** {md_with_code(f.remediation)}")
     if f.references:
         out.append(f"- **References:** {e('; '.join(f.references))}")
+    return out + [""]
+
+
+def _technical(f: Finding) -> list[str]:
+    """The facts and conditions behind one finding, for whoever maintains the systems."""
+    out = [f"#### {c(f.rule_id)} on {e(f.target)}", ""]
+    out += [f"- Condition: {e(d)}" for d in f.details]
+    for key, lines in evidence_items(f.evidence):
+        if len(lines) == 1:
+            out.append(f"- Fact {c(key)}: {e(lines[0])}")
+        else:
+            out.append(f"- Fact {c(key)}:")
+            out += [f"  - {e(line)}" for line in lines]
+    if plain_evidence(f).more:
+        out.append("- All evidence:")
+        out += [f"  - {e(line)}" for line in f.evidence_text]
     return out + [""]
 
 
@@ -59,8 +83,8 @@ def render_markdown(result: Result, options: RenderOptions | None = None) -> str
     out += ["", "### What to fix first", ""]
     if not v.fix_first:
         out.append("Nothing failed.")
-    for i, item in enumerate(v.fix_first, 1):
-        out.append(f"{i}. **{e(item.severity)}** {e(item.title)} ({c(item.rule_id)}, effort {e(item.effort)}) "
+    for i, item in enumerate(v.fix_first, 1):  # what is wrong (the failure message), not the rule's goal
+        out.append(f"{i}. **{e(item.severity)}** {e(item.message)} ({c(item.rule_id)}, effort {e(item.effort)}) "
                    f"on {e(', '.join(item.targets))}")
     out.append("")
     if v.notes:  # info rules: worth knowing, not problems to fix
@@ -81,7 +105,9 @@ def render_markdown(result: Result, options: RenderOptions | None = None) -> str
         for heading, items in (("New problems", ch.new_failures), ("Fixed", ch.fixed)):
             if items:
                 out += [f"### {heading}", ""]
-                out += [f"- **{e(ch.severity)}** {e(ch.title)} ({c(ch.rule_id)}) on {e(ch.target)}" for ch in items]
+                # a new problem in its failure's words; a fix as the goal now met
+                out += [f"- **{e(x.severity)}** {e(x.message if heading == 'New problems' else x.title)} "
+                        f"({c(x.rule_id)}) on {e(x.target)}" for x in items]
                 out.append("")
     if v.trend is not None:
         out += ["### Score over time", "", "| Scan | Score |", "|---|---|"]
@@ -90,7 +116,7 @@ def render_markdown(result: Result, options: RenderOptions | None = None) -> str
     out += ["## Scores by area", "", "| Area | Score | Grade | Failed | Could not be checked | Coverage |",
             "|---|---|---|---|---|---|"]
     for cat, card in result.scores.by_category.items():
-        out.append(f"| {e(area_name(cat))} | {'–' if card.score is None else f'{card.score:g}'} | {e(grade_text(card))} | "
+        out.append(f"| {e(area_name(cat))} | {'–' if card.score is None else display_score(card.score)} | {e(grade_text(card))} | "
                    f"{card.problems} | {card.counts.get('error', 0)} | "
                    f"{'–' if card.coverage is None else f'{card.coverage:g}%'} |")
     out += ["", "## What was checked", ""]
@@ -109,7 +135,7 @@ def render_markdown(result: Result, options: RenderOptions | None = None) -> str
     out += ["## How the score is calculated", "",
             "Score = 100 × weight of passed rules ÷ weight of passed, failed and unchecked rules. Weights: "
             + ", ".join(f"{k} {w}" for k, w in v.weights.items()) + ".", "",
-            f"This scan: {o.weight_pass} ÷ {o.weight_total}" + (f" = {o.score:g}." if o.score is not None else "."),
+            f"This scan: {o.weight_pass} ÷ {o.weight_total}" + (f" = {display_score(o.score)}." if o.score is not None else "."),
             "", "## Appendix", "", "### Waived rules", ""]
     if not v.waived:
         out.append("None.")
@@ -120,6 +146,11 @@ def render_markdown(result: Result, options: RenderOptions | None = None) -> str
     if not v.not_applicable:
         out.append("None.")
     out += [f"- {c(f.rule_id)} on {e(f.target)}: {e(f.message)}" for f in v.not_applicable]
+    out += ["", "### Technical detail", ""]
+    if not v.technical:
+        out.append("None.")
+    for f in v.technical:
+        out += _technical(f)
     out += ["", "---", "",
             f"cyberaudit {e(result.tool.get('version', ''))}; packs: "
             + ", ".join(f"{e(p.name)} {e(p.version)}" for p in result.packs) + "."]

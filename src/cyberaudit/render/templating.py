@@ -12,9 +12,11 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from cyberaudit.errors import InputError
 from cyberaudit.render.areas import area_name
-from cyberaudit.render.view import STATUS_LABEL, evidence_items
+from cyberaudit.render.view import STATUS_LABEL, evidence_items, plain_evidence
 from cyberaudit.resources import templates_dir
 from cyberaudit.result import parse_timestamp
+from cyberaudit.scoring import display_score
+from cyberaudit.textsafe import code_spans
 
 
 def anchor(value: object) -> str:
@@ -67,6 +69,9 @@ def _environment(template_dir: str | None) -> ImmutableSandboxedEnvironment:
         reason=_reason,
         status_label=lambda s: STATUS_LABEL.get(s, "Absent" if s is None else str(s)),
         evidence_items=evidence_items,
+        plain_evidence=plain_evidence,
+        score=display_score,
+        code_spans=code_spans,
     )
     return env
 

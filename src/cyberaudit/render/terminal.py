@@ -73,8 +73,10 @@ def print_summary(result: Result, console: Console, *, verbose: bool = False) ->
             console.print(Text.assemble((f"[{f.severity.upper()}] ", _sev_style(f.severity)),
                                         (f.rule_id, "bold"), f"  {f.target}"))
             console.print(Text(f"  {f.message}"))
-            for detail in f.details[:5]:
-                console.print(Text(f"    · {detail}", style="dim"))
+            for line in f.evidence_text[:5]:  # plain sentences; facts and conditions are in the reports' appendix
+                console.print(Text(f"    · {line}", style="dim"))
+            if len(f.evidence_text) > 5:
+                console.print(Text(f"    · … and {len(f.evidence_text) - 5} more (see the report)", style="dim"))
             console.print(Text(f"  Fix: {f.remediation.strip()}"))
             if f.references:
                 console.print(Text(f"  See: {'; '.join(f.references)}", style="dim"))

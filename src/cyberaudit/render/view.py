@@ -14,7 +14,7 @@ from cyberaudit.reach import Unreachable, unreachable_targets
 from cyberaudit.render import RenderOptions
 from cyberaudit.render.areas import area_name
 from cyberaudit.result import Finding, Result, ScoreCard
-from cyberaudit.scoring import SEVERITY_ORDER, WEIGHTS
+from cyberaudit.scoring import SEVERITY_ORDER, WEIGHTS, display_score
 
 STATUS_ORDER = ("fail", "error", "waived", "not_applicable", "pass")
 STATUS_LABEL = {"pass": "Passed", "fail": "Failed", "error": "Could not be checked",
@@ -52,7 +52,7 @@ def evidence_items(evidence: dict[str, Any], limit: int | None = EVIDENCE_LINES)
             lines = [f"{k}: {v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}"
                      for k, v in value.items()] or ["(none)"]
         elif value is None:
-            lines = ["unknown"]
+            lines = ["null (no value reported)"]
         elif isinstance(value, bool):
             lines = ["yes" if value else "no"]
         else:
@@ -61,6 +61,36 @@ def evidence_items(evidence: dict[str, Any], limit: int | None = EVIDENCE_LINES)
             lines = [*lines[:limit], f"… and {len(lines) - limit} more (all of them are in the JSON and CSV reports)"]
         out.append((str(key), lines))
     return out
+
+
+EVIDENCE_SENTENCES = 8  # shown with a finding; the rest are in the technical appendix
+
+
+@dataclass(frozen=True)
+class PlainEvidence:
+    """What a reader sees as a finding's evidence: a few plain sentences and how many more there are."""
+
+    lines: tuple[str, ...]
+    more: int
+
+
+def plain_evidence(f: Finding, limit: int = EVIDENCE_SENTENCES) -> PlainEvidence:
+    """The finding's evidence sentences, cut at `limit` (the appendix lists them all)."""
+    lines = tuple(f.evidence_text)
+    if len(lines) <= limit:
+        return PlainEvidence(lines, 0)
+    return PlainEvidence(lines[:limit], len(lines) - limit)
+
+
+def has_technical_detail(f: Finding) -> bool:
+    """Whether the technical appendix has something to say about this finding."""
+    return bool(f.details or f.evidence or len(f.evidence_text) > EVIDENCE_SENTENCES)
+
+
+def technical_findings(findings: list[Finding] | tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """Failed, unchecked and waived findings with technical detail, in report order."""
+    return tuple(sorted((f for f in findings if f.status in ("fail", "error", "waived") and has_technical_detail(f)),
+                        key=finding_order))
 
 
 @dataclass(frozen=True)
@@ -131,6 +161,7 @@ class ReportView:
     counts: dict[str, int]  # per status; "fail" counts problems only, "note" the failed info rules
     unreachable: tuple[Unreachable, ...] = ()  # said once, first
     notes: tuple[Finding, ...] = ()  # failed info rules: worth knowing, not problems to fix
+    technical: tuple[Finding, ...] = ()  # findings with facts and conditions for the technical appendix
 
 
 def _anchor(i: int) -> str:
@@ -138,10 +169,10 @@ def _anchor(i: int) -> str:
 
 
 def headline(card: ScoreCard, fails: int, errors: int) -> str:
-    """One or two plain sentences for the top of the report."""
+    """One or two plain sentences for the top of the report; `fails` is the number of problems listed."""
     if card.score is None:
         return "Nothing could be scored in this scan: every check was skipped, waived or could not be run."
-    parts = [f"The practice scored {card.score:g} out of 100 (grade {card.grade}"
+    parts = [f"The practice scored {display_score(card.score)} out of 100 (grade {card.grade}"
              + (f", capped from {card.uncapped_grade}" if card.cap and card.uncapped_grade else "") + ")."]
     if fails == 0:
         parts.append("No checked rule failed.")
@@ -162,7 +193,9 @@ def headline(card: ScoreCard, fails: int, errors: int) -> str:
 
 
 def fix_first(findings: list[Finding]) -> tuple[FixItem, ...]:
-    """Failed rules, most severe first, then the quickest fixes, then by id."""
+    """The problems to fix: failed rules (each once, with every target), most severe first, then the
+    quickest fixes, then by id. Info rules are notes, not problems. Every count of problems is this list's length.
+    """
     by_rule: dict[str, list[Finding]] = {}
     for f in findings:
         if f.status == "fail" and f.severity != "info":  # info rules are notes, not problems to fix
@@ -192,7 +225,7 @@ def _trend(points: list[tuple[str, float | None]]) -> TrendChart | None:
     for i, (label, score) in enumerate(scored):
         x = round(left + i * step, 1)
         y = round(top + plot_h * (1 - score / 100), 1)
-        dots.append((x, y, label[:10], f"{score:g}"))
+        dots.append((x, y, label[:10], display_score(score)))
     return TrendChart(" ".join(f"{x},{y}" for x, y, _, _ in dots), tuple(dots), width, height)
 
 
@@ -220,6 +253,7 @@ def build_view(result: Result, options: RenderOptions, logo_uri: str | None = No
             probe_errors=tuple(probe_errors.get(tid, [])),
         ))
     overall = result.scores.overall
+    problems = fix_first(findings)
     counts = {s: sum(1 for f in findings if f.status == s) for s in STATUS_ORDER}
     notes = tuple(sorted((f for f in findings if f.status == "fail" and f.severity == "info"), key=finding_order))
     counts["fail"] -= len(notes)
@@ -235,8 +269,8 @@ def build_view(result: Result, options: RenderOptions, logo_uri: str | None = No
         logo_uri=logo_uri,
         overall=overall,
         grade_colour=GRADE_COLOURS.get(overall.grade, "#5f6368"),
-        headline=headline(overall, counts["fail"], counts["error"]),
-        fix_first=fix_first(findings),
+        headline=headline(overall, len(problems), counts["error"]),
+        fix_first=problems,
         targets=tuple(targets),
         waived=tuple(sorted((f for f in findings if f.status == "waived"), key=finding_order)),
         not_applicable=tuple(sorted((f for f in findings if f.status == "not_applicable"), key=finding_order)),
@@ -250,4 +284,5 @@ def build_view(result: Result, options: RenderOptions, logo_uri: str | None = No
         counts=counts,
         unreachable=tuple(unreachable_targets(result)),
         notes=notes,
+        technical=technical_findings(findings),
     )

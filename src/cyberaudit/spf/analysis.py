@@ -28,6 +28,16 @@ ALL_MEANINGS = {
 }
 
 
+def _several_meaning(records: list[str]) -> str:
+    """What several records mean for servers not listed: nothing, whatever each one ends in."""
+    ends = []
+    for record in records:
+        last = next((p for p in reversed(record.split()) if p.lstrip("+-~?").lower() == "all"), None)
+        ends.append(("" if not last else last.lower() if last[0] in "+-~?" else "+" + last.lower()) or "no all")
+    return (f"{len(records)} SPF records are published (ending in {', '.join(ends)}); receivers treat that as "
+            f"an error (permerror) and apply none of them")
+
+
 @dataclass(frozen=True)
 class SpfNode:
     """One term of a record in the tree, with what its DNS lookups found."""
@@ -120,10 +130,11 @@ class _Walk:
     def run(self, domain: str) -> SpfAnalysis:
         def done(status: str, record: str | None, records: list[str], terms: tuple[SpfNode, ...] = (),
                  all_q: str | None = None) -> SpfAnalysis:
+            meaning = ALL_MEANINGS[all_q] if len(records) < 2 else _several_meaning(records)
             return SpfAnalysis(
                 domain=domain, status=status, record=record, records_found=len(records),
                 records=tuple(records), terms=terms, lookups=self.lookups, void_lookups=self.voids,
-                loops=tuple(self.loops), all_qualifier=all_q, all_meaning=ALL_MEANINGS[all_q],
+                loops=tuple(self.loops), all_qualifier=all_q, all_meaning=meaning,
                 syntax_ok=self.syntax_ok, errors=tuple(self.perm + self.temp),
                 warnings=tuple(dict.fromkeys(self.warnings)))
 

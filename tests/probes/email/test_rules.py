@@ -87,3 +87,56 @@ def test_dkim_rule_minimum_is_a_parameter(run_probe, email_pack):
     view = FactView({"email": out.facts}, out.errors)
     assert evaluate_check(rule.check, view, {"min_rsa_bits": 2048}).status == "pass"
     assert evaluate_check(rule.check, view, {"min_rsa_bits": 4096}).status == "fail"
+
+
+def _findings(output, email_pack):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from cyberaudit.evaluate import TargetFacts, evaluate_rule
+    from cyberaudit.targets import Target
+
+    tf = TargetFacts({"email": output.facts}, output.errors, {}, frozenset())
+    target = Target("mail_domain", output.facts.get("domain", "?"))
+    return {rule.id: evaluate_rule(rule, target, tf, rule.default_params(), (), dt.date.today())
+            for rule in email_pack.rules}
+
+
+def test_no_dmarc_record_is_said_once_and_the_other_rules_point_to_it(run_probe, email_pack):
+    found = _findings(run_probe("nodmarc.test"), email_pack)
+    assert found["MAIL-DMARC-PRESENT"].message.startswith("No DMARC record was found for the domain")
+    for rid in ("MAIL-DMARC-ENFORCED", "MAIL-DMARC-REPORTING"):
+        f = found[rid]
+        assert f.status == "fail"
+        assert f.message.startswith("No DMARC record was found") and f.message.endswith("see MAIL-DMARC-PRESENT.")
+        assert "p=none" not in f.message and "monitors" not in f.message
+
+
+def test_two_spf_records_ending_in_all_are_not_called_missing_all(run_probe, email_pack):
+    out = run_probe("twospfmixed.test")
+    assert out.facts["spf"]["records_found"] == 2
+    assert "no all mechanism" not in out.facts["spf"]["all_meaning"]
+    assert "~all" in out.facts["spf"]["all_meaning"] and "-all" in out.facts["spf"]["all_meaning"]
+    found = _findings(out, email_pack)
+    strict = found["MAIL-SPF-STRICT"]
+    assert strict.status == "fail"
+    assert strict.message == ("The domain publishes 2 SPF records, so receivers ignore all of them, whatever they "
+                              "end in — see MAIL-SPF-VALID.")
+    assert found["MAIL-SPF-VALID"].message.startswith("The domain publishes 2 SPF records instead of one")
+
+
+def test_dmarc_policy_none_says_so(run_probe, email_pack):
+    f = _findings(run_probe("dmarcnone.test"), email_pack)["MAIL-DMARC-ENFORCED"]
+    assert f.message.startswith("The DMARC policy is p=none")
+
+
+def test_dmarc_pct_below_100_gives_the_percentage(run_probe, email_pack):
+    f = _findings(run_probe("pct50.test"), email_pack)["MAIL-DMARC-ENFORCED"]
+    assert "only 50% of failing mail" in f.message
+
+
+def test_no_spf_record_is_said_once_and_the_other_spf_rules_point_to_it(run_probe, email_pack):
+    found = _findings(run_probe("nospf.test"), email_pack)
+    assert found["MAIL-SPF-PRESENT"].message.startswith("No SPF record was found for the domain")
+    assert found["MAIL-SPF-VALID"].message.endswith("see MAIL-SPF-PRESENT.")
+    assert found["MAIL-SPF-STRICT"].message.endswith("see MAIL-SPF-PRESENT.")
+    assert "no all mechanism" not in found["MAIL-SPF-STRICT"].message

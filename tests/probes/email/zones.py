@@ -80,6 +80,8 @@ def build_zone() -> dict[str, dict[str, list[str]]]:
     zone.update(_mail("plusall.test", "v=spf1 +all"))
     zone.update(_mail("twospf.test", "v=spf1 ip4:192.0.2.1 -all"))
     zone["twospf.test"]["TXT"].append(txt("v=spf1 include:_spf.good.test -all"))
+    zone.update(_mail("twospfmixed.test", "v=spf1 ip4:192.0.2.1 ~all"))  # a second record added, not merged
+    zone["twospfmixed.test"]["TXT"].append(txt("v=spf1 include:_spf.good.test -all"))
     zone.update(_mail("lookups11.test", "v=spf1 include:l1.lookups11.test -all"))
     for n in range(1, 11):  # include:l1 ... include:l11: eleven DNS-mechanism lookups in all
         zone[f"l{n}.lookups11.test"] = {"TXT": [txt(f"v=spf1 include:l{n + 1}.lookups11.test -all")]}

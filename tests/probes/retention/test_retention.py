@@ -84,13 +84,18 @@ def test_missing_folder_is_an_error_not_a_pass(tmp_path):
     f = finding("RET-STALE-FILES", out, t)
     assert f.status == "error"
     assert out.facts["folders"][0]["error"].endswith(")") and "does not exist" in out.facts["folders"][0]["error"]
+    # the reader is told what the facts say, not that a fact is unknown
+    assert f.message.startswith("Could not be checked: ~/definitely-not-here-cyberaudit: the folder does not exist")
+    assert "over_max_age" not in f.message and "unknown" not in f.message
     out, _ = run(tmp_path, {"paths": [{"path": "gone", "max_age_days": 30}]}, redact=True)
     assert str(tmp_path) not in out.facts["folders"][0]["error"]
     # a stale file in another folder is still a failure
     touch(tmp_path / "old/x.txt", 90)
     out, t = run(tmp_path, {"paths": [{"path": "missing", "max_age_days": 30},
                                       {"path": "old", "max_age_days": 30}]})
-    assert status("RET-STALE-FILES", out, t) == "fail"
+    f = finding("RET-STALE-FILES", out, t)
+    assert f.status == "fail"
+    assert f.evidence_text == ("Files in old older than 30 days: 1 (the oldest is 90 days old).",)
 
 
 def test_folder_without_a_maximum_is_an_error(tmp_path):

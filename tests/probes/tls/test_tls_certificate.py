@@ -166,3 +166,32 @@ def test_resolve_override_keeps_the_name(good, bundle, tls_pack):
         network = Network(NetworkSettings(resolve={(HOST, srv.port): "127.0.0.1"}, ca_bundle=bundle))
         v = judge(tls_pack, probe(network, port=srv.port))
     assert v["TLS-CERT-HOSTNAME"] == "pass" and v["TLS-CERT-TRUSTED"] == "pass"
+
+
+def _messages(pack, output):  # type: ignore[no-untyped-def]
+    import datetime as _dt
+
+    from cyberaudit.evaluate import TargetFacts, evaluate_rule
+    from cyberaudit.targets import Target
+
+    tf = TargetFacts({"tls": output.facts}, output.errors, {}, frozenset())
+    target = Target("endpoint", f"{HOST}:443")
+    return {r.id: evaluate_rule(r, target, tf, r.default_params(), (), _dt.date.today()).message for r in pack.rules}
+
+
+def test_an_expired_certificate_is_one_story_told_where_it_belongs(intermediate, bundle, tls_pack):
+    leaf = certs.issue(intermediate, [HOST], not_before=NOW - dt.timedelta(hours=20),
+                       not_after=NOW - dt.timedelta(hours=12))
+    with tls_server(leaf.fullchain_pem, leaf.key_pem) as srv:
+        messages = _messages(tls_pack, probe_server(srv, bundle))
+    assert messages["TLS-CERT-NOT-EXPIRED"].startswith("The certificate expired on ")
+    # never "expires in -1 days"
+    assert messages["TLS-CERT-EXPIRY-WINDOW"].startswith("The certificate has already expired (on ")
+    assert messages["TLS-CERT-EXPIRY-WINDOW"].endswith("see TLS-CERT-NOT-EXPIRED.")
+
+
+def test_a_self_signed_certificate_is_called_self_signed(bundle, tls_pack):
+    leaf = self_signed([HOST])
+    with tls_server(leaf.cert_pem, leaf.key_pem) as srv:
+        messages = _messages(tls_pack, probe_server(srv, bundle))
+    assert messages["TLS-CERT-TRUSTED"].startswith("The server's certificate is self-signed")
