@@ -97,7 +97,9 @@ def test_no_heading_is_left_alone_at_the_foot_of_a_page(demo, pdf, tmp_path):
     for n, page in enumerate(pages, 1):
         body = re.sub(r"\s*Page \d+ of \d+\s*$", "", page).strip()
         for heading in headings:
-            assert not body.endswith(heading), f"page {n} ends with the heading {heading!r}"
+            # neither the whole heading nor its first line(s) may be the last thing on a page
+            for cut in range(len(heading), min(12, len(heading)) - 1, -1):
+                assert not body.endswith(heading[:cut]), f"page {n} ends with the heading {heading!r}"
 
 
 @pytest.mark.browser

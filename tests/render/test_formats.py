@@ -232,3 +232,13 @@ def test_a_scan_with_nothing_to_report_still_renders(fmt):
         assert list(sarif_validator().iter_errors(json.loads(out))) == []
     if fmt == "html":
         assert "Nothing could be scored" in out and "Nothing failed." in out
+
+
+def test_every_built_in_area_has_a_plain_name():
+    from cyberaudit.packs import load_rule_set
+    from cyberaudit.render.areas import AREA_NAMES, area_name
+
+    categories = {r.model.category for r in load_rule_set([]).rules.values()}
+    assert categories <= set(AREA_NAMES), categories - set(AREA_NAMES)
+    assert area_name("platforms") == "Your platforms" and area_name("safeguards") == "Policies & safeguards"
+    assert area_name("our-own") == "our-own"  # a custom pack's category is shown as written
