@@ -3,8 +3,8 @@
 Run from the repository root:  PYTHONPATH=src python benchmarks/report_length.py [RESULT.json]
 
 Without an argument it runs the demo (loopback only) first. Needs Chromium (and Playwright for the
-heights); prints the page height in CSS pixels at 1280 and 390 px wide, the widest chart label at
-390 px, and the PDF's page count with and without the evidence appendix.
+heights); prints the page height in CSS pixels at 1280 and 390 px wide, the smallest chart text as
+drawn there, and the PDF's page count with and without the technical appendix (--appendix).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from cyberaudit.render import RenderOptions
 from cyberaudit.render.html import render_html
-from cyberaudit.render.pdf import find_chromium, html_to_pdf, page_count
+from cyberaudit.render.pdf import find_chromium, page_count, render_pdf
 from cyberaudit.result import Result, load_result
 
 
@@ -38,8 +38,9 @@ def heights(html: str, tmp: Path) -> dict[int, tuple[int, float]]:
             page = browser.new_page(viewport={"width": width, "height": 900})
             page.goto(src.as_uri())
             height = page.evaluate("document.documentElement.scrollHeight")
-            label = page.evaluate("""Math.min(...[...document.querySelectorAll('svg.chart text')]
-                .map(t => t.getBoundingClientRect().height).filter(h => h > 0), 999)""")
+            # the size text is drawn at: its font size in SVG units times the chart's scale on screen
+            label = page.evaluate("""Math.min(...[...document.querySelectorAll('svg text')]
+                .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))""")
             out[width] = (height, round(label, 1))
             page.close()
         browser.close()
@@ -53,12 +54,9 @@ def main() -> None:
         html = render_html(result, RenderOptions())
         for width, (height, label) in heights(html, tmp).items():
             print(f"HTML at {width:>4} px: {height:>6} px tall, smallest chart text {label} px")
-        plain = page_count(html_to_pdf(render_html(result, RenderOptions())))
+        plain = page_count(render_pdf(result, RenderOptions()))
         print(f"PDF: {plain} A4 pages")
-        try:
-            full = page_count(html_to_pdf(render_html(result, RenderOptions(appendix=True))))  # type: ignore[call-arg]
-        except TypeError:
-            return
+        full = page_count(render_pdf(result, RenderOptions(appendix=True)))
         print(f"PDF with --appendix: {full} A4 pages")
 
 
