@@ -36,13 +36,6 @@ def _reason(value: str) -> str:
     return text[len(prefix):].strip() if text.lower().startswith(prefix) else text
 
 
-def first_sentence(value: object) -> str:
-    """The first sentence of a paragraph (the printed report keeps only the gist of why a rule matters)."""
-    text = " ".join(str(value).split())
-    match = re.search(r"(?<=[.!?])\s+(?=[A-Z(\"'])", text)
-    return text[:match.start()] if match else text
-
-
 def _short_digest(value: str) -> str:
     algo, _, hexdigest = str(value).partition(":")
     return f"{algo}:{hexdigest[:12]}" if hexdigest else str(value)[:12]
@@ -74,7 +67,6 @@ def _environment(template_dir: str | None) -> ImmutableSandboxedEnvironment:
         reason=_reason,
         status_label=lambda s: STATUS_LABEL.get(s, "Absent" if s is None else str(s)),
         evidence_items=evidence_items,
-        first_sentence=first_sentence,
     )
     return env
 
