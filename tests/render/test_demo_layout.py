@@ -183,3 +183,15 @@ def test_tables_fit_a_phone_or_show_that_they_scroll(phone):
         .find(td => td.dataset.label === 'Coverage'); const r = c.getBoundingClientRect();
         return [r.left, r.right, r.width]; })()""")
     assert coverage[2] > 0 and coverage[1] <= 390
+
+
+def test_markdown_has_the_platforms_table_too(demo):
+    from cyberaudit.render.markdown import render_markdown
+
+    md = render_markdown(demo, RenderOptions())
+    assert "\n## Your platforms\n" in md
+    assert md.index("## Your platforms") < md.index("## Scores by area") < md.index("## What was checked")
+    zoom = next(line for line in md.splitlines() if line.startswith("| Zoom |"))
+    cells = [c.strip() for c in zoom.strip("|").split("|")]
+    assert cells[2:4] == ["no", "no"]  # the vendor signs no BAA on this plan; none is signed
+    assert "Move client data to a plan that signs a BAA, such as Zoom for Healthcare or Doxy.me" in cells[6]

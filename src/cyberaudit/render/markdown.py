@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cyberaudit.render import RenderOptions
 from cyberaudit.render.areas import area_name
-from cyberaudit.render.view import STATUS_LABEL, build_view, evidence_items
+from cyberaudit.render.view import STATUS_LABEL, ReportView, build_view, evidence_items
 from cyberaudit.result import Finding, Result
 from cyberaudit.textsafe import md_code as c
 from cyberaudit.textsafe import md_escape as e
@@ -32,6 +32,18 @@ def _finding(f: Finding) -> list[str]:
     if f.references:
         out.append(f"- **References:** {e('; '.join(f.references))}")
     return out + [""]
+
+
+def _platforms(v: ReportView) -> list[str]:
+    """The "Your platforms" table: what each vendor offers on the plan used, and the step it needs."""
+    if not v.platforms:
+        return []
+    out = ["## Your platforms", "", "| Service | Plan | BAA available | BAA signed | End-to-end encryption | MFA | "
+           "What to do |", "|---|---|---|---|---|---|---|"]
+    for p in v.platforms:
+        out.append(f"| {e(p.service)} | {e(p.plan)} | {e(p.baa_available)} | {e(p.baa_signed)} | {e(p.e2ee)} | "
+                   f"{e(p.mfa)} | {e('; '.join(p.actions))} |")
+    return [*out, ""]
 
 
 def render_markdown(result: Result, options: RenderOptions | None = None) -> str:
@@ -72,6 +84,7 @@ def render_markdown(result: Result, options: RenderOptions | None = None) -> str
         out += ["### Score over time", "", "| Scan | Score |", "|---|---|"]
         out += [f"| {e(label)} | {e(score)} |" for _, _, label, score in v.trend.dots]
         out.append("")
+    out += _platforms(v)
     out += ["## Scores by area", "", "| Area | Score | Grade | Failed | Could not be checked | Coverage |",
             "|---|---|---|---|---|---|"]
     for cat, card in result.scores.by_category.items():
