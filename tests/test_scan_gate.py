@@ -145,7 +145,7 @@ def test_result_json_is_deterministic_and_rerenders(cli, write, tmp_path):
 def test_terminal_summary_lists_failures_with_remediation(cli, write):
     run = cli("scan", "-p", str(profile(write, baa="false")))
     assert run.code == 0
-    assert "Grade D" in run.out and "What to fix first" in run.out
+    assert "Grade D" in run.out and "What needs fixing, by target" in run.out
     assert "ENC-PLATFORM-BAA" in run.out and "Fix:" in run.out
     assert "\x1b[" not in run.out
 

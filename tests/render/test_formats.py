@@ -135,7 +135,7 @@ def test_sarif_rules_results_and_locations():
     assert "How to fix" in by_id["HTTP-HSTS"]["help"]["text"] and "**How to fix:**" in by_id["HTTP-HSTS"]["help"]["markdown"]
     results = run["results"]
     fails = [f for f in r.findings if f.status == "fail"]
-    assert len([x for x in results if x["kind"] == "fail" and "suppressions" not in x]) == len(fails)
+    assert len([x for x in results if x["properties"]["status"] == "fail"]) == len(fails)
     lines = {t.id: t.line for t in r.targets}
     for res in results:
         assert ids[res["ruleIndex"]] == res["ruleId"]
@@ -144,12 +144,63 @@ def test_sarif_rules_results_and_locations():
         assert loc["region"]["startLine"] == lines[res["properties"]["target"]]
     legacy = [x for x in results if x["ruleId"] == "TLS-PROTOCOL-LEGACY"][0]
     assert legacy["level"] == "error" and legacy["locations"][0]["physicalLocation"]["region"]["startLine"] == 12
-    errors = [x for x in results if x["kind"] == "open"]
-    assert errors and all(x["level"] == "none" for x in errors)
+    errors = [x for x in results if x["properties"]["status"] == "error"]
+    assert errors and all(x["level"] == "warning" and x["kind"] == "fail" for x in errors)
     waived = [x for x in results if "suppressions" in x]
     assert {x["ruleId"] for x in waived} == {"HTTP-CSP"}
     assert waived[0]["suppressions"][0]["justification"].startswith("CSP rollout")
     assert {x["level"] for x in results if x["kind"] == "fail"} <= {"error", "warning", "note"}
+
+
+def test_sarif_checks_that_could_not_be_made_show_in_the_default_view_and_say_why():
+    r = sample_result()
+    unchecked = {(f.rule_id, f.target): f for f in r.findings if f.status == "error"}
+    results = json.loads(render_sarif(r, RenderOptions()))["runs"][0]["results"]
+    shown = {(x["ruleId"], x["properties"]["target"]): x for x in results if x["properties"]["status"] == "error"}
+    assert set(shown) == set(unchecked)
+    for key, res in shown.items():
+        # GitHub code scanning's default view shows error and warning; "none" vanished from it
+        assert res["level"] == "warning"
+        text = res["message"]["text"]
+        assert text.startswith("Could not be checked: ")
+        assert unchecked[key].message.removeprefix("could not be checked: ").rstrip(".") in text
+        assert "not a pass" in text
+    for level in ("error", "note"):
+        doc = json.loads(render_sarif(r, RenderOptions(sarif_errors_level=level)))
+        assert {x["level"] for x in doc["runs"][0]["results"] if x["properties"]["status"] == "error"} == {level}
+        assert list(sarif_validator().iter_errors(doc)) == []
+    quiet = json.loads(render_sarif(r, RenderOptions(sarif_errors_level="none")))["runs"][0]["results"]
+    assert {(x["kind"], x["level"]) for x in quiet if x["properties"]["status"] == "error"} == {("open", "none")}
+
+
+def test_sarif_errors_level_from_the_command_line(cli, tmp_path):
+    saved = tmp_path / "result.json"
+    saved.write_text(sample_result().to_json())
+    out = tmp_path / "r.sarif"
+    assert cli("report", str(saved), "-o", str(out), "--sarif-errors-level", "error").code == 0
+    levels = {x["level"] for x in json.loads(out.read_text())["runs"][0]["results"]
+              if x["properties"]["status"] == "error"}
+    assert levels == {"error"}
+    bad = cli("report", str(saved), "-o", str(out), "--sarif-errors-level", "loud")
+    assert bad.code == 2 and "loud" in bad.err
+
+
+def test_junit_classnames_and_names_are_unique_per_target():
+    from tests.render.sample import SITE2
+
+    r = sample_result()
+    root = ET.fromstring(render_junit(r, RenderOptions()))
+    cases = root.findall(".//testcase")
+    keys = [(c.get("classname"), c.get("name")) for c in cases]
+    assert len(set(keys)) == len(keys) == len(r.findings)
+    assert len({c.get("name") for c in cases}) == len(cases)  # GitLab keys tests by name alone
+    by_suite = {s.get("name"): {c.get("classname") for c in s.findall("testcase")} for s in root.findall("testsuite")}
+    # two websites: the same rule on each is two tests in two classes, never one
+    site, site2 = by_suite[SITE], by_suite[SITE2]
+    assert site and site2 and not site & site2
+    assert "cyberaudit.http.https_lakeside_example" in site
+    for classname in {c.get("classname") for c in cases}:
+        assert classname.count(".") == 2  # cyberaudit.<area>.<target>: no dot inside the target part
 
 
 def test_sarif_fingerprints_are_stable_across_runs():
@@ -183,3 +234,13 @@ def test_a_scan_with_nothing_to_report_still_renders(fmt):
         assert list(sarif_validator().iter_errors(json.loads(out))) == []
     if fmt == "html":
         assert "Nothing could be scored" in out and "Nothing failed." in out
+
+
+def test_every_built_in_area_has_a_plain_name():
+    from cyberaudit.packs import load_rule_set
+    from cyberaudit.render.areas import AREA_NAMES, area_name
+
+    categories = {r.model.category for r in load_rule_set([]).rules.values()}
+    assert categories <= set(AREA_NAMES), categories - set(AREA_NAMES)
+    assert area_name("platforms") == "Your platforms" and area_name("safeguards") == "Policies & safeguards"
+    assert area_name("our-own") == "our-own"  # a custom pack's category is shown as written

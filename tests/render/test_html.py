@@ -50,8 +50,10 @@ def test_headings_are_in_order_and_sections_present(doc):
         assert cur <= prev + 1, f"heading level jumps from h{prev} to h{cur}"
     h2 = [t for lvl, t in doc.headings if lvl == 2]
     # the sample's second website refuses connections and its portal times out: said first, once
-    assert h2 == ["2 targets could not be reached", "Summary", "Scores by area", "What was checked", "Could not be checked",
-                  "How the score is calculated", "Appendix"]
+    assert h2 == ["2 targets could not be reached", "Summary", "Scores by area", "What was checked",
+                  "Checks that passed", "Could not be checked", "How the score is calculated", "Appendix",
+                  "Technical appendix: the evidence"]
+    assert [t for lvl, t in doc.headings if lvl == 3][:2] == ["Your platforms", "What to fix first"]
     h3 = [t for lvl, t in doc.headings if lvl == 3]
     for target in (SITE, SITE2, PORTAL, MAIL, "Zoom for Healthcare", "Shared Drive"):
         assert any(t.endswith(target) for t in h3), target
@@ -59,14 +61,14 @@ def test_headings_are_in_order_and_sections_present(doc):
     assert html_el.attrs.get("lang") == "en"
 
 
-def test_summary_states_grade_score_coverage_and_fix_order(doc):
+def test_summary_states_grade_score_coverage_and_fix_order(html, doc):
     r = sample_result()
     card = r.scores.overall
     assert f"scored {card.score:.1f} out of 100 (grade {card.grade})" in doc.text
     assert f"Coverage: {card.coverage}%" in doc.text
-    fix_section = doc.text.split("What to fix first", 1)[1].split("Scores by area", 1)[0]
-    order = re.findall(r"\( ?([A-Z]+(?:-[A-Z0-9]+)+) ?, effort (\w+)", fix_section)
-    ids = [rid for rid, _ in order]
+    # each row of the fix list links to its finding, whose id names the rule and the target
+    rule_of = {f"{anchor(f.rule_id)}-{anchor(f.target)}": f.rule_id for f in r.findings}
+    ids = [rule_of[a] for a in re.findall(r'<td class="problem"><a href="#([^"]+)"', html)]
     # critical first, then high (low effort before medium), medium, low; info rules are notes, not fixes
     assert ids[:2] == ["ENC-PLATFORM-BAA", "PRIV-TRACKERS-ON-FORMS"]
     assert ids[2] == "TLS-PROTOCOL-LEGACY"  # high severity, low effort
@@ -75,7 +77,7 @@ def test_summary_states_grade_score_coverage_and_fix_order(doc):
     # info rules are notes, not problems to fix; the headline counts exactly what is listed
     failed_rules = {f.rule_id for f in r.findings if f.status == "fail" and f.severity != "info"}
     assert "HTTP-SECURITY-TXT" not in ids and set(ids) == failed_rules
-    notes = fix_section.split("Notes", 1)[1]
+    notes = doc.text.split("What to fix first", 1)[1].split("Notes", 1)[1]
     assert "HTTP-SECURITY-TXT" in notes and "Worth knowing, not problems to fix" in notes
     assert f"{len(ids)} problems need fixing" in doc.text
 

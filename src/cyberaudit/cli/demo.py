@@ -13,6 +13,7 @@ from cyberaudit.demo.practice import LoopbackPractice
 from cyberaudit.demo.run import DemoOutcome
 from cyberaudit.errors import InputError
 from cyberaudit.render import RenderOptions, available_formats, format_for, write_report
+from cyberaudit.render.terminal import next_step
 from cyberaudit.render.view import fix_first
 from cyberaudit.result import Result
 from cyberaudit.scoring import display_score
@@ -62,6 +63,7 @@ def summary_lines(outcome: DemoOutcome) -> list[str]:
     lines.append(f"The full result (JSON): {outcome.result_path.resolve()}")
     lines += [f"The {name} report: {path.resolve()}" for name, path in outcome.reports if name not in ("html", "json")]
     lines.append(f"The demo practice's profile, to see how a practice is described: {outcome.profile_path.resolve()}")
+    lines.append(next_step(outcome.result, outcome.reports))
     return lines
 
 

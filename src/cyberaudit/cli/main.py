@@ -88,6 +88,21 @@ HistoryOpt = Annotated[Path | None, typer.Option(
     help="Folder of saved results [default: .cyberaudit-history beside the profile].")]
 NoHistoryOpt = Annotated[bool, typer.Option("--no-history", envvar="CYBERAUDIT_NO_HISTORY",
                                             help="Neither save this result nor compare with earlier ones.")]
+AppendixOpt = Annotated[bool, typer.Option(
+    "--appendix", envvar="CYBERAUDIT_APPENDIX",
+    help="PDF: add the technical appendix (every fact each finding read). HTML always has it, folded.")]
+
+
+class SarifLevel(str, Enum):
+    error = "error"
+    warning = "warning"
+    note = "note"
+    none = "none"
+
+
+SarifErrorsOpt = Annotated[SarifLevel, typer.Option(
+    "--sarif-errors-level", envvar="CYBERAUDIT_SARIF_ERRORS_LEVEL",
+    help="SARIF level of checks that could not be made (error, warning, note or none).")]
 
 
 def _print_version(value: bool) -> None:
@@ -172,6 +187,8 @@ def scan(
     redact_cookies: RedactCookiesOpt = False,
     history: HistoryOpt = None,
     no_history: NoHistoryOpt = False,
+    appendix: AppendixOpt = False,
+    sarif_errors_level: SarifErrorsOpt = SarifLevel.warning,
     shard: Annotated[str | None, typer.Option(
         "--shard", envvar="CYBERAUDIT_SHARD", metavar="INDEX/COUNT",
         help="Scan only this shard of the targets (1/4 … 4/4; `auto` reads Kubernetes' "
@@ -219,7 +236,8 @@ def scan(
         if history is None:
             no_history = True  # no profile folder to keep a history beside
     outputs = [] if profiles else [(check_writable(p), format_for(p, fmt)) for p in map(Path, output or [])]
-    render_options = _render_options(title, organization, logo, template_dir, redact, redact_cookies)
+    render_options = _render_options(title, organization, logo, template_dir, redact, redact_cookies,
+                                     appendix, sarif_errors_level)
     if any(f.name == "pdf" for _, f in outputs):
         from cyberaudit.render.pdf import find_chromium
 
@@ -282,20 +300,26 @@ def scan(
             for problem in ctx.skipped:
                 err.print(f"warning: history file skipped: {problem}", markup=False, highlight=False,
                           soft_wrap=True)
-    _write_outputs(result, outputs, err, quiet, render_options)
-    if not quiet:
-        from cyberaudit.render.terminal import print_summary
-        print_summary(result, _stdout(), verbose=verbose)
-        if changes is not None:
-            _print_changes(changes, _stdout())
+    written = _write_outputs(result, outputs, render_options)
     gate = check_gate(result, fail_under=fail_under, fail_on=fail_on.value if fail_on else None,
                       allow_errors=allow_errors)
-    if not gate.passed:
+    if not quiet:
+        from cyberaudit.render.terminal import print_next_step, print_summary
+
+        out = _stdout()
+        print_summary(result, out, verbose=verbose)
+        if changes is not None:
+            _print_changes(changes, out)
         for reason in gate.reasons:
             err.print(f"gate failed: {reason}", markup=False, highlight=False)
+        if gate.passed and (fail_under is not None or fail_on is not None):
+            err.print("gate passed", markup=False)
+        print_next_step(result, out, written)  # last, so the paths are on screen when the command ends
+    else:
+        for reason in gate.reasons:
+            err.print(f"gate failed: {reason}", markup=False, highlight=False)
+    if not gate.passed:
         raise typer.Exit(EXIT_GATE)
-    if (fail_under is not None or fail_on is not None) and not quiet:
-        err.print("gate passed", markup=False)
 
 
 def _split_env_list(values: list[str] | None) -> list[str]:
@@ -323,13 +347,16 @@ def _check_browser() -> None:
     check_browser_available()
 
 
-def _render_options(title, organization, logo, template_dir, redact, redact_cookies):  # type: ignore[no-untyped-def]
+def _render_options(title, organization, logo, template_dir, redact, redact_cookies,  # type: ignore[no-untyped-def]
+                    appendix=False, sarif_errors_level=None):
     from cyberaudit.render import RenderOptions
 
     if redact_cookies and not redact:
         raise InputError("--redact-cookies works together with --redact")
+    level = sarif_errors_level.value if sarif_errors_level is not None else "warning"
     options = RenderOptions(title=title, organization=organization, logo=logo, template_dir=template_dir,
-                            redact=redact, redact_cookies=redact_cookies)
+                            redact=redact, redact_cookies=redact_cookies, appendix=appendix,
+                            sarif_errors_level=level)
     options.validate()  # a bad logo or template folder is reported before a long scan, not after
     return options
 
@@ -345,13 +372,11 @@ def _print_changes(changes, out: Console) -> None:  # type: ignore[no-untyped-de
               soft_wrap=True)
 
 
-def _write_outputs(result, outputs, err: Console, quiet: bool, options) -> None:  # type: ignore[no-untyped-def]
+def _write_outputs(result, outputs, options) -> list[tuple[str, Path]]:  # type: ignore[no-untyped-def]
+    """Write every -o report; the summary lists them at its end (their absolute paths)."""
     from cyberaudit.render import write_report
 
-    for path, fmt in outputs:
-        written = write_report(result, path, fmt, options)
-        if not quiet:
-            err.print(f"wrote {fmt.name} report: {written}", markup=False, highlight=False, soft_wrap=True)
+    return [(fmt.name, write_report(result, path, fmt, options).resolve()) for path, fmt in outputs]
 
 
 def _progress_observer(err: Console):  # type: ignore[no-untyped-def]
@@ -374,6 +399,8 @@ def report(
     redact_cookies: RedactCookiesOpt = False,
     history: HistoryOpt = None,
     no_history: NoHistoryOpt = False,
+    appendix: AppendixOpt = False,
+    sarif_errors_level: SarifErrorsOpt = SarifLevel.warning,
 ) -> None:
     """Re-render a saved result into any report format (with the changes since the result before it)."""
     from dataclasses import replace
@@ -385,7 +412,8 @@ def report(
     result = load_result(result_file)
     # a result scanned with --redact stays redacted in every format rendered from it
     options = _render_options(title, organization, logo, template_dir,
-                              redact or bool(result.options.get("redact")), redact_cookies)
+                              redact or bool(result.options.get("redact")), redact_cookies, appendix,
+                              sarif_errors_level)
     if not no_history:
         from cyberaudit.history import context_before, default_history_dir
 
@@ -395,7 +423,7 @@ def report(
             options = replace(options, changes=ctx.changes, trend=ctx.trend)
     err = _stderr()
     for path, f in outputs:
-        written = write_report(result, path, f, options)
+        written = write_report(result, path, f, options).resolve()
         err.print(f"wrote {f.name} report: {written}", markup=False, highlight=False, soft_wrap=True)
 
 

@@ -34,6 +34,9 @@ class RenderOptions:
     changes: ResultDiff | None = None  # what changed since the previous saved result
     trend: tuple[TrendPoint, ...] = ()  # overall scores of saved results, oldest first
     profile_uri: str | None = None  # SARIF: the profile's path relative to the repository root
+    appendix: bool = False  # PDF: also print the technical appendix (every fact each finding read)
+    printed: bool = False  # set by the PDF renderer: lay the HTML out for paper
+    sarif_errors_level: str = "warning"  # SARIF level of checks that could not be made
     extra: dict[str, Any] = field(default_factory=dict)
 
     def validate(self) -> None:

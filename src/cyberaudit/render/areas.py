@@ -10,6 +10,8 @@ AREA_NAMES: dict[str, str] = {
     "mfa": "Sign-in (MFA)",
     "retention": "Data retention",
     "encryption": "Data protection",
+    "platforms": "Your platforms",
+    "safeguards": "Policies & safeguards",
 }
 
 

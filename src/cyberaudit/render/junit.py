@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 import xml.etree.ElementTree as ET
 
 from cyberaudit.render import RenderOptions
@@ -20,18 +22,39 @@ def _body(f: Finding) -> str:
     return x("\n".join(lines))
 
 
+def class_part(target: str) -> str:
+    """A target as one classname segment: CI tools split classnames at dots, so none are left in it."""
+    return re.sub(r"[^A-Za-z0-9-]+", "_", target).strip("_") or "target"
+
+
+def _class_parts(targets: list[str]) -> dict[str, str]:
+    # Two targets that differ only in punctuation (a.example, a_example) still get distinct classnames.
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for t in targets:
+        part = class_part(t)
+        if part in taken:
+            part = f"{part}_{hashlib.sha256(t.encode('utf-8')).hexdigest()[:6]}"
+        taken.add(part)
+        out[t] = part
+    return out
+
+
 def render_junit(result: Result, options: RenderOptions | None = None) -> str:
     by_target: dict[str, list[Finding]] = {}
     for f in result.findings:
         by_target.setdefault(f.target, []).append(f)
     root = ET.Element("testsuites", name=x(f"cyberaudit: {result.profile.practice}"))
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    parts = _class_parts(list(by_target))
     for target, findings in by_target.items():
         suite = ET.SubElement(root, "testsuite", name=x(target), timestamp=x(result.generated_at[:19]))
         counts = {"tests": len(findings), "failures": 0, "errors": 0, "skipped": 0}
         for f in findings:
-            case = ET.SubElement(suite, "testcase", name=x(f"{f.rule_id} {f.title}"),
-                                 classname=x(f"cyberaudit.{f.category}.{f.target_kind}"), time="0")
+            # classname and name both name the target, so dashboards that key tests by either (Jenkins,
+            # GitLab) never merge the same rule on two websites into one test
+            case = ET.SubElement(suite, "testcase", name=x(f"{f.rule_id} {f.title} ({target})"),
+                                 classname=x(f"cyberaudit.{f.category}.{parts[target]}"), time="0")
             if f.status == "fail":
                 counts["failures"] += 1
                 el = ET.SubElement(case, "failure", message=x(f.message), type=x(f.severity))

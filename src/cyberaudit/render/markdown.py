@@ -5,7 +5,7 @@ from __future__ import annotations
 from cyberaudit.render import RenderOptions
 from cyberaudit.render.areas import area_name
 from cyberaudit.render.verdicts import UNREACHABLE_NOTE, cap_text, grade_text, unreachable_lines
-from cyberaudit.render.view import STATUS_LABEL, build_view, evidence_items, plain_evidence
+from cyberaudit.render.view import STATUS_LABEL, ReportView, build_view, evidence_items, plain_evidence
 from cyberaudit.result import Finding, Result
 from cyberaudit.scoring import display_score
 from cyberaudit.textsafe import md_code as c
@@ -57,6 +57,18 @@ def _technical(f: Finding) -> list[str]:
         out.append("- All evidence:")
         out += [f"  - {e(line)}" for line in f.evidence_text]
     return out + [""]
+
+
+def _platforms(v: ReportView) -> list[str]:
+    """The "Your platforms" table: what each vendor offers on the plan used, and the step it needs."""
+    if not v.platforms:
+        return []
+    out = ["## Your platforms", "", "| Service | Plan | BAA available | BAA signed | End-to-end encryption | MFA | "
+           "What to do |", "|---|---|---|---|---|---|---|"]
+    for p in v.platforms:
+        out.append(f"| {e(p.service)} | {e(p.plan)} | {e(p.baa_available)} | {e(p.baa_signed)} | {e(p.e2ee)} | "
+                   f"{e(p.mfa)} | {e('; '.join(p.actions))} |")
+    return [*out, ""]
 
 
 def render_markdown(result: Result, options: RenderOptions | None = None) -> str:
@@ -113,6 +125,7 @@ def render_markdown(result: Result, options: RenderOptions | None = None) -> str
         out += ["### Score over time", "", "| Scan | Score |", "|---|---|"]
         out += [f"| {e(label)} | {e(score)} |" for _, _, label, score in v.trend.dots]
         out.append("")
+    out += _platforms(v)
     out += ["## Scores by area", "", "| Area | Score | Grade | Failed | Could not be checked | Coverage |",
             "|---|---|---|---|---|---|"]
     for cat, card in result.scores.by_category.items():
@@ -147,9 +160,9 @@ def render_markdown(result: Result, options: RenderOptions | None = None) -> str
         out.append("None.")
     out += [f"- {c(f.rule_id)} on {e(f.target)}: {e(f.message)}" for f in v.not_applicable]
     out += ["", "### Technical detail", ""]
-    if not v.technical:
+    if not v.evidence:
         out.append("None.")
-    for f in v.technical:
+    for f in v.evidence:
         out += _technical(f)
     out += ["", "---", "",
             f"cyberaudit {e(result.tool.get('version', ''))}; packs: "

@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from cyberaudit.errors import CyberauditError, InputError
@@ -86,7 +87,8 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
 
 
 def render_pdf(result: Result, options: RenderOptions | None = None) -> bytes:
-    return html_to_pdf(render_html(result, options))
+    """The report laid out for paper; the technical appendix only with `options.appendix`."""
+    return html_to_pdf(render_html(result, replace(options or RenderOptions(), printed=True)))
 
 
 def page_count(pdf: bytes) -> int:

@@ -16,6 +16,9 @@ from cyberaudit.result import Finding, Result, RuleInfo, parse_timestamp
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SECURITY_SEVERITY = {"critical": "9.5", "high": "7.5", "medium": "5.0", "low": "2.5", "info": "0.0"}
 LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
+ERROR_LEVELS = ("error", "warning", "note", "none")
+NOT_CHECKED = ("This check could not be made, so it is not a pass: it counts against the score (and the gate, "
+               "unless --allow-errors) until what stopped it is fixed and the scan runs again.")
 FINGERPRINT_KEY = "cyberauditFinding/v1"
 
 
@@ -73,6 +76,7 @@ def profile_uri(result: Result, base: str | None = None) -> str:
 
 def render_sarif(result: Result, options: RenderOptions | None = None) -> str:
     options = options or RenderOptions()
+    error_level = options.sarif_errors_level if options.sarif_errors_level in ERROR_LEVELS else "warning"
     uri = options.profile_uri or profile_uri(result)
     lines = {t.id: t.line for t in result.targets}
     shown = [f for f in result.findings
@@ -87,8 +91,10 @@ def render_sarif(result: Result, options: RenderOptions | None = None) -> str:
     for f in shown:
         original = f.waiver.original_status if f.status == "waived" and f.waiver else f.status
         message = f.message
-        if original == "error" and f.status == "error" and not message.lower().startswith("could not be checked"):
-            message = f"Could not be checked: {message}"
+        if original == "error":
+            if not message.lower().startswith("could not be checked"):
+                message = f"Could not be checked: {message}"
+            message = f"{message.rstrip('.')}. {NOT_CHECKED}"
         extra = [f"{k}: {', '.join(v)}" for k, v in evidence_items(f.evidence)]
         location: dict[str, Any] = {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}}
         line = lines.get(f.target)
@@ -96,9 +102,10 @@ def render_sarif(result: Result, options: RenderOptions | None = None) -> str:
         item: dict[str, Any] = {
             "ruleId": f.rule_id,
             "ruleIndex": index[f.rule_id],
-            # SARIF: a result that is not a definite failure has kind "open" and level "none".
-            "kind": "fail" if original == "fail" else "open",
-            "level": LEVEL.get(f.severity, "warning") if original == "fail" else "none",
+            # A check that could not be made is shown as a warning (--sarif-errors-level), or code scanning's
+            # default view hides it; SARIF allows a level other than "none" only on kind "fail".
+            "kind": "fail" if original == "fail" or error_level != "none" else "open",
+            "level": LEVEL.get(f.severity, "warning") if original == "fail" else error_level,
             "message": {"text": " ".join([f"{message} (target: {f.target})", *extra])},
             "locations": [{"physicalLocation": location,
                            "logicalLocations": [{"name": f.target, "fullyQualifiedName": f"{f.target_kind}:{f.target}"}]}],

@@ -1,20 +1,33 @@
-"""The terminal summary: grade, score, per-category table, each failure with its remediation."""
+"""The terminal summary: grade, score, areas, then the problems grouped by target, and what to do next.
+
+By default only what needs attention is listed (failures and checks that could not be made); `verbose`
+adds every check, the full remediation and the references. The last lines are always the reports
+written and the next step, so they are on screen when the command ends.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from cyberaudit.reach import Unreachable, unreachable_targets
+from cyberaudit.reach import unreachable_targets
 from cyberaudit.render.areas import area_name
 from cyberaudit.render.verdicts import UNREACHABLE_NOTE, cap_text, unreachable_lines
+from cyberaudit.render.view import KIND_LABEL, finding_order
 from cyberaudit.result import Finding, Result, ScoreCard
 from cyberaudit.scoring import SEVERITY_ORDER
 
 _STATUS_STYLE = {"pass": "green", "fail": "bold red", "error": "yellow", "waived": "cyan",
                  "not_applicable": "dim"}
+_STATUS_WORD = {"pass": "passed", "fail": "FAILED", "error": "NOT CHECKED", "waived": "waived",
+                "not_applicable": "n/a"}
 _GRADE_STYLE = {"A": "bold green", "B": "green", "C": "yellow", "D": "bold yellow", "F": "bold red"}
+_SEV_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
 
 def _score_text(card: ScoreCard) -> Text:
@@ -24,8 +37,17 @@ def _score_text(card: ScoreCard) -> Text:
     return text.append(cap_text(card), style="yellow") if card.cap else text
 
 
-def print_summary(result: Result, console: Console, *, verbose: bool = False) -> None:
-    """Print the scan summary; `verbose` also lists passes and not-applicable findings."""
+def _first_sentence(text: str) -> str:
+    words = " ".join(text.split())
+    for i, ch in enumerate(words):
+        if ch in ".!?" and i + 2 < len(words) and words[i + 1] == " " and words[i + 2].isupper():
+            return words[:i + 1]
+    return words
+
+
+def print_summary(result: Result, console: Console, *, verbose: bool = False,
+                  reports: Sequence[tuple[str, Path]] | None = None) -> None:
+    """Print the scan summary; with `reports` (format, path), end with them and the next step."""
     overall = result.scores.overall
     console.print()
     console.rule(Text(f"cyberaudit — {result.profile.practice}", style="bold"))
@@ -48,7 +70,13 @@ def print_summary(result: Result, console: Console, *, verbose: bool = False) ->
     console.print(f"{c.get('pass', 0)} passed, {overall.problems} failed, {c.get('error', 0)} could not be "
                   f"checked, {c.get('waived', 0)} waived, {c.get('not_applicable', 0)} not applicable"
                   + (f", {overall.notes} note{'s' if overall.notes != 1 else ''}" if overall.notes else ""))
+    _print_areas(result, console)
+    _print_targets(result, console, verbose)
+    if reports is not None:
+        print_next_step(result, console, reports)
 
+
+def _print_areas(result: Result, console: Console) -> None:
     table = Table(title="By area", title_justify="left", show_edge=False)
     table.add_column("Area")
     table.add_column("Score", justify="right")
@@ -61,63 +89,107 @@ def print_summary(result: Result, console: Console, *, verbose: bool = False) ->
     console.print()
     console.print(table)
 
-    def order(f):  # type: ignore[no-untyped-def]
-        return (SEVERITY_ORDER.index(f.severity), {"low": 0, "medium": 1, "high": 2}.get(f.effort, 1),
-                f.rule_id, f.target)
 
-    failures = sorted((f for f in result.findings_with("fail") if f.severity != "info"), key=order)
-    if failures:
+def _by_target(result: Result) -> list[tuple[str, str, list[Finding]]]:
+    kinds = {t.id: t.kind for t in result.targets}
+    groups: dict[str, list[Finding]] = {t.id: [] for t in result.targets}
+    for f in result.findings:
+        groups.setdefault(f.target, []).append(f)
+        kinds.setdefault(f.target, f.target_kind)
+    return [(tid, kinds[tid], sorted(fs, key=finding_order)) for tid, fs in groups.items() if fs]
+
+
+def _print_targets(result: Result, console: Console, verbose: bool) -> None:
+    shown_any = False
+    unreachable = {tid: u for u in unreachable_targets(result) for tid in u.targets}
+    for tid, kind, findings in _by_target(result):
+        attention = [f for f in findings if f.status in ("fail", "error")]
+        listed = findings if verbose else attention
+        if not listed or (tid in unreachable and unreachable[tid].target != tid):
+            continue  # a website's TLS endpoint that could not be reached is said with the website
+        if not shown_any:
+            console.print()
+            console.print(Text("All checks, by target" if verbose else
+                               "What needs fixing, by target (most serious first; -v lists every check)",
+                               style="bold"))
+            shown_any = True
+        card = result.scores.by_target.get(tid)
+        head = Text.assemble("\n", (f"{KIND_LABEL.get(kind, kind)}: {tid}", "bold"))
+        if card is not None:
+            head.append("  ").append(_score_text(card))
+        counts = {s: sum(1 for f in findings if f.status == s) for s in ("fail", "error", "pass")}
+        head.append(f"  ({counts['fail']} failed, {counts['error']} not checked, {counts['pass']} passed)",
+                    style="dim")
+        console.print(head)
+        if tid in unreachable:  # said at the top; one line here instead of one per check
+            console.print(Padding(Text(f"could not reach it: {unreachable[tid].reason}", style="yellow"),
+                                  (0, 0, 0, 2)))
+            continue
+        for f in listed:
+            if f.status != "error":
+                _print_finding(f, console, verbose)
+        _print_errors_grouped([f for f in listed if f.status == "error"], console)
+    if not shown_any:
         console.print()
-        console.print(Text("What to fix first", style="bold"))
-        for f in failures:
-            console.print(Text.assemble((f"[{f.severity.upper()}] ", _sev_style(f.severity)),
-                                        (f.rule_id, "bold"), f"  {f.target}"))
-            console.print(Text(f"  {f.message}"))
-            for line in f.evidence_text[:5]:  # plain sentences; facts and conditions are in the reports' appendix
-                console.print(Text(f"    · {line}", style="dim"))
-            if len(f.evidence_text) > 5:
-                console.print(Text(f"    · … and {len(f.evidence_text) - 5} more (see the report)", style="dim"))
-            console.print(Text(f"  Fix: {f.remediation.strip()}"))
-            if f.references:
-                console.print(Text(f"  See: {'; '.join(f.references)}", style="dim"))
-    notes = sorted((f for f in result.findings_with("fail") if f.severity == "info"), key=order)
-    if notes:
-        console.print()
-        console.print(Text("Notes (worth knowing, not problems to fix)", style="bold"))
-        for f in notes:
-            console.print(Text.assemble((f.rule_id, "bold"), f"  {f.target}: {f.message}"))
-    errors = result.findings_with("error")
-    if errors:
-        console.print()
-        console.print(Text("Could not be checked (these never count as passed)", style="bold yellow"))
-        _print_errors_grouped(errors, unreachable, console)
-    if verbose:
-        console.print()
-        for f in sorted(result.findings, key=order):
-            if f.status in ("pass", "not_applicable", "waived"):
-                console.print(Text.assemble((f"{f.status:<15}", _STATUS_STYLE[f.status]),
-                                            f"{f.rule_id}  {f.target}  {f.message}"))
+        console.print(Text("Nothing failed and every check could be made.", style="green"))
+
+
+def _print_finding(f: Finding, console: Console, verbose: bool) -> None:
+    if f.status in ("fail", "error"):
+        note = f.status == "fail" and f.severity == "info"  # worth knowing, not a problem to fix
+        tag = "[NOTE]" if note else f"[{f.severity.upper()}]" if f.status == "fail" else "[NOT CHECKED]"
+        style = "dim" if note else _SEV_STYLE.get(f.severity, "") if f.status == "fail" else "yellow"
+        # wrapped lines stay indented under their finding, so each target's list reads as one block
+        console.print(Padding(Text.assemble((tag, style), " ", (f.rule_id, "bold"), f"  {f.message}"), (0, 0, 0, 2)))
+        shown = f.evidence_text if verbose else f.evidence_text[:3]
+        for line in shown:  # plain sentences; facts and conditions are in the reports' appendix
+            console.print(Padding(Text(f"· {line}", style="dim"), (0, 0, 0, 6)))
+        if len(f.evidence_text) > len(shown):
+            console.print(Padding(Text(f"· … and {len(f.evidence_text) - len(shown)} more (see the report)",
+                                       style="dim"), (0, 0, 0, 6)))
+        if f.status == "fail" and f.remediation and not note:
+            fix = f.remediation.strip() if verbose else _first_sentence(f.remediation)
+            console.print(Padding(Text(f"Fix: {fix}"), (0, 0, 0, 6)))
+        if verbose and f.references:
+            console.print(Padding(Text(f"See: {'; '.join(f.references)}", style="dim"), (0, 0, 0, 6)))
+        return
+    console.print(Text.assemble("  ", (f"{_STATUS_WORD[f.status]:<8}", _STATUS_STYLE[f.status]),
+                                f" {f.rule_id}  {f.title}"))
+
+
+def next_step(result: Result, reports: Sequence[tuple[str, Path]] = ()) -> str:
+    """One sentence: which report to open and which problems to fix first."""
+    failed = result.findings_with("fail")
+    counted = [f for f in failed if f.severity != "info"]
+    open_first = next((p for name, p in reports if name == "html"), None) or next(
+        (p for name, p in reports if name in ("pdf", "markdown")), None)
+    where = f"open {Path(open_first).resolve()}" if open_first else "write a report with -o report.html"
+    if not counted:
+        errors = len(result.findings_with("error"))
+        if errors:
+            return f"Next: {where}; {errors} check{'s' if errors != 1 else ''} could not be made: see why, then scan again."
+        return f"Next: {where}; nothing failed, so scan again after any change."
+    worst = min(counted, key=lambda f: SEVERITY_ORDER.index(f.severity)).severity
+    n = sum(1 for f in counted if f.severity == worst)
+    kind = worst if worst == "critical" else f"{worst}-severity"
+    return f"Next: {where}; fix the {n} {kind} item{'s' if n != 1 else ''} first."
+
+
+def print_next_step(result: Result, console: Console, reports: Sequence[tuple[str, Path]] = ()) -> None:
+    """The reports written (absolute paths) and the next step, as the last lines on screen."""
     console.print()
+    if reports:
+        console.print(Text("Reports written:", style="bold"))
+        for name, path in reports:
+            console.print(Text(f"  {name:<8} {Path(path).resolve()}"), soft_wrap=True)
+    console.print(Text(next_step(result, reports), style="bold"), soft_wrap=True)
 
 
-def _print_errors_grouped(errors: list[Finding], unreachable: list[Unreachable], console: Console) -> None:
-    """One line per target and cause, with the rules it affects, instead of one line per rule."""
-    owner = {tid: u for u in unreachable for tid in u.targets}
-    by_target: dict[str, dict[str, list[str]]] = {}
+def _print_errors_grouped(errors: list[Finding], console: Console) -> None:
+    """One line per cause, with the rules it affects, instead of one line per rule."""
+    by_cause: dict[str, list[str]] = {}
     for f in errors:
-        u = owner.get(f.target)
-        if u is not None:  # one cause for the whole target, whichever probe said it
-            by_target.setdefault(u.target, {}).setdefault(f"could not reach it: {u.reason}", []).append(f.rule_id)
-        else:
-            by_target.setdefault(f.target, {}).setdefault(f.message, []).append(f.rule_id)
-    for target, causes in by_target.items():
-        total = sum(len(rules) for rules in causes.values())
-        console.print(Text.assemble((target, "bold"), f"  ({total} check{'s' if total != 1 else ''})"))
-        for message, rules in causes.items():
-            console.print(Text(f"  {message}"))
-            if len(causes) > 1 or len(rules) <= 6:  # a whole unreachable site needs no list of 30 ids
-                console.print(Text(f"    {', '.join(sorted(rules))}", style="dim"))
-
-
-def _sev_style(severity: str) -> str:
-    return {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}[severity]
+        by_cause.setdefault(f.message, []).append(f.rule_id)
+    for message, rules in by_cause.items():
+        console.print(Padding(Text.assemble(("[NOT CHECKED]", "yellow"), f" {message}"), (0, 0, 0, 2)))
+        console.print(Padding(Text(", ".join(sorted(rules)), style="dim"), (0, 0, 0, 6)))

@@ -38,6 +38,7 @@ def finding_order(f: Finding) -> tuple[int, int, int, str]:
     return (status, _sev_rank(f.severity), _effort_rank(f.effort), f.rule_id)
 
 
+DETAIL_LINES = 3  # technical details shown beside a finding; the rest are in the technical appendix
 EVIDENCE_LINES = 25  # a reader needs examples, not 500 file names; CSV and JSON keep them all
 
 
@@ -82,17 +83,6 @@ def plain_evidence(f: Finding, limit: int = EVIDENCE_SENTENCES) -> PlainEvidence
     return PlainEvidence(lines[:limit], len(lines) - limit)
 
 
-def has_technical_detail(f: Finding) -> bool:
-    """Whether the technical appendix has something to say about this finding."""
-    return bool(f.details or f.evidence or len(f.evidence_text) > EVIDENCE_SENTENCES)
-
-
-def technical_findings(findings: list[Finding] | tuple[Finding, ...]) -> tuple[Finding, ...]:
-    """Failed, unchecked and waived findings with technical detail, in report order."""
-    return tuple(sorted((f for f in findings if f.status in ("fail", "error", "waived") and has_technical_detail(f)),
-                        key=finding_order))
-
-
 @dataclass(frozen=True)
 class FixItem:
     """One failed rule, with every target it failed on."""
@@ -121,6 +111,26 @@ class TargetView:
 
 
 @dataclass(frozen=True)
+class PlatformRow:
+    """One platform of the profile, as the "Your platforms" table shows it."""
+
+    target: str
+    anchor: str
+    service: str
+    vendor: str | None
+    plan: str  # the catalogue entry (one service on one plan), or why there is none
+    in_catalog: bool
+    holds_client_data: bool | None
+    baa_available: str  # yes, no, unknown
+    baa_plans: str | None
+    baa_signed: str  # yes, no, not said
+    e2ee: str
+    mfa: str
+    actions: tuple[str, ...]
+    status: str  # fail, error or pass: the worst finding on the platform
+
+
+@dataclass(frozen=True)
 class Bar:
     label: str
     score: float | None
@@ -136,6 +146,10 @@ class TrendChart:
     dots: tuple[tuple[float, float, str, str], ...]  # x, y, label, score text
     width: int
     height: int
+    labels: tuple[str, ...] = ()  # every point's date, for the text alternative (the axis thins them)
+    left: int = 40
+    top: int = 10
+    plot_h: int = 140
 
 
 @dataclass(frozen=True)
@@ -161,7 +175,13 @@ class ReportView:
     counts: dict[str, int]  # per status; "fail" counts problems only, "note" the failed info rules
     unreachable: tuple[Unreachable, ...] = ()  # said once, first
     notes: tuple[Finding, ...] = ()  # failed info rules: worth knowing, not problems to fix
-    technical: tuple[Finding, ...] = ()  # findings with facts and conditions for the technical appendix
+    platforms: tuple[PlatformRow, ...] = ()
+    evidence: tuple[Finding, ...] = ()  # findings with facts and conditions, for the technical appendix
+
+    @property
+    def show_evidence(self) -> bool:
+        """The technical appendix: always in HTML (collapsed), in a PDF only when asked for."""
+        return bool(self.evidence) and (not self.options.printed or self.options.appendix)
 
 
 def _anchor(i: int) -> str:
@@ -207,26 +227,104 @@ def fix_first(findings: list[Finding]) -> tuple[FixItem, ...]:
     return tuple(items)
 
 
+_YES_NO = {True: "yes", False: "no", None: "unknown"}
+_E2EE = {"always": "yes, always", "optional": "optional: must be turned on", "none": "not offered",
+         "unknown": "unknown"}
+_MFA = {"required": "yes, always", "available": "available: must be required", "none": "not offered",
+        "unknown": "unknown"}
+# The short step each failed platform rule asks for; the finding itself has the full remediation.
+PLATFORM_ACTIONS = {
+    "PLAT-BAA-AVAILABLE": "Move client data to a plan that signs a BAA",
+    "ENC-PLATFORM-BAA": "Sign the vendor's BAA (or data-processing agreement)",
+    "MFA-PLATFORMS": "Require multi-factor sign-in for every account",
+    "ENC-VIDEO-E2EE": "Turn on end-to-end encryption for sessions",
+    "ENC-AT-REST": "Use a plan that encrypts stored data",
+    "PLAT-DECLARED-CONTRADICTS": "Correct the profile: it says what the vendor does not offer",
+}
+
+
+def _platform_action(f: Finding, catalog: dict[str, Any]) -> str:
+    if f.status == "error":
+        return f"Answer in cyberaudit.yaml: {f.title[0].lower()}{f.title[1:]}?"
+    action = PLATFORM_ACTIONS.get(f.rule_id, f.message)
+    instead = [str(i) for i in catalog.get("instead") or []]
+    if f.rule_id == "PLAT-BAA-AVAILABLE" and instead:
+        action += f", such as {' or '.join(instead[:2])}"
+    if f.rule_id == "ENC-VIDEO-E2EE" and catalog.get("e2ee") == "none":
+        action = "Use a video service that encrypts sessions end to end"
+    return action
+
+
+def platform_rows(result: Result, anchors: dict[str, str] | None = None) -> tuple[PlatformRow, ...]:
+    """The profile's platforms with the catalogue's and the profile's answers, and what to do about each."""
+    by_target: dict[str, list[Finding]] = {}
+    for f in result.findings:
+        by_target.setdefault(f.target, []).append(f)
+    rows = []
+    for t in result.targets:
+        if t.kind != "platform":
+            continue
+        d = t.facts.get("declared") or {}
+        cat = d.get("catalog") or {}
+        findings = sorted(by_target.get(t.id, []), key=finding_order)
+        failed = {f.rule_id for f in findings if f.status == "fail"}
+        actions = [_platform_action(f, cat) for f in findings if f.status in ("fail", "error")
+                   # no point signing a BAA the vendor will not sign: moving is the step
+                   and not (f.rule_id == "ENC-PLATFORM-BAA" and "PLAT-BAA-AVAILABLE" in failed)]
+        e2ee = d.get("e2ee")
+        mfa = d.get("mfa_enforced")
+        if cat.get("matched"):
+            plan = str(cat.get("name") or t.id)
+        elif cat.get("suggestion"):
+            plan = f"not in the catalogue (did you mean {cat['suggestion']}?)"
+        else:
+            plan = "not in the catalogue"
+        statuses = {f.status for f in findings}
+        rows.append(PlatformRow(
+            target=t.id, anchor=(anchors or {}).get(t.id, ""), service=str(d.get("name") or t.id),
+            vendor=cat.get("vendor"), plan=plan, in_catalog=bool(cat.get("matched")),
+            holds_client_data=d.get("holds_client_data"),
+            baa_available=_YES_NO.get(d.get("baa_available"), "unknown"), baa_plans=cat.get("baa_plans"),
+            baa_signed={True: "yes", False: "no"}.get(d.get("baa_signed"), "not said"),
+            e2ee=(("yes" if e2ee else "no") if e2ee is not None
+                  else _E2EE.get(str(cat.get("e2ee")), "unknown")),
+            mfa=(("enforced" if mfa else "not enforced") if mfa is not None
+                 else _MFA.get(str(cat.get("mfa")), "unknown")),
+            actions=tuple(dict.fromkeys(actions)) or ("Nothing to do",),
+            status="fail" if "fail" in statuses else "error" if "error" in statuses else "pass",
+        ))
+    return tuple(rows)
+
+
+BAR_ROW = 46  # each area: its name on one line, the bar and its score below, so labels stay big on phones
+BAR_WIDTH = 240
+
+
 def _bars(result: Result) -> tuple[tuple[Bar, ...], int]:
     bars = []
     for i, (cat, card) in enumerate(result.scores.by_category.items()):
-        width = 0.0 if card.score is None else round(card.score * 2.4, 1)
-        bars.append(Bar(area_name(cat), card.score, card.grade, 8 + i * 30, width, GRADE_COLOURS.get(card.grade, "#5f6368")))
-    return tuple(bars), 16 + 30 * len(bars)
+        width = 0.0 if card.score is None else round(card.score * BAR_WIDTH / 100, 1)
+        bars.append(Bar(area_name(cat), card.score, card.grade, 6 + i * BAR_ROW, width,
+                        GRADE_COLOURS.get(card.grade, "#5f6368")))
+    return tuple(bars), 10 + BAR_ROW * len(bars)
 
 
 def _trend(points: list[tuple[str, float | None]]) -> TrendChart | None:
     scored = [(label, s) for label, s in points if s is not None]
     if len(scored) < 2:
         return None
-    width, height, left, top, plot_h = 560, 180, 40, 10, 140
-    step = (width - left - 20) / (len(scored) - 1)
+    # Narrow enough that 12-unit text is at least 12 px on a 390 px phone; dates thinned so they never overlap.
+    width, height, left, top, plot_h = 360, 180, 34, 16, 134
+    step = (width - left - 36) / (len(scored) - 1)
+    every = max(1, -(-76 // max(int(step), 1)))  # a date label is about 70 units wide at this size
     dots = []
     for i, (label, score) in enumerate(scored):
-        x = round(left + i * step, 1)
+        x = round(left + 18 + i * step, 1)
         y = round(top + plot_h * (1 - score / 100), 1)
-        dots.append((x, y, label[:10], display_score(score)))
-    return TrendChart(" ".join(f"{x},{y}" for x, y, _, _ in dots), tuple(dots), width, height)
+        shown = i % every == 0 or i == len(scored) - 1 and (i % every) * step >= 76
+        dots.append((x, y, label[:10] if shown else "", display_score(score)))
+    return TrendChart(" ".join(f"{x},{y}" for x, y, _, _ in dots), tuple(dots), width, height,
+                      tuple(label[:10] for label, _ in scored), left, top, plot_h)
 
 
 def build_view(result: Result, options: RenderOptions, logo_uri: str | None = None) -> ReportView:
@@ -284,5 +382,6 @@ def build_view(result: Result, options: RenderOptions, logo_uri: str | None = No
         counts=counts,
         unreachable=tuple(unreachable_targets(result)),
         notes=notes,
-        technical=technical_findings(findings),
+        platforms=platform_rows(result, {t.id: t.anchor for t in targets}),
+        evidence=tuple(sorted((f for f in findings if f.status in ("fail", "error", "waived")), key=finding_order)),
     )
