@@ -24,6 +24,7 @@ from cyberaudit.probes.http.securitytxt import parse_security_txt
 from cyberaudit.probes.http.sites import same_site, scheme_of
 from cyberaudit.profile import Website
 from cyberaudit.targets import Target
+from cyberaudit.urlsafe import safe_facts
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "")
 WELL_KNOWN_SECURITY_TXT = "/.well-known/security.txt"
@@ -132,6 +133,8 @@ class HttpProbe:
         cookie_sources += sec_cookies
 
         facts["cookies"] = _cookie_facts(cookie_sources)[:MAX_LIST]
+        # addresses are kept without their query values, fragments or credentials (urlsafe.py)
+        out.facts, out.errors = safe_facts(out.facts), safe_facts(out.errors)
         return out
 
     def _fetch_pages(self, site: Website, ctx: ProbeContext) -> list[_Fetched]:

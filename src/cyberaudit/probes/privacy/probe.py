@@ -21,6 +21,7 @@ from cyberaudit.probes.privacy.parties import Parties
 from cyberaudit.probes.privacy.trackerdb import TrackerDatabase, builtin_database
 from cyberaudit.profile import TrackerList, profile_catalog
 from cyberaudit.targets import Target, TargetKind
+from cyberaudit.urlsafe import safe_facts
 
 __all__ = ["PROBE", "PrivacyProbe", "check_browser_available"]
 
@@ -214,7 +215,7 @@ class PrivacyProbe:
         parties = Parties.for_site(hosts, ctx.profile.platforms, profile_catalog(ctx.profile, ctx.profile_dir))
         result = analyse(evidence, db, parties, mode,
                          accepted_consent=ctx.options.browser and ctx.options.browser_accept_consent)
-        return ProbeOutput(facts=result.facts, errors=result.errors)
+        return ProbeOutput(facts=safe_facts(result.facts), errors=safe_facts(result.errors))
 
     @staticmethod
     def _static(ctx: ProbeContext) -> list[PageEvidence]:
