@@ -599,8 +599,10 @@ def _crash_log(exc: BaseException) -> Path:
     text = (f"cyberaudit {__version__}\npython {sys.version}\nplatform {platform.platform()}\n"
             f"argv {sys.argv!r}\n\n" + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
     try:
-        path.write_text(text, encoding="utf-8")
-    except OSError:
+        from cyberaudit.outfiles import write_private
+
+        write_private(path, text)  # argv and the traceback may name the practice's files
+    except (OSError, CyberauditError):
         path = Path("(could not write a crash log)")
     return path
 
