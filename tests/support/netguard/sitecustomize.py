@@ -7,6 +7,7 @@ servers, and their answers to loopback clients), Unix sockets, and lookups of IP
 violation and refused (PermissionError), so it never leaves the machine either.
 """
 
+import contextlib
 import ipaddress
 import json
 import os
@@ -68,10 +69,8 @@ def _hook(event, args):
     if not event.startswith("socket."):
         return
     if event == "socket.bind":
-        try:
+        with contextlib.suppress(TypeError):  # a socket type without weak references: not a server of ours
             _bound.append(weakref.ref(args[0]))
-        except TypeError:
-            pass
         return
     if event in ("socket.connect", "socket.sendto", "socket.sendmsg"):
         address = args[1] if len(args) > 1 else None
