@@ -21,6 +21,7 @@ import pytest
 
 from cyberaudit.demo import certs
 from cyberaudit.demo.http_server import HttpServer, Route, server_context
+from tests.conftest import CliRun, run_cli_subprocess
 
 HOST = "www.practice.example"
 SITE = f"https://{HOST}/"
@@ -159,16 +160,26 @@ targets:
 OUTPUTS = ("r.json", "r.html", "r.md", "r.sarif", "r.csv", "r.junit.xml")
 
 
-def _scan(cli, practice: Practice, out: Path, *extra: str):  # type: ignore[no-untyped-def]
+@dataclass
+class Scanned:
+    run: CliRun
+    files: list[Path]
+    history: Path
+    result: dict
+
+
+def _scan(practice: Practice, out: Path, *extra: str) -> Scanned:
     files = [out / name for name in OUTPUTS]
     if shutil.which("pdftotext") and _pdf_browser():
         files.append(out / "r.pdf")
-    run = cli("scan", "-p", str(practice.profile), "-v", "--timeout", "30",
-              "--connect-to", f"{HOST}:443:127.0.0.1:{practice.https_port}",
-              "--connect-to", f"{HOST}:80:127.0.0.1:{practice.plain_port}",
-              "--ca-bundle", str(practice.ca_file), "--history", str(out / "history"), *extra,
-              *[a for f in files for a in ("-o", str(f))])
-    return run, files
+    run = run_cli_subprocess(
+        "scan", "-p", str(practice.profile), "-v", "--timeout", "30",
+        "--connect-to", f"{HOST}:443:127.0.0.1:{practice.https_port}",
+        "--connect-to", f"{HOST}:80:127.0.0.1:{practice.plain_port}",
+        "--ca-bundle", str(practice.ca_file), "--history", str(out / "history"), *extra,
+        *[a for f in files for a in ("-o", str(f))], env={"NO_COLOR": "1"}, timeout=300)
+    assert run.code in (0, 1), run.err
+    return Scanned(run, files, out / "history", json.loads((out / "r.json").read_text()))
 
 
 def _pdf_browser() -> bool:
@@ -182,15 +193,15 @@ def _pdf_browser() -> bool:
     return True
 
 
-def _texts(run, files: list[Path], history: Path) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    texts = {"terminal": run.out + "\n" + run.err}
-    for f in files:
+def _texts(scan: Scanned) -> dict[str, str]:
+    texts = {"terminal": scan.run.out + "\n" + scan.run.err}
+    for f in scan.files:
         if f.suffix == ".pdf":
             text = subprocess.run(["pdftotext", str(f), "-"], capture_output=True, timeout=60).stdout.decode()
             texts["pdf"] = re.sub(r"\s+", "", text)  # long addresses wrap across lines
         else:
             texts[f.name] = f.read_text(encoding="utf-8")
-    for i, saved in enumerate(sorted(history.rglob("*"))):
+    for i, saved in enumerate(sorted(scan.history.rglob("*"))):
         if saved.is_file():
             texts[f"history/{saved.name}#{i}"] = saved.read_text(encoding="utf-8")
     return texts
@@ -207,34 +218,35 @@ def leaks(texts: dict[str, str]) -> dict[str, list[str]]:
     return found
 
 
-def test_no_planted_secret_in_any_report_terminal_or_history(cli, practice: Practice, tmp_path: Path) -> None:
-    run, files = _scan(cli, practice, tmp_path)
-    assert run.code in (0, 1), run.err
-    result = json.loads((tmp_path / "r.json").read_text())
-    http = next(t for t in result["targets"] if t["kind"] == "website")["facts"]["http"]
+def _website(result: dict) -> dict:
+    return next(t for t in result["targets"] if t["kind"] == "website")["facts"]
+
+
+@pytest.fixture(scope="module")
+def static_scan(practice: Practice, tmp_path_factory: pytest.TempPathFactory) -> Scanned:
+    return _scan(practice, tmp_path_factory.mktemp("static"))
+
+
+def test_no_planted_secret_in_any_report_terminal_or_history(static_scan: Scanned) -> None:
+    http, privacy = _website(static_scan.result)["http"], _website(static_scan.result)["privacy"]
     # the scan really saw every planted place: the pages, the redirects, the forms and the cookies
     assert {p["page"]: p["ok"] for p in http["pages"]} == {"/": True, "/intake": True, "/missing": False}
     assert {c["name"] for c in http["cookies"]} >= {"session", "__Host-pref", "redir", "plain", "p2"}
     assert len(http["insecure_forms"]) == 1 and http["mixed_content"]
     assert http["redirect"]["chain"][0]["location"].startswith(f"https://{HOST}/?utm=")
-    privacy = next(t for t in result["targets"] if t["kind"] == "website")["facts"]["privacy"]
     assert {"Google", "Meta"} <= {t["company"] for t in privacy["trackers"]}
     assert any(f["third_party"] for f in privacy["forms"])
     assert privacy["privacy_policy"]["present"] is True
 
-    texts = _texts(run, files, tmp_path / "history")
-    assert any(name.startswith("history/") for name in texts)
+    texts = _texts(static_scan)
+    assert any(name.startswith("history/") for name in texts) and "terminal" in texts
     found = leaks(texts)
     print("LEAKS", {k: len(v) for k, v in found.items()}, sorted({p for v in found.values() for p in v}))
     assert found == {}
 
 
-def test_query_names_are_kept_and_values_replaced(cli, practice: Practice, tmp_path: Path) -> None:
-    run, _files = _scan(cli, practice, tmp_path)
-    assert run.code in (0, 1), run.err
-    result = json.loads((tmp_path / "r.json").read_text())
-    site = next(t for t in result["targets"] if t["kind"] == "website")["facts"]
-    http, privacy = site["http"], site["privacy"]
+def test_query_names_are_kept_and_values_replaced(static_scan: Scanned) -> None:
+    http, privacy = _website(static_scan.result)["http"], _website(static_scan.result)["privacy"]
     assert http["final_url"] == f"https://{HOST}/home?session=…"
     assert http["redirect"]["chain"][0]["location"] == f"https://{HOST}/?utm=…"
     assert http["insecure_forms"][0]["action"] == "http://forms.practice.example/send?key=…"
@@ -244,17 +256,15 @@ def test_query_names_are_kept_and_values_replaced(cli, practice: Practice, tmp_p
 
 
 @pytest.mark.browser
-def test_browser_scan_leaks_no_planted_secret(cli, practice: Practice, tmp_path: Path) -> None:
+def test_browser_scan_leaks_no_planted_secret(practice: Practice, tmp_path: Path) -> None:
     from cyberaudit.probes.privacy.browser import chromium_path
 
     if chromium_path() is None:
         pytest.skip("no Chromium installed")
-    run, files = _scan(cli, practice, tmp_path, "--browser")
-    assert run.code in (0, 1), run.err
-    result = json.loads((tmp_path / "r.json").read_text())
-    privacy = next(t for t in result["targets"] if t["kind"] == "website")["facts"]["privacy"]
+    scan = _scan(practice, tmp_path, "--browser")
+    privacy = _website(scan.result)["privacy"]
     assert privacy["mode"] == "browser"
     assert any(p["requests"] for p in privacy["pages"])
-    found = leaks(_texts(run, files, tmp_path / "history"))
+    found = leaks(_texts(scan))
     print("LEAKS", {k: len(v) for k, v in found.items()}, sorted({p for v in found.values() for p in v}))
     assert found == {}

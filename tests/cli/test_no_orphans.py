@@ -118,10 +118,13 @@ def test_a_signal_ends_the_scan_and_every_browser_process(busy_site: Site, tmp_p
     try:
         wait_for_chromium(proc, marker)
         before = chromium_count(marker)
+        sent = time.monotonic()
         proc.send_signal(signum)
         code = proc.wait(30)
+        ended = time.monotonic() - sent
         after = left_after(marker)
-        print(f"{signal.Signals(signum).name}: chromium processes {before} -> {len(after)}")
+        print(f"{signal.Signals(signum).name}: chromium processes {before} -> {len(after)}, "
+              f"exit {code} after {ended:.2f}s")
         assert after == []
         assert code == 128 + signum
         err = proc.stderr.read().decode() if proc.stderr else ""
