@@ -43,13 +43,18 @@ def test_addresses_inside_free_text() -> None:
     "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu/abc+def==",
     "v=DMARC1; p=reject; rua=mailto:dmarc@site.example; pct=100",
     "max-age=31536000; includeSubDomains; preload",
-    "default-src 'self'; script-src 'self' https://cdn.example 'nonce-r4nd/om=='",
+    "default-src 'self'; script-src 'self' https://cdn.example 'sha256-r4nd/om=='",
     "camera=(), microphone=()",
     "the website could not be fetched: connection timed out after 5s",
     "session=present; Path=/; Secure",
 ])
 def test_text_without_addresses_is_unchanged(text: str) -> None:
     assert safe_text(text) == text
+
+
+def test_csp_nonces_are_replaced() -> None:
+    assert safe_text("script-src 'self' 'nonce-r4Nd/0m+=='; object-src 'none'") == (
+        "script-src 'self' 'nonce-…'; object-src 'none'")
 
 
 def test_facts_tree_keeps_shape_and_non_strings() -> None:

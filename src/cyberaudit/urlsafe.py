@@ -22,6 +22,8 @@ _ABSOLUTE = re.compile(r"(?<![\w.+-])(?:[a-z][a-z0-9+.-]{0,30}:)?//[^\s\"'<>`\\]
 _RELATIVE = re.compile(r"(?<![\w/.:%~+-])(?:/[^\s\"'<>`\\?#;]*(?:[?#;][^\s\"'<>`\\]*)"
                        r"|[?#][^\s\"'<>`\\=&]{1,200}=[^\s\"'<>`\\]*)")
 _TRAILING = ".,;:!)]}'\""
+# A CSP nonce is a per-response random value: kept, it only makes two reports of one site differ.
+_NONCE = re.compile(r"(['\"]?nonce-)[A-Za-z0-9+/_=-]+", re.IGNORECASE)
 # Fact keys whose string value is a whole address (relative ones included): redacted as one URL.
 URL_KEYS = frozenset({"url", "final_url", "location", "action", "frame", "href", "src"})
 
@@ -83,9 +85,14 @@ def _one(match: re.Match[str]) -> str:
 
 
 def safe_text(text: str) -> str:
-    """Free text (an error message, a header value) with every address in it passed through `safe_url`."""
-    if not isinstance(text, str) or not text or not any(c in text for c in "/?#;"):
+    """Free text (an error message, a header value) with every address in it passed through `safe_url`.
+
+    CSP nonces (`'nonce-…'`) are replaced too.
+    """
+    if not isinstance(text, str) or not text or not any(c in text for c in "/?#;-"):
         return text
+    if "nonce-" in text.lower():
+        text = _NONCE.sub(lambda m: m.group(1) + REDACTED, text)
     text = _ABSOLUTE.sub(_one, text)
     return _RELATIVE.sub(_one, text)
 
