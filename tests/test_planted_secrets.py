@@ -40,6 +40,8 @@ PLACES = (
     "auth_echo", "auth_header", "www_authenticate", "csp_report", "csp_relative", "reporting_endpoint",
     "link_header", "error_page_query", "http_redirect_query", "http_redirect_cookie", "securitytxt_query",
     "securitytxt_contact", "fragment", "userinfo", "matrix_param", "inline_xhr", "noscript_pixel",
+    "srcset", "video_poster", "meta_refresh", "js_cookie", "local_storage_value", "link_third_party",
+    "refresh_header",
 )
 SECRETS = {place: _secret(place) for place in PLACES}
 S = SECRETS
@@ -55,6 +57,7 @@ def _headers(*extra: tuple[str, str]) -> tuple[tuple[str, str], ...]:
         ("Referrer-Policy", "no-referrer"),
         ("Reporting-Endpoints", f'default="https://reports.example/up?key={S["reporting_endpoint"]}"'),
         ("Link", f"<https://cdn.example/a.js?token={S['link_header']}>; rel=preload"),
+        ("Refresh", f"3600; url=/home?session={S['refresh_header']}"),
         ("X-Echo-Authorization", f"Bearer {S['auth_echo']}"),
         ("Authorization", f"Bearer {S['auth_header']}"),
         ("WWW-Authenticate", f'Bearer realm="x", error="{S["www_authenticate"]}"'),
@@ -68,13 +71,19 @@ HOME = f"""<!doctype html><html><head><title>Lakeside Counseling</title>
 <script async src="https://www.googletagmanager.com/gtag/js?id=G-1&token={S['script_tracker']}"></script>
 <script src="http://cdn.practice.example/app.js?key={S['script_mixed']}"></script>
 <link rel="stylesheet" href="https://fonts.example.net/css?family=Lato&key={S['stylesheet']}">
-<script>fetch('/api/ping?token={S['inline_xhr']}');</script>
+<script>fetch('/api/ping?token={S['inline_xhr']}');
+document.cookie = "jsc={S['js_cookie']}; path=/";
+try {{ localStorage.setItem("prefs", "{S['local_storage_value']}"); }} catch (e) {{}}</script>
+<meta http-equiv="refresh" content="3600; url=/home?session={S['meta_refresh']}">
 </head><body>
 <img src="http://img.practice.example/p.png?sig={S['image_mixed']}">
 <img src="https://bucket.s3.amazonaws.com/o.png?X-Amz-Signature={S['image_signed_sig']}&X-Amz-Credential={S['image_signed_cred']}">
 <img src="https://www.facebook.com/tr?id={S['pixel_id']}&ev=PageView&ud[em]={S['pixel_data']}">
 <noscript><img src="https://px.ads.linkedin.com/collect/?pid=1&fmt=gif&sec={S['noscript_pixel']}"></noscript>
 <iframe src="https://www.youtube.com/embed/x?token={S['iframe']}"></iframe>
+<img srcset="http://img.practice.example/a.png?sig={S['srcset']} 2x">
+<video poster="https://www.google-analytics.com/collect?tid={S['video_poster']}"></video>
+<a href="https://partner.example/offer?token={S['link_third_party']}">Partner</a>
 <img src="https://user:{S['userinfo']}@static.practice.example/logo.png">
 <img src="/img;jsessionid={S['matrix_param']}/logo.png">
 <a href="/privacy?ref={S['link_policy']}#t={S['fragment']}">Privacy policy</a>
