@@ -159,3 +159,27 @@ def test_the_deadline_ends_every_browser_process(busy_site: Site, tmp_path: Path
         if proc.poll() is None:
             proc.kill()
         _cleanup(marker)
+
+
+def test_a_scan_started_with_nohup_keeps_running_after_sighup(busy_site: Site, tmp_path: Path) -> None:
+    marker = uuid.uuid4().hex
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CYBERAUDIT_")}
+    env.update(PYTHONPATH=str(ROOT / "src"), CYBERAUDIT_ORPHAN_MARK=marker)
+    code = ("import signal, sys; signal.signal(signal.SIGHUP, signal.SIG_IGN); "
+            "from cyberaudit.cli.main import main; sys.argv[0] = 'cyberaudit'; main()")
+    proc = subprocess.Popen([sys.executable, "-c", code, "scan", "-p", str(busy_site.profile), "--browser", "-q",
+                             "--no-history", "--connect-to", f"{HOST}:443:127.0.0.1:{busy_site.port}",
+                             "--connect-to", f"{HOST}:80:127.0.0.1:1", "--ca-bundle", str(busy_site.ca_file),
+                             "--timeout", "120"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_for_chromium(proc, marker)
+        proc.send_signal(signal.SIGHUP)
+        time.sleep(2)
+        assert proc.poll() is None and chromium_count(marker) >= 2
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 128 + signal.SIGTERM
+        assert left_after(marker) == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        _cleanup(marker)

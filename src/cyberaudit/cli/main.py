@@ -636,6 +636,8 @@ def _stop_on_signals() -> Iterator[None]:
 
     previous = {}
     for sig in signals:
+        if signal.getsignal(sig) is not signal.SIG_DFL:
+            continue  # ignored on purpose (`nohup`) or handled by whoever runs us: leave it so
         with contextlib.suppress(ValueError, OSError):
             previous[sig] = signal.signal(sig, stop)
     try:
