@@ -20,8 +20,11 @@ from cyberaudit.probes import available_probes
 from cyberaudit.probes.base import Probe, ProbeContext, ProbeOutput
 from cyberaudit.result import ProbeRun
 from cyberaudit.targets import Target
+from cyberaudit.urlsafe import safe_facts, safe_text
 
 GRACE_SECONDS = 2.0
+# Probes that talk to servers: what a server sent may carry its secrets (tokens in URLs)
+NETWORK_SCOPES = frozenset({"website", "endpoint", "mail_domain"})
 
 
 @dataclass(frozen=True)
@@ -112,21 +115,26 @@ def run_tasks(tasks: list[Task], make_context: ContextFactory, *, concurrency: i
 
     def worker(task: Task, ctx: ProbeContext, start: float) -> None:
         probe = probes[task.probe]
+        network = bool(NETWORK_SCOPES & set(probe.scopes))
+        clean = safe_text if network else str
         try:
             output = probe.run(task.target, ctx)
             if not isinstance(output, ProbeOutput):
                 raise TypeError(f"probe {task.probe} returned {type(output).__name__}, not ProbeOutput")
             run = ProbeRun(task.probe, "ok", _ms(start))
+            if network:
+                # every address a server named enters the Result here, query values replaced
+                output = ProbeOutput(safe_facts(output.facts), safe_facts(output.errors), output.artifacts)
         except ProbeError as exc:
-            output, run = None, ProbeRun(task.probe, "error", _ms(start), str(exc))
+            output, run = None, ProbeRun(task.probe, "error", _ms(start), clean(str(exc)))
         except CyberauditError as exc:
-            output, run = None, ProbeRun(task.probe, "error", _ms(start), str(exc))
+            output, run = None, ProbeRun(task.probe, "error", _ms(start), clean(str(exc)))
         except Exception as exc:  # a probe bug must not end the scan: its rules read `error`
             tb = traceback.extract_tb(exc.__traceback__)
             where = f" at {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else ""
             output, run = None, ProbeRun(task.probe, "error", _ms(start),
-                                         f"internal error in the {task.probe} probe: "
-                                         f"{type(exc).__name__}: {exc}{where}")
+                                         clean(f"internal error in the {task.probe} probe: "
+                                               f"{type(exc).__name__}: {exc}{where}"))
         done_q.put((task.key, TaskResult(output, run)))
 
     while pending or running:

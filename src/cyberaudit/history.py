@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from cyberaudit.diff import ResultDiff, diff_results
 from cyberaudit.errors import InputError
+from cyberaudit.outfiles import make_dirs, write_private
 from cyberaudit.result import Result, load_result, parse_timestamp
 
 HISTORY_DIRNAME = ".cyberaudit-history"
@@ -53,7 +53,7 @@ def save_result(result: Result, directory: str | Path) -> Path:
     """Write the result as result-<UTC time>.json; never overwrites an earlier file."""
     directory = Path(directory)
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        make_dirs(directory)  # 0700: saved results are reports too
     except OSError as exc:
         raise InputError(f"cannot create history folder: {exc.strerror}", directory) from None
     stem = f"result-{_stamp(result)}"
@@ -61,15 +61,12 @@ def save_result(result: Result, directory: str | Path) -> Path:
     for n in range(1, 1000):
         path = directory / (f"{stem}.json" if n == 1 else f"{stem}-{n}.json")
         try:
-            # O_EXCL: two scans finishing in the same second each keep their own file.
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            # exclusive: two scans finishing in the same second each keep their own file.
+            return write_private(path, data, exclusive=True)
         except FileExistsError:
             continue
         except OSError as exc:
             raise InputError(f"cannot write history: {exc.strerror}", path) from None
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        return path
     raise InputError("too many results saved in the same second", directory)
 
 

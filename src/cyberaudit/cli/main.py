@@ -1,18 +1,23 @@
 """The command line: arguments in, one core call, exceptions out as exit codes.
 
 Exit codes: 0 scan done and gate passed (or no gate); 1 gate failed; 2 invalid input;
-3 internal error (a crash log is written).
+3 internal error (a crash log is written); 128 + the signal's number when stopped by SIGINT (130),
+SIGTERM (143) or SIGHUP (129), after every child process has been ended.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import platform
+import signal
 import sys
 import tempfile
+import threading
 import traceback
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -722,14 +727,82 @@ def _crash_log(exc: BaseException) -> Path:
     text = (f"cyberaudit {__version__}\npython {sys.version}\nplatform {platform.platform()}\n"
             f"argv {sys.argv!r}\n\n" + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
     try:
-        path.write_text(text, encoding="utf-8")
-    except OSError:
+        from cyberaudit.outfiles import write_private
+
+        write_private(path, text)  # argv and the traceback may name the practice's files
+    except (OSError, CyberauditError):
         path = Path("(could not write a crash log)")
     return path
 
 
+class Stopped(BaseException):
+    """A signal asked the process to stop (a CI job cancelled, a `timeout` wrapper, a closed terminal).
+
+    Not an Exception, so no `except Exception` on the way up swallows it; `finally` blocks still run.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+_STOP_SIGNALS = ("SIGTERM", "SIGHUP")
+
+
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """While the command runs, SIGTERM and SIGHUP raise Stopped in the main thread instead of killing it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signals = [getattr(signal, name) for name in _STOP_SIGNALS if hasattr(signal, name)]
+
+    def stop(signum: int, _frame: object) -> None:
+        for sig in signals:  # a second signal must not interrupt the clean-up of the first
+            signal.signal(sig, signal.SIG_IGN)
+        raise Stopped(signum)
+
+    previous = {}
+    for sig in signals:
+        if signal.getsignal(sig) is not signal.SIG_DFL:
+            continue  # ignored on purpose (`nohup`) or handled by whoever runs us: leave it so
+        with contextlib.suppress(ValueError, OSError):
+            previous[sig] = signal.signal(sig, stop)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            with contextlib.suppress(ValueError, OSError, TypeError):
+                signal.signal(sig, handler)
+
+
+def _end_children() -> None:
+    """No browser or other child process outlives the command, however it ended."""
+    children = sys.modules.get("cyberaudit.children")  # nothing to end if no child was ever started
+    if children is not None:
+        children.end_all()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: runs the app and turns every outcome into a documented exit code."""
+    try:
+        with _stop_on_signals():
+            try:
+                code = _run(argv)
+            finally:
+                _end_children()
+    except Stopped as exc:
+        _end_children()
+        name = signal.Signals(exc.signum).name
+        with contextlib.suppress(Exception):
+            _stderr().print(f"stopped by {name}: the scan was not finished", markup=False)
+        code = 128 + exc.signum
+    if argv is None:
+        sys.exit(code)
+    return code
+
+
+def _run(argv: list[str] | None) -> int:
     err = _stderr()
     try:
         rv = app(args=argv, standalone_mode=False, prog_name="cyberaudit")
@@ -760,8 +833,6 @@ def main(argv: list[str] | None = None) -> int:
         err.print(f"internal error: {type(exc).__name__}: {exc}\nThis is a bug in cyberaudit. A crash log "
                   f"was written to {log}; please attach it to a bug report.", markup=False, highlight=False)
         code = EXIT_INTERNAL
-    if argv is None:
-        sys.exit(code)
     return code
 
 

@@ -28,6 +28,7 @@ from cyberaudit.demo.site import portal_routes, third_party_routes, website_rout
 from cyberaudit.demo.zone import practice_zone
 from cyberaudit.errors import InputError
 from cyberaudit.network import NetworkSettings
+from cyberaudit.outfiles import make_dirs
 
 PROFILE_NAME = "cyberaudit.yaml"
 CA_NAME = "demo-ca.pem"
@@ -123,7 +124,7 @@ def demo_practice(output_dir: Path | str) -> Iterator[LoopbackPractice]:
     """
     out = Path(output_dir)
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        make_dirs(out)  # reports are written here: 0700 when created
     except OSError as exc:
         raise InputError(f"cannot use this as the demo's output folder: {exc.strerror or exc}", out) from None
     with contextlib.ExitStack() as stack:

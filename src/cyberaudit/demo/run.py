@@ -12,6 +12,7 @@ from pathlib import Path
 
 from cyberaudit.demo.practice import LoopbackPractice, demo_practice
 from cyberaudit.engine import Observer
+from cyberaudit.outfiles import write_private
 from cyberaudit.result import Result
 from cyberaudit.scan import ScanRequest, run_scan
 
@@ -64,7 +65,7 @@ def run_demo(output_dir: Path | str = DEFAULT_OUTPUT_DIR, *,
     with demo_practice(out) as practice:
         result = run_scan(demo_request(practice), observer=observer)
         result_path = out / RESULT_NAME
-        result_path.write_text(result.to_json(), encoding="utf-8")
+        write_private(result_path, result.to_json())
         written = [("json", result_path)]
         if write_reports is not None:
             written += list(write_reports(result, out))

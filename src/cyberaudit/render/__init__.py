@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cyberaudit.errors import InputError
+from cyberaudit.outfiles import file_mode, make_dirs, write_private
 from cyberaudit.result import Result
 
 if TYPE_CHECKING:
@@ -116,10 +117,7 @@ def write_report(result: Result, path: str | Path, fmt: Format, options: RenderO
     out = fmt.renderer()(result, options)
     path = check_writable(path)
     try:
-        if isinstance(out, bytes):
-            path.write_bytes(out)
-        else:
-            path.write_text(out, encoding="utf-8")
+        write_private(path, out)  # 0600: a report names the practice, its people and its weaknesses
     except OSError as exc:
         raise InputError(f"cannot write the report: {exc.strerror}", path) from None
     return path
@@ -128,10 +126,11 @@ def write_report(result: Result, path: str | Path, fmt: Format, options: RenderO
 def check_writable(path: str | Path) -> Path:
     """Make sure a report can be written at `path` (its folder is created); called before a scan too."""
     path = Path(path)
+    file_mode()  # a bad CYBERAUDIT_FILE_MODE is said before a long scan, not after
     if path.is_dir():
         raise InputError("is a folder; give a file name such as report.html", path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_dirs(path.parent)  # folders it creates: 0700
     except OSError as exc:
         raise InputError(f"cannot create the folder for this report: {exc.strerror}", path) from None
     if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):

@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from cyberaudit.children import release, start_child
 from cyberaudit.errors import CyberauditError, InputError
 from cyberaudit.render import RenderOptions
 from cyberaudit.render.html import render_html
@@ -66,8 +67,8 @@ def html_to_pdf(html: str, *, browser: str | None = None, timeout: float = TIMEO
 def _run(cmd: list[str], timeout: float, browser: str) -> tuple[int, bytes]:
     """Run the browser in its own process group, so a hung browser and all its helpers can be ended."""
     try:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                start_new_session=True)
+        # registered, so a scan stopped while it prints leaves no browser behind (children.py)
+        proc = start_child(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     except OSError as exc:
         raise InputError(f"cannot run {browser}: {exc.strerror}. " + INSTALL_HINT) from None
     try:
@@ -84,6 +85,7 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
     with contextlib.suppress(subprocess.TimeoutExpired, ValueError):
         proc.communicate(timeout=5)
+    release(proc)
 
 
 def render_pdf(result: Result, options: RenderOptions | None = None) -> bytes:

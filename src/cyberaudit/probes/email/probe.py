@@ -21,6 +21,7 @@ from cyberaudit.probes.email.section import Section
 from cyberaudit.probes.email.spf_facts import spf_section
 from cyberaudit.profile import MailDomain
 from cyberaudit.targets import Target
+from cyberaudit.urlsafe import safe_facts
 
 
 def _mx_section(mx: MxHosts) -> Section:
@@ -181,6 +182,8 @@ class EmailProbe:
                 out.errors.update(section.errors)
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
+        # report addresses (rua=, TLS-RPT) and the MTA-STS policy URL without query values (urlsafe.py)
+        out.facts, out.errors = safe_facts(out.facts), safe_facts(out.errors)
         return out
 
 

@@ -32,6 +32,7 @@ from cyberaudit.probes.http.securitytxt import parse_security_txt
 from cyberaudit.probes.http.sites import same_site, scheme_of
 from cyberaudit.profile import Website
 from cyberaudit.targets import Target
+from cyberaudit.urlsafe import safe_facts
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "")
 WELL_KNOWN_SECURITY_TXT = "/.well-known/security.txt"
@@ -158,6 +159,8 @@ class HttpProbe:
         note = fetcher.note()
         if note is not None:  # only then: a report shows it beside every verdict drawn from these pages
             facts["inspection"] = note
+        # addresses are kept without their query values, fragments or credentials (urlsafe.py)
+        out.facts, out.errors = safe_facts(out.facts), safe_facts(out.errors)
         return out
 
     def _fetch_pages(self, site: Website, base: str, fetcher: SiteFetcher, ctx: ProbeContext,

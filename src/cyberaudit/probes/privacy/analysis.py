@@ -17,6 +17,7 @@ from cyberaudit.probes.privacy.evidence import PageEvidence
 from cyberaudit.probes.privacy.formfields import field_kind
 from cyberaudit.probes.privacy.parties import Parties
 from cyberaudit.probes.privacy.trackerdb import TrackerDatabase, TrackerEntry
+from cyberaudit.urlsafe import safe_text, safe_url
 
 Mode = Literal["static", "browser"]
 
@@ -116,6 +117,7 @@ class _PageScanner:
 
     def tracker(self, entry: TrackerEntry, page: str, evidence: str, how: str, domain: str | None) -> None:
         key = (page, entry.company, entry.product)
+        evidence = safe_text(evidence)  # identified above from the whole address; kept without its values
         hit = self.out.trackers.get(key)
         if hit is not None:
             hit["hits"] += 1
@@ -158,7 +160,7 @@ class _PageScanner:
 
     def _policy(self, page: str, url: str, text: str) -> None:
         if self.out.policy is None:
-            self.out.policy = {"present": True, "url": url, "text": text[:200], "page": page}
+            self.out.policy = {"present": True, "url": safe_url(url), "text": safe_text(text[:200]), "page": page}
 
     def _form(self, page: str, form: Form, in_frame: str | None = None) -> None:
         # one entry per place the form can send its data: its action and each submit button's formaction
@@ -179,7 +181,8 @@ class _PageScanner:
         collects = bool(sensitive) or any(
             f.type in _DATA_TYPES and f.name.lower() not in _SEARCH_NAMES for f in form.fields)
         # a mailto: or javascript: action leaves no data with a web host: name it as written
-        destination = host or (action if scheme not in ("http", "https") else "")
+        destination = host or (safe_url(action) if scheme not in ("http", "https") else "")
+        in_frame = safe_url(in_frame) if in_frame else in_frame
         where = f"{page} (in a frame from {_host(in_frame) or in_frame})" if in_frame else page
         name = f"{form.method} form on {where} to {destination or 'this page'}"
         for kind in ("health", "identity"):
@@ -188,7 +191,7 @@ class _PageScanner:
                 name += f"; {kind} fields: {_brief(', '.join(shown), 80)}"
         self.out.forms.append({
             "name": name,
-            "page": page, "frame": in_frame, "action": action, "method": form.method,
+            "page": page, "frame": in_frame, "action": safe_url(action), "method": form.method,
             "destination": destination,
             "third_party": party == "third", "processor": processor,
             "tracker": match[0].company if match and match[0].tracks else None,
@@ -237,10 +240,10 @@ def analyse(pages: list[PageEvidence], db: TrackerDatabase, parties: Parties, mo
     for ev in pages:
         analysed = ev.error is None and ev.html is not None
         page_facts.append({
-            "page": ev.page, "url": ev.url, "final_url": ev.final_url, "status": ev.status,
-            "analysed": analysed, "error": ev.error,
+            "page": ev.page, "url": safe_url(ev.url), "final_url": safe_url(ev.final_url), "status": ev.status,
+            "analysed": analysed, "error": safe_text(ev.error),
             "requests": len(ev.requests) if mode == "browser" else None,
-            "failed_requests": [{"url": r.url[:300], "reason": r.failed} for r in ev.requests
+            "failed_requests": [{"url": safe_url(r.url[:300]), "reason": r.failed} for r in ev.requests
                                 if r.failed][:50] if mode == "browser" else None})
         if ev.error is not None:
             problems.append(f"{ev.page}: {ev.error}")

@@ -2,19 +2,22 @@
 
 A hostile page can block the browser's main thread (an endless script loop); a call waiting on it
 would never return. Owning the process lets a watchdog kill it, with all its children, when the
-probe's time is up; the waiting call then fails and the scan goes on.
+probe's time is up; the waiting call then fails and the scan goes on. The process is registered
+with cyberaudit.children, so it also ends when the scan is stopped (a signal, an exit, a crash).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import threading
 import time
 from pathlib import Path
 
+from cyberaudit.children import kill_group, release, start_child
 from cyberaudit.errors import ProbeError
 
 
@@ -36,14 +39,16 @@ class ChromiumProcess:
                    "about:blank"]
         try:
             # its own process group, so the renderer and helper processes go with it
-            self.proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.DEVNULL, start_new_session=True)
+            self.proc = start_child(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL,
+                                    cleanup=lambda: shutil.rmtree(self.profile_dir, ignore_errors=True))
         except OSError as exc:
             raise ProbeError(f"Chromium did not start: {exc.strerror or exc}") from None
         port_file = self.profile_dir / "DevToolsActivePort"
         until = time.monotonic() + timeout
         while time.monotonic() < until:
             if self.proc.poll() is not None:
+                release(self.proc)
                 raise ProbeError(f"Chromium exited at start-up (exit code {self.proc.returncode})")
             with contextlib.suppress(OSError, ValueError, IndexError):
                 lines = port_file.read_text().splitlines()
@@ -69,23 +74,24 @@ class ChromiumProcess:
         if proc is None or proc.poll() is not None:
             return
         self.killed.set()
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(5)
+        kill_group(proc)
+        release(proc)
 
     def stop(self) -> None:
         """Normal end of use: stop the watchdog and the browser (not counted as killed)."""
         if self._watchdog is not None:
             self._watchdog.cancel()
         proc = self.proc
-        if proc is None or proc.poll() is not None:
+        if proc is None:
             return
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
+        if proc.poll() is None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(5)
+                os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                kill_group(proc)
+        # helpers left in the group (a zygote) must not outlive the browser
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        release(proc)

@@ -21,6 +21,7 @@ from cyberaudit.probes.privacy.parties import Parties
 from cyberaudit.probes.privacy.trackerdb import TrackerDatabase, builtin_database
 from cyberaudit.profile import TrackerList, profile_catalog
 from cyberaudit.targets import Target, TargetKind
+from cyberaudit.urlsafe import safe_facts
 
 __all__ = ["PROBE", "PrivacyProbe", "check_browser_available"]
 
@@ -221,7 +222,7 @@ class PrivacyProbe:
         note = http.facts.get("inspection") if http is not None and mode == "static" else None
         if isinstance(note, str):  # the verdicts below come from pages read that way: the report says so
             result.facts["inspection"] = note
-        return ProbeOutput(facts=result.facts, errors=result.errors)
+        return ProbeOutput(facts=safe_facts(result.facts), errors=safe_facts(result.errors))
 
     @staticmethod
     def _static(ctx: ProbeContext) -> list[PageEvidence]:
