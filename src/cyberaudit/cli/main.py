@@ -449,10 +449,10 @@ def merge(
 
     if parts and all(p.is_dir() for p in parts):
         from cyberaudit.cli.portfolio import write_index
+        from cyberaudit.outfiles import make_dirs
         from cyberaudit.portfolio import merge_portfolios
 
-        out = output[0]
-        out.mkdir(parents=True, exist_ok=True)
+        out = make_dirs(output[0])
         clients = merge_portfolios(parts, out)
         write_index(out, clients, None)
         if not quiet:
@@ -461,7 +461,10 @@ def merge(
         return
     outputs = [(check_writable(p), format_for(p, fmt)) for p in output]
     merged = merge_results([load_result(p) for p in parts], [str(p) for p in parts])
-    _write_outputs(merged, outputs, _stderr(), quiet, RenderOptions())
+    written = _write_outputs(merged, outputs, RenderOptions())
+    if not quiet:
+        for name, path in written:
+            _stderr().print(f"wrote {name}: {path}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -16,6 +16,7 @@ from rich.console import Console
 
 from cyberaudit.errors import CyberauditError, InputError
 from cyberaudit.gate import check_gate
+from cyberaudit.outfiles import make_dirs, write_private
 from cyberaudit.portfolio import (
     ClientSummary,
     client_slugs,
@@ -95,7 +96,7 @@ def scan_portfolio(run: PortfolioRun, err: Console) -> int:
     out = run.output_dir
     if out.exists() and not out.is_dir():
         raise InputError("with --profiles, -o names a folder for the reports", out)
-    out.mkdir(parents=True, exist_ok=True)
+    make_dirs(out)
     formats = [format_for("", f) for f in (run.formats or ("html",))]  # an unknown name is an InputError
     summaries: dict[int, ClientSummary] = {}
     for i, status, payload in _results(run, profiles):
@@ -161,6 +162,7 @@ def write_index(out: Path, clients: list[ClientSummary], title: str | None,
         title=title or "Client portfolio", clients=clients,
         generated=dt.datetime.now(dt.timezone.utc).strftime("%d %B %Y, %H:%M UTC"),
         invalid=sum(c.status != "scanned" for c in clients))
-    (out / "index.html").write_text(html, encoding="utf-8")
-    (out / "index.csv").write_text(index_csv(clients), encoding="utf-8")
-    (out / "index.json").write_text(index_json(clients, shard), encoding="utf-8")
+    # the index names clients and their problems: private like the reports it links to
+    write_private(out / "index.html", html)
+    write_private(out / "index.csv", index_csv(clients))
+    write_private(out / "index.json", index_json(clients, shard))
