@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from cyberaudit.probes.http import Form, HtmlDocument, parse_html
+from cyberaudit.probes.http import PARTIAL, Form, HtmlDocument, parse_html
 from cyberaudit.probes.privacy.evidence import PageEvidence
 from cyberaudit.probes.privacy.formfields import field_kind
 from cyberaudit.probes.privacy.parties import Parties, registrable_domain
@@ -245,9 +245,12 @@ def analyse(pages: list[PageEvidence], db: TrackerDatabase, parties: Parties, mo
             problems.append(f"{ev.page}: {ev.error}")
             continue
         if ev.html is not None:
-            doc = parse_html(ev.html, ev.final_url or ev.url)
+            doc = ev.doc if isinstance(ev.doc, HtmlDocument) else parse_html(ev.html, ev.final_url or ev.url)
             if doc.truncated or ev.truncated:
                 problems.append(f"{ev.page}: the page is larger than the size cap and was read in part")
+            partial = "; ".join(dict.fromkeys(r for r in (ev.partial, doc.partial) if r))
+            if partial:
+                problems.append(f"{ev.page}: {PARTIAL}: {partial}")
             scanner.document(ev.page, doc)
         if mode == "browser":
             scanner.browser_data(ev)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class PageEvidence:
     html: str | None
     error: str | None = None
     truncated: bool = False  # the body was cut at the size cap: what follows the cut was not seen
+    partial: str | None = None  # why only part of the HTML could be read (charset, markup, bounds)
+    doc: Any = field(default=None, compare=False, repr=False)  # the HtmlDocument already parsed, if any
     requests: tuple[ObservedRequest, ...] = ()
     cookies: tuple[ObservedCookie, ...] = ()
     storage: tuple[StorageKey, ...] = ()

@@ -185,7 +185,8 @@ def _static_evidence(pages: list[FetchedPage]) -> list[PageEvidence]:
         if error is None and p.status is None:
             error = "the page could not be fetched"
         out.append(PageEvidence(page=p.page, url=p.url, final_url=p.final_url or p.url, status=p.status,
-                                html=p.html, error=error, truncated=p.truncated))
+                                html=p.html, error=error, truncated=p.truncated,
+                                partial=p.partial, doc=p.doc))
     return out
 
 
