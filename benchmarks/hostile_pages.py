@@ -51,8 +51,8 @@ def _html(body: bytes | str, content_type: str = "text/html; charset=utf-8") -> 
     return Route(200, body, (("Content-Type", content_type), *PERFECT))
 
 
-def _broken(prefix: str) -> Route:
-    return _html(PAGE.replace("<p>Welcome</p>", prefix))
+def _broken(prefix: str, suffix: str = "") -> Route:
+    return _html(PAGE.replace("<p>Welcome</p>", prefix).replace("</body>", suffix + "</body>"))
 
 
 CASES: dict[str, tuple[str, tuple[str, ...], Callable[[], Route] | None]] = {
@@ -67,11 +67,15 @@ CASES: dict[str, tuple[str, tuple[str, ...], Callable[[], Route] | None]] = {
     "iso2022-escape": ("declared iso-2022-jp, a shift sequence before the trackers", PAGE_RULES,
                        lambda: _html(PAGE.replace("<p>Welcome</p>", "<p>\x1b$B</p>").encode(),
                                      "text/html; charset=iso-2022-jp")),
-    "comment-closed-browser-style": ("<!--> then the trackers (a browser closes the comment there)",
-                                     PAGE_RULES, lambda: _broken("<!--> -- a later --> ")),
+    "comment-bang-end": ("<!-- ... --!> before the trackers, --> after (browsers end it at --!>)",
+                         PAGE_RULES, lambda: _broken("<!-- a --!>", "<!-- b -->")),
+    "comment-empty": ("<!--> before the trackers, --> after (an empty comment to browsers)",
+                      PAGE_RULES, lambda: _broken("<!-->", "<!-- b -->")),
     "unclosed-comment": ("<!-- never closed before the trackers", PAGE_RULES, lambda: _broken("<!-- note ")),
-    "unclosed-script": ("<script> never closed before the trackers", PAGE_RULES, lambda: _broken("<script>x=1;")),
-    "cdata": ("<![CDATA[ in HTML (a bogus comment to the first >)", PAGE_RULES, lambda: _broken("<![CDATA[x>")),
+    "unclosed-script": ("an inline tracker <script> never closed", PAGE_RULES,
+                        lambda: _broken("", "<script>fbq('init', '1234');")),
+    "cdata": ("<![CDATA[ in HTML before the trackers, ]]> after (a bogus comment to the first >)",
+              PAGE_RULES, lambda: _broken("<![CDATA[ x", "]]>")),
     "bad-declaration": ("<!DOCTYPE with an unbalanced quote", PAGE_RULES, lambda: _broken("<!x 'y>")),
     "nul-bytes": ("NUL bytes in the markup", PAGE_RULES, lambda: _broken("<p\x00>\x00</p>")),
     "plaintext": ("<plaintext> before the trackers", PAGE_RULES, lambda: _broken("<plaintext>")),

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from cyberaudit.network import HttpResponse
-from cyberaudit.probes.http.htmldoc import HtmlDocument
 from cyberaudit.probes.http.sites import host_of, registrable_domain
 
 PARTIAL = "only part of the page could be read"
@@ -25,7 +24,6 @@ class FetchedPage:
     truncated: bool = False
     error: str | None = None  # why the page could not be fetched
     partial: str | None = None  # why only part of the HTML could be read (charset, markup, bounds)
-    doc: HtmlDocument | None = field(default=None, compare=False, repr=False)  # `html` as parsed
 
 
 def _explicit_port(url: str) -> int | None:

@@ -259,8 +259,7 @@ def _page_facts(fetched: list[_Fetched]) -> tuple[list[dict[str, Any]], list[Fet
                           "undecodable": f.decoded.replaced if f.decoded else 0, "partial": f.partial})
             artifacts.append(FetchedPage(page=page, url=f.url, final_url=final.url, status=final.status,
                                          content_type=final.content_type, html=html,
-                                         truncated=final.truncated, error=f.error, partial=f.partial,
-                                         doc=f.doc))
+                                         truncated=final.truncated, error=f.error, partial=f.partial))
     return facts, artifacts
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,6 @@ class PageEvidence:
     error: str | None = None
     truncated: bool = False  # the body was cut at the size cap: what follows the cut was not seen
     partial: str | None = None  # why only part of the HTML could be read (charset, markup, bounds)
-    doc: Any = field(default=None, compare=False, repr=False)  # the HtmlDocument already parsed, if any
     requests: tuple[ObservedRequest, ...] = ()
     cookies: tuple[ObservedCookie, ...] = ()
     storage: tuple[StorageKey, ...] = ()
