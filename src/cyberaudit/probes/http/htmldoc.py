@@ -23,7 +23,7 @@ MAX_INLINE_SCRIPT_CHARS = 256 * 1024
 MAX_TEXT_CHARS = 300
 MAX_TAGS = 200_000  # a 5 MB page of real markup has far fewer; reading stops beyond this
 MAX_DEPTH = 4096  # open elements; browsers build at most a few hundred levels (Chromium 512)
-MAX_PARSE_SECONDS = 5.0  # a backstop: the tag bound keeps a page well below it
+MAX_PARSE_SECONDS = 10.0  # a backstop: the tag bound keeps a page well below it
 
 # URLs a browser does not fetch over the network: not resources for mixed content or tracker checks.
 _NON_NETWORK_SCHEMES = ("data:", "javascript:", "about:", "blob:", "mailto:", "tel:")
