@@ -101,6 +101,11 @@ def _decode(body: bytes, codec: str) -> tuple[str, int]:
     return text, max(0, text.count("\ufffd") - already)
 
 
+def _markup(text: str) -> int:
+    """How many tags, comments and declarations start in the text (counted without a list of them)."""
+    return _MARKUP.subn("", text)[1]
+
+
 def decode_html(body: bytes, content_type: str | None) -> DecodedPage:
     """Decode an HTML body as a browser would, and say when its declared charset hides its markup."""
     for bom, codec in _BOMS:
@@ -114,7 +119,7 @@ def decode_html(body: bytes, content_type: str | None) -> DecodedPage:
         if chosen is None:
             chosen, source = _detect(body), "detected"
     text, replaced = _decode(body, chosen)
-    seen = len(_MARKUP.findall(text))
+    seen = _markup(text)
     # other readings: as ASCII-compatible bytes, and as UTF-16 when NUL bytes suggest it
     others = ["utf-8"]
     if body.count(b"\0") * 8 > len(body):
@@ -126,7 +131,7 @@ def decode_html(body: bytes, content_type: str | None) -> DecodedPage:
         if codec == chosen:
             continue
         other, other_replaced = _decode(body, codec)
-        count = len(_MARKUP.findall(other))
+        count = _markup(other)
         if count > seen and (best is None or count > best[0]):
             best = (count, codec, other, other_replaced)
     if best is None:

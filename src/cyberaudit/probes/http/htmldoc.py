@@ -8,6 +8,7 @@ and the time are bounded so a hostile page can neither exhaust memory nor hold t
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from dataclasses import dataclass, field
@@ -307,12 +308,15 @@ class _Collector:
             self._label = None
 
     def handle_data(self, data: str) -> None:
-        if self._script is not None:
+        if self._script is not None:  # script text has no character references
             room = MAX_INLINE_SCRIPT_CHARS - self._script_len
             if room > 0:
                 self._script.append(data[:room])
                 self._script_len += min(room, len(data))
             return
+        if self._title_text is None and self._link_text is None and self._label is None:
+            return
+        data = html.unescape(data[:MAX_TEXT_CHARS])  # only the text kept is decoded
         if self._title_text is not None:
             self._title_text.append(data[:MAX_TEXT_CHARS])
         if self._link_text is not None and sum(map(len, self._link_text)) < MAX_TEXT_CHARS:

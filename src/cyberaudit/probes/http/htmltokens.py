@@ -24,6 +24,8 @@ _ATTR_NAME = re.compile(r"[^\t\n\f\r />][^\t\n\f\r /=>]*")
 _EQUALS = re.compile(r"[\t\n\f\r ]*=[\t\n\f\r ]*")
 _UNQUOTED = re.compile(r"[^\t\n\f\r >]*")
 _COMMENT_END = re.compile(r"--!?>")
+_MARKUP_START = re.compile(r"<[A-Za-z/!?]")
+_SIMPLE_TAG = re.compile(r"<([A-Za-z][^\t\n\f\r />]*)>")
 _CHARREF = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
@@ -38,14 +40,14 @@ _BREAKOUT = frozenset({"b", "big", "blockquote", "body", "br", "center", "code",
                        "em", "embed", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li",
                        "listing", "menu", "meta", "nobr", "ol", "p", "pre", "ruby", "s", "small", "span",
                        "strong", "strike", "sub", "sup", "table", "tt", "u", "ul", "var"})
-_CHECK_EVERY = 1024  # tags between two looks at the clock
+_CHECK_EVERY = 1024  # tags, comments and declarations between two looks at the clock
 
 
 class TokenSink(Protocol):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str]]) -> None: ...
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str]]) -> None: ...
     def handle_endtag(self, tag: str) -> None: ...
-    def handle_data(self, data: str) -> None: ...
+    def handle_data(self, data: str) -> None: ...  # as written: character references not decoded
 
 
 def _end_tag_re(name: str) -> re.Pattern[str]:
@@ -114,38 +116,46 @@ class _Tokenizer:
         self.max_tags = max_tags
         self.max_depth = max_depth
         self.deadline = deadline
-        self.tags = 0
+        self.items = 0  # tags, comments and declarations read
         self.stack: list[str] = []
         self.open: dict[str, int] = {}
         self.foreign = 0  # open <svg>/<math> elements: raw-text elements do not exist there
 
     def run(self) -> str | None:
         s, n, pos = self.s, len(self.s), 0
+        text_from = 0  # a "<" that opens no markup is text: it joins the text around it
         while pos < n:
-            lt = s.find("<", pos)
-            if lt < 0:
-                self._text(s[pos:])
-                return None
-            if lt > pos:
-                self._text(s[pos:lt])
-            nxt = s[lt + 1:lt + 2]
-            if nxt.isascii() and nxt.isalpha():
-                pos, why = self._start_tag(lt)
-            elif nxt == "/":
+            found = _MARKUP_START.search(s, pos)
+            if found is None:
+                break
+            lt = found.start()
+            nxt = s[lt + 1]
+            if nxt == "/" and lt + 2 >= n:  # "</" at the very end is text
+                break
+            if lt > text_from:
+                self._text(s[text_from:lt])
+            self.items += 1
+            if self.items > self.max_tags:
+                return f"the page has more than {self.max_tags:,} tags: the rest was not read"
+            if self.items % _CHECK_EVERY == 0 and time.monotonic() > self.deadline:
+                return "reading the page took too long: the rest was not read"
+            if nxt == "/":
                 pos, why = self._end_tag(lt)
             elif nxt == "!":
                 pos, why = self._declaration(lt)
             elif nxt == "?":
                 pos, why = self._bogus_comment(lt + 2)
             else:
-                self._text("<")
-                pos, why = lt + 1, None
+                pos, why = self._start_tag(lt)
             if why is not None:
                 return why
+            text_from = pos
+        if text_from < n:
+            self._text(s[text_from:])
         return None
 
     def _text(self, text: str) -> None:
-        self.sink.handle_data(html.unescape(text))
+        self.sink.handle_data(text)
 
     def _attributes(self, pos: int) -> tuple[list[tuple[str, str]], int, bool]:
         """Attributes from pos to the tag's `>`: (attrs, position after `>`, self-closing); -1 at EOF."""
@@ -180,17 +190,16 @@ class _Tokenizer:
             attrs.append((name, attr_unescape(value)))
 
     def _start_tag(self, lt: int) -> tuple[int, str | None]:
-        m = _NAME.match(self.s, lt + 1)
-        assert m is not None
-        name = m.group().lower()
-        attrs, pos, self_closing = self._attributes(m.end())
+        simple = _SIMPLE_TAG.match(self.s, lt)  # most tags: <name>, nothing else to read
+        if simple is not None:
+            name, attrs, pos, self_closing = simple.group(1).lower(), [], simple.end(), False
+        else:
+            m = _NAME.match(self.s, lt + 1)
+            assert m is not None
+            name = m.group().lower()
+            attrs, pos, self_closing = self._attributes(m.end())
         if pos < 0:
             return len(self.s), f"the <{name[:40]}> tag is never closed: the rest of the page is inside it"
-        self.tags += 1
-        if self.tags > self.max_tags:
-            return len(self.s), f"the page has more than {self.max_tags:,} tags: the rest was not read"
-        if self.tags % _CHECK_EVERY == 0 and time.monotonic() > self.deadline:
-            return len(self.s), "reading the page took too long: the rest was not read"
         foreign = self.foreign > 0
         if foreign and name in _BREAKOUT:
             self.foreign, foreign = 0, False
@@ -204,10 +213,10 @@ class _Tokenizer:
             return pos, self._push(name) if not self_closing else None
         if name == "script":
             end = _script_end(self.s, pos)
-            return self._raw(name, pos, end, escape=False)
+            return self._raw(name, pos, end)
         if name in _RCDATA or name in _RAWTEXT:
             end_m = _END_TAG[name].search(self.s, pos)
-            return self._raw(name, pos, end_m.start() if end_m else -1, escape=name in _RCDATA)
+            return self._raw(name, pos, end_m.start() if end_m else -1)
         if name == "plaintext":
             self.sink.handle_data(self.s[pos:])
             return len(self.s), "the page switches to plain text (<plaintext>): a browser shows the rest as text"
@@ -215,10 +224,10 @@ class _Tokenizer:
             return pos, None
         return pos, self._push(name)
 
-    def _raw(self, name: str, pos: int, end: int, *, escape: bool) -> tuple[int, str | None]:
+    def _raw(self, name: str, pos: int, end: int) -> tuple[int, str | None]:
         text = self.s[pos:] if end < 0 else self.s[pos:end]
         if text:
-            self.sink.handle_data(html.unescape(text) if escape else text)
+            self.sink.handle_data(text)
         if end < 0:
             return len(self.s), f"the <{name}> element is never closed: a browser reads the rest of the page as its text"
         return end, None
@@ -244,9 +253,6 @@ class _Tokenizer:
         nxt = s[lt + 2:lt + 3]
         if nxt == ">":
             return lt + 3, None  # </> is dropped
-        if not nxt:
-            self._text("</")
-            return lt + 2, None
         if not (nxt.isascii() and nxt.isalpha()):
             return self._bogus_comment(lt + 2)
         m = _NAME.match(s, lt + 2)
