@@ -99,11 +99,11 @@ class HttpProbe:
             # another site's headers are not the practice's: HSTS is judged on the site's own last
             # response (browsers keep HSTS from a redirect); the page's other headers are unknown
             why = f"the page redirects to another site: {final.url}"
-            own = main.own[-1]
+            own = main.own[-1] if main.own else None
             for key in _header_facts(final, https=False):
                 facts[key] = None
                 out.errors[f"http.{key}"] = why
-            if scheme_of(own.url) == "https":
+            if own is not None and scheme_of(own.url) == "https":
                 facts["hsts"] = _header_facts(own, https=True)["hsts"]
                 del out.errors["http.hsts"]
         elif main.error is None:
