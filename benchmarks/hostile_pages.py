@@ -7,6 +7,14 @@ address is ever reached) and runs the real scan with the command line's defaults
 --connect-timeout 5, reads 10 s). It prints the scan's wall time and the verdicts of the rules the
 case is about. None of them may pass: the page either shows the problem (fail) or could not be read
 (error).
+
+Measured on a shared 2-core machine (seconds for the whole scan; before → after the fixes):
+off-site redirect 3 s, six header rules pass → 5-10 s, HSTS fail (the site's own redirect has
+none), CSP/frame/nosniff/referrer error, cookies not_applicable; UTF-16 sent as UTF-8, UTF-8 sent
+as UTF-16, UTF-16 with a BOM sent as UTF-8, an ISO-2022-JP shift: 1-4 s, all five page rules pass →
+2-3 s, all fail; `--!>`, `<!-->`, `<![CDATA[`: pass → fail; an unclosed comment and `<plaintext>`:
+fail (html.parser read on where a browser stops) → error; 1,000,000 nested tags 64 s → 2-5 s,
+error; a dripping body 62 s → 21 s, error.
 """
 
 from __future__ import annotations
