@@ -24,7 +24,7 @@ MAX_INLINE_SCRIPT_CHARS = 256 * 1024
 MAX_TEXT_CHARS = 300
 MAX_TAGS = 200_000  # a 5 MB page of real markup has far fewer; reading stops beyond this
 MAX_DEPTH = 4096  # open elements; browsers build at most a few hundred levels (Chromium 512)
-MAX_PARSE_SECONDS = 10.0  # a backstop: the tag bound keeps a page well below it
+MAX_PARSE_SECONDS = 15.0  # a backstop: the tag bound keeps a page well below it
 
 # URLs a browser does not fetch over the network: not resources for mixed content or tracker checks.
 _NON_NETWORK_SCHEMES = ("data:", "javascript:", "about:", "blob:", "mailto:", "tel:")
@@ -100,13 +100,16 @@ class HtmlDocument:
     partial: str | None = None  # why only part of the page could be read (what a browser stops at, a bound)
 
 
-def parse_html(html: str, page_url: str, *, deadline: float | None = None) -> HtmlDocument:
-    """Read a page's resources, forms, links and inline scripts; relative URLs resolve via <base href>."""
+def parse_html(html: str, page_url: str, *, deadline: float | None = None, cut: bool = False) -> HtmlDocument:
+    """Read a page's resources, forms, links and inline scripts; relative URLs resolve via <base href>.
+
+    `cut`: the body was cut at the size cap (a tag left open at its end is then expected).
+    """
     truncated = len(html) > MAX_HTML_CHARS
     collector = _Collector()
     limit = time.monotonic() + MAX_PARSE_SECONDS
     partial = tokenize(html[:MAX_HTML_CHARS], collector, max_tags=MAX_TAGS, max_depth=MAX_DEPTH,
-                       deadline=limit if deadline is None else min(limit, deadline))
+                       deadline=limit if deadline is None else min(limit, deadline), cut=cut or truncated)
     return collector.build(page_url, truncated, partial)
 
 

@@ -20,9 +20,9 @@ __all__ = ["TokenSink", "tokenize"]
 
 _SEP = re.compile(r"[\t\n\f\r /]*")
 _NAME = re.compile(r"[^\t\n\f\r />]*")
-_ATTR_NAME = re.compile(r"[^\t\n\f\r />][^\t\n\f\r /=>]*")
-_EQUALS = re.compile(r"[\t\n\f\r ]*=[\t\n\f\r ]*")
-_UNQUOTED = re.compile(r"[^\t\n\f\r >]*")
+# one attribute: separators, a name, then maybe = and a value ("...", '...' or bare to a space or >)
+_ATTR = re.compile(r"""[\t\n\f\r /]*([^\t\n\f\r />][^\t\n\f\r /=>]*)"""
+                   r"""(?:[\t\n\f\r ]*=[\t\n\f\r ]*(?:"([^"]*)"|'([^']*)'|([^\t\n\f\r >]*)))?""")
 _COMMENT_END = re.compile(r"--!?>")
 _MARKUP_START = re.compile(r"<[A-Za-z/!?]")
 _SIMPLE_TAG = re.compile(r"<([A-Za-z][^\t\n\f\r />]*)>")
@@ -117,6 +117,7 @@ class _Tokenizer:
         self.max_depth = max_depth
         self.deadline = deadline
         self.items = 0  # tags, comments and declarations read
+        self.bounded = False  # reading stopped at a bound, not at the end
         self.stack: list[str] = []
         self.open: dict[str, int] = {}
         self.foreign = 0  # open <svg>/<math> elements: raw-text elements do not exist there
@@ -136,8 +137,10 @@ class _Tokenizer:
                 self._text(s[text_from:lt])
             self.items += 1
             if self.items > self.max_tags:
+                self.bounded = True
                 return f"the page has more than {self.max_tags:,} tags: the rest was not read"
             if self.items % _CHECK_EVERY == 0 and time.monotonic() > self.deadline:
+                self.bounded = True
                 return "reading the page took too long: the rest was not read"
             if nxt == "/":
                 pos, why = self._end_tag(lt)
@@ -162,32 +165,20 @@ class _Tokenizer:
         s, n = self.s, len(self.s)
         attrs: list[tuple[str, str]] = []
         while True:
-            start = pos
-            pos = _SEP.match(s, pos).end()  # type: ignore[union-attr]
+            m = _ATTR.match(s, pos)
+            if m is None:  # no attribute name: separators, then ">" or the end
+                end = _SEP.match(s, pos).end()  # type: ignore[union-attr]
+                if end >= n:
+                    return attrs, -1, False
+                return attrs, end + 1, end > pos and s[end - 1] == "/"
+            double, single, bare = m.group(2, 3, 4)
+            if bare and bare[0] in "\"'":  # a quote with no closing quote before the end
+                return attrs, -1, False
+            value = double if double is not None else single if single is not None else bare or ""
+            attrs.append((m.group(1).lower(), attr_unescape(value)))
+            pos = m.end()
             if pos >= n:
                 return attrs, -1, False
-            if s[pos] == ">":
-                return attrs, pos + 1, pos > start and s[pos - 1] == "/"
-            m = _ATTR_NAME.match(s, pos)
-            assert m is not None  # s[pos] is none of the separators nor ">"
-            name, pos = m.group().lower(), m.end()
-            value = ""
-            eq = _EQUALS.match(s, pos)
-            if eq is not None:
-                pos = eq.end()
-                if pos >= n:
-                    return attrs, -1, False
-                quote = s[pos]
-                if quote in "\"'":
-                    end = s.find(quote, pos + 1)
-                    if end < 0:
-                        return attrs, -1, False
-                    value, pos = s[pos + 1:end], end + 1
-                else:
-                    m = _UNQUOTED.match(s, pos)
-                    assert m is not None
-                    value, pos = m.group(), m.end()
-            attrs.append((name, attr_unescape(value)))
 
     def _start_tag(self, lt: int) -> tuple[int, str | None]:
         simple = _SIMPLE_TAG.match(self.s, lt)  # most tags: <name>, nothing else to read
@@ -236,6 +227,7 @@ class _Tokenizer:
         self.stack.append(name)
         self.open[name] = self.open.get(name, 0) + 1
         if len(self.stack) > self.max_depth:
+            self.bounded = True
             return f"the page nests tags more than {self.max_depth:,} deep: the rest was not read"
         return None
 
@@ -296,6 +288,12 @@ class _Tokenizer:
         return end + 1, None
 
 
-def tokenize(text: str, sink: TokenSink, *, max_tags: int, max_depth: int, deadline: float) -> str | None:
-    """Feed the page's tags and text to `sink`; return why part of it is unreadable, or None."""
-    return _Tokenizer(text.replace("\0", "\ufffd"), sink, max_tags, max_depth, deadline).run()
+def tokenize(text: str, sink: TokenSink, *, max_tags: int, max_depth: int, deadline: float,
+             cut: bool = False) -> str | None:
+    """Feed the page's tags and text to `sink`; return why part of it is unreadable, or None.
+
+    `cut`: the text was cut at a size cap, so a tag or comment open at its end is no news.
+    """
+    reader = _Tokenizer(text.replace("\0", "\ufffd"), sink, max_tags, max_depth, deadline)
+    why = reader.run()
+    return None if cut and not reader.bounded else why

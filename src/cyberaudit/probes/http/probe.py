@@ -193,7 +193,7 @@ class HttpProbe:
                 item.error = f"{final.url} answered {final.status} {final.reason}".rstrip()
             elif final.content_type in HTML_TYPES:
                 item.decoded = decode_html(final.body, final.header("content-type"))
-                item.doc = parse_html(item.decoded.text, final.url, deadline=ctx.deadline)
+                item.doc = parse_html(item.decoded.text, final.url, deadline=ctx.deadline, cut=final.truncated)
         return items
 
 

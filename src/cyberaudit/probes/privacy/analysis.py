@@ -245,7 +245,7 @@ def analyse(pages: list[PageEvidence], db: TrackerDatabase, parties: Parties, mo
             problems.append(f"{ev.page}: {ev.error}")
             continue
         if ev.html is not None:
-            doc = parse_html(ev.html, ev.final_url or ev.url, deadline=deadline)
+            doc = parse_html(ev.html, ev.final_url or ev.url, deadline=deadline, cut=ev.truncated)
             if doc.truncated or ev.truncated:
                 problems.append(f"{ev.page}: the page is larger than the size cap and was read in part")
             partial = "; ".join(dict.fromkeys(r for r in (ev.partial, doc.partial) if r))
