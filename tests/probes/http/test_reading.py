@@ -71,3 +71,10 @@ def test_pages_beyond_the_bounds_are_marked(monkeypatch):
     monkeypatch.setattr(htmldoc, "MAX_TAGS", 200_000)
     late = parse_html("<br>" * 3000, PAGE, deadline=time.monotonic() - 1)
     assert late.partial is not None and "took too long" in late.partial
+
+
+def test_a_tag_left_open_by_the_size_cap_is_not_reported_twice():
+    assert "never closed" in parse_html("<img src=a><a href='/x", PAGE).partial
+    assert parse_html("<img src=a><a href='/x", PAGE, cut=True).partial is None
+    # a bound still counts when the page was cut
+    assert parse_html("<span>" * 5000, PAGE, cut=True).partial is not None
