@@ -86,7 +86,8 @@ class NetworkSettings:
     ca_bundle: Path | None = None
     nameservers: tuple[tuple[str, int], ...] = ()
     connect_timeout: float = 5.0
-    read_timeout: float = 10.0
+    read_timeout: float = 10.0  # one read of the socket
+    response_timeout: float = 20.0  # one whole response, headers and body: a server dripping bytes stops here
     dns_timeout: float = 3.0
     dns_retries: int = 1
     max_body_bytes: int = 5 * 1024 * 1024
@@ -372,13 +373,19 @@ class Network:
 
     def _request(self, method: str, url: str, *, verify: bool, deadline: float | None,
                  tls: TlsMode = "default") -> HttpResponse:
+        # one response never takes longer than response_timeout, however slowly its bytes come
+        own = time.monotonic() + self.settings.response_timeout
+        until = own if deadline is None else min(deadline, own)
         # read by the connection's watchdog, which cuts a handshake or header read still going at the deadline
-        self._local.deadline = deadline
+        self._local.deadline = until
         try:
-            return self._request_once(method, url, verify=verify, deadline=deadline, tls=tls)
+            return self._request_once(method, url, verify=verify, deadline=until, tls=tls)
         except ProbeError:
-            if deadline is not None and time.monotonic() >= deadline:
-                raise NetworkTimeout(f"{url}: no complete response before the deadline") from None
+            if time.monotonic() >= until:
+                if deadline is not None and deadline <= own:
+                    raise NetworkTimeout(f"{url}: no complete response before the deadline") from None
+                raise NetworkTimeout(f"{url}: the response was still arriving after "
+                                     f"{self.settings.response_timeout:g}s") from None
             raise
         finally:
             self._local.deadline = None
@@ -396,14 +403,29 @@ class Network:
                 chunks: list[bytes] = []
                 size = 0
                 truncated = False
-                for chunk in _body_chunks(r):
-                    chunks.append(chunk)
-                    size += len(chunk)
-                    if size >= cap:
-                        truncated = True
-                        break
-                    if deadline is not None and time.monotonic() > deadline:
-                        raise NetworkTimeout(f"{url}: response body still arriving at the deadline")
+                # each read waits up to read_timeout: a timer ends a read still waiting at the deadline
+                conn = getattr(r.raw, "connection", None) or getattr(r.raw, "_connection", None)
+                cut = getattr(conn, "_cut", None)
+                timer = threading.Timer(max(0.0, deadline - time.monotonic()), cut) if (
+                    deadline is not None and cut is not None) else None
+                if timer is not None:
+                    timer.daemon = True
+                    timer.start()
+                try:
+                    for chunk in _body_chunks(r):
+                        chunks.append(chunk)
+                        size += len(chunk)
+                        if size >= cap:
+                            truncated = True
+                            break
+                        if deadline is not None and time.monotonic() > deadline:
+                            raise NetworkTimeout(f"{url}: response body still arriving at the deadline")
+                finally:
+                    if timer is not None:
+                        timer.cancel()
+                if deadline is not None and time.monotonic() >= deadline and not truncated:
+                    # the cut ends the body as if the server had closed it: never take that for the page
+                    raise NetworkTimeout(f"{url}: response body still arriving at the deadline")
                 body = b"".join(chunks)[:cap]
                 headers = tuple((k, v) for k, v in r.raw.headers.items())
                 return HttpResponse(url=url, status=r.status_code, reason=r.reason or "",

@@ -161,17 +161,22 @@ def scan(
     nameserver: Annotated[list[str] | None, typer.Option(
         "--nameserver", envvar="CYBERAUDIT_NAMESERVER", metavar="ADDR[:PORT]",
         help="DNS resolver to ask (repeatable).")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", envvar="CYBERAUDIT_TIMEOUT", min=1, metavar="SECONDS",
-                                           help="Seconds each probe may take on one target.")] = 60.0,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", envvar="CYBERAUDIT_TIMEOUT", min=1, metavar="SECONDS",
+        help="Seconds each probe may take on one target, every connection, read and page included; "
+             "its checks not done by then read error. A website's privacy checks start after its web "
+             "checks: at most 2 x (this + 2 s) for one website, 124 s with the defaults.")] = 60.0,
     connect_timeout: Annotated[float, typer.Option(
         "--connect-timeout", envvar="CYBERAUDIT_CONNECT_TIMEOUT", min=0.1, metavar="SECONDS",
-        help="Seconds to connect; each read may take twice as long.")] = 5.0,
+        help="Seconds to connect; each read may wait twice as long, and one whole response, however "
+             "slowly it arrives, four times as long (20 s with the default 5).")] = 5.0,
     dns_timeout: Annotated[float, typer.Option("--dns-timeout", envvar="CYBERAUDIT_DNS_TIMEOUT", min=0.1, metavar="SECONDS",
                                                help="Seconds for each DNS query.")] = 3.0,
     dns_retries: Annotated[int, typer.Option("--dns-retries", envvar="CYBERAUDIT_DNS_RETRIES", min=0, metavar="N",
                                              help="Extra DNS attempts after a timeout.")] = 1,
     max_time: Annotated[float, typer.Option("--max-time", envvar="CYBERAUDIT_MAX_TIME", min=1, metavar="SECONDS",
-                                            help="Seconds the whole scan may take.")] = 900.0,
+                                            help="Seconds the whole scan may take; checks not done "
+                                                 "by then read error.")] = 900.0,
     concurrency: Annotated[int, typer.Option("--concurrency", envvar="CYBERAUDIT_CONCURRENCY", min=1, metavar="N",
                                              max=64, help="Probes running at once.")] = 8,
     browser: Annotated[bool, typer.Option("--browser", envvar="CYBERAUDIT_BROWSER",
@@ -260,7 +265,7 @@ def scan(
         profile_path=profile, packs=tuple(str(p) for p in (pack or [])),
         network=NetworkSettings(resolve=resolve_map, connect_to=connect_map, ca_bundle=ca_bundle,
                                 nameservers=nameservers, connect_timeout=connect_timeout,
-                                read_timeout=2 * connect_timeout,
+                                read_timeout=2 * connect_timeout, response_timeout=4 * connect_timeout,
                                 dns_timeout=dns_timeout, dns_retries=dns_retries, per_ip=per_ip,
                                 rate=rate),
         options=options, concurrency=concurrency, timeout=timeout, max_time=max_time,

@@ -5,6 +5,6 @@ that require it (privacy) through ProbeOutput.artifacts.
 """
 
 from cyberaudit.probes.http.htmldoc import Form, FormField, HtmlDocument, Link, Resource, parse_html
-from cyberaudit.probes.http.pages import FetchedPage
+from cyberaudit.probes.http.pages import PARTIAL, FetchedPage
 
-__all__ = ["FetchedPage", "Form", "FormField", "HtmlDocument", "Link", "Resource", "parse_html"]
+__all__ = ["PARTIAL", "FetchedPage", "Form", "FormField", "HtmlDocument", "Link", "Resource", "parse_html"]

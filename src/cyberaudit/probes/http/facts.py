@@ -24,6 +24,9 @@ FACTS: tuple[FactSpec, ...] = (
     _F("http.inspection", "str", "Present only when pages were read with relaxed TLS settings "
        "(certificate checks off, or the widest cipher list and TLS 1.0 allowed): how and why, in plain "
        "words."),
+    _F("http.redirected_off_site", "bool", "The main page's redirects end on another site (another registrable "
+       "domain, or another port; http.final_url says where): that site's headers and cookies are not the "
+       "practice's and are never judged."),
 
     _F("http.redirect.url", "str", "The plain-HTTP address checked (http_url, else an http:// url itself, "
        "else http://<host>/)."),
@@ -120,6 +123,14 @@ FACTS: tuple[FactSpec, ...] = (
     _F("http.pages[].forms", "int", "Number of forms on the page."),
     _F("http.pages[].error", "str?", "Why the page could not be checked (the fetch failed, a redirect was not "
        "followed to its end, or the answer was not 200-299)."),
+    _F("http.pages[].redirected_off_site", "bool", "The page's redirects end on another site (final_url)."),
+    _F("http.pages[].charset", "str?", "The character encoding the HTML was read with (byte-order mark, then "
+       "the Content-Type charset, then <meta charset>, then detection)."),
+    _F("http.pages[].undecodable", "int", "Byte sequences that did not decode in that encoding and were read "
+       "as U+FFFD."),
+    _F("http.pages[].partial", "str?", "Why only part of the page could be read: its bytes do not match its "
+       "charset, markup makes a browser stop reading (a comment or <script> never closed, <plaintext>), or "
+       "the page is beyond the bounds on tags, nesting or time. Rules that found nothing there read error."),
 
     _F("http.mixed_content", "list", "http:// resources and form actions on pages served over HTTPS."),
     _F("http.mixed_content[].page", "str", "The page (as configured)."),

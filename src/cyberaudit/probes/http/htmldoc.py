@@ -1,15 +1,20 @@
-"""What a web page loads, links to and submits, read from its HTML with the standard library.
+"""What a web page loads, links to and submits, read from its HTML as a browser's tokenizer reads it.
 
-The parser never fails on broken markup (unclosed tags, stray end tags, bad attributes): it keeps
-whatever it could read. Input and every list are capped so a hostile page cannot exhaust memory.
+The reader never fails on broken markup (unclosed tags, stray end tags, bad attributes): it keeps
+reading to the end, as browsers do, and says when part of the page could not be read (a comment
+never closed, <plaintext>, the bounds below). Input, every list, the number of tags, the nesting
+and the time are bounded so a hostile page can neither exhaust memory nor hold the scan.
 """
 
 from __future__ import annotations
 
+import html
 import re
+import time
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
+
+from cyberaudit.probes.http.htmltokens import tokenize
 
 __all__ = ["Form", "FormField", "HtmlDocument", "Link", "Resource", "parse_html"]
 
@@ -17,6 +22,9 @@ MAX_HTML_CHARS = 5 * 1024 * 1024
 MAX_ITEMS = 5000  # per list (resources, links, forms, fields, inline scripts)
 MAX_INLINE_SCRIPT_CHARS = 256 * 1024
 MAX_TEXT_CHARS = 300
+MAX_TAGS = 200_000  # a 5 MB page of real markup has far fewer; reading stops beyond this
+MAX_DEPTH = 4096  # open elements; browsers build at most a few hundred levels (Chromium 512)
+MAX_PARSE_SECONDS = 15.0  # a backstop: the tag bound keeps a page well below it
 
 # URLs a browser does not fetch over the network: not resources for mixed content or tracker checks.
 _NON_NETWORK_SCHEMES = ("data:", "javascript:", "about:", "blob:", "mailto:", "tel:")
@@ -89,19 +97,20 @@ class HtmlDocument:
     links: tuple[Link, ...] = ()
     meta_refresh: str | None = None
     truncated: bool = False  # the input was longer than MAX_HTML_CHARS or a list hit MAX_ITEMS
+    partial: str | None = None  # why only part of the page could be read (what a browser stops at, a bound)
 
 
-def parse_html(html: str, page_url: str) -> HtmlDocument:
-    """Read a page's resources, forms, links and inline scripts; relative URLs resolve via <base href>."""
+def parse_html(html: str, page_url: str, *, deadline: float | None = None, cut: bool = False) -> HtmlDocument:
+    """Read a page's resources, forms, links and inline scripts; relative URLs resolve via <base href>.
+
+    `cut`: the body was cut at the size cap (a tag left open at its end is then expected).
+    """
     truncated = len(html) > MAX_HTML_CHARS
-    parser = _Collector()
-    try:
-        parser.feed(html[:MAX_HTML_CHARS])
-        parser.close()
-    except (AssertionError, ValueError):
-        # html.parser gives up on a few malformed declarations; keep what was read before them.
-        pass
-    return parser.build(page_url, truncated)
+    collector = _Collector()
+    limit = time.monotonic() + MAX_PARSE_SECONDS
+    partial = tokenize(html[:MAX_HTML_CHARS], collector, max_tags=MAX_TAGS, max_depth=MAX_DEPTH,
+                       deadline=limit if deadline is None else min(limit, deadline), cut=cut or truncated)
+    return collector.build(page_url, truncated, partial)
 
 
 def srcset_urls(value: str) -> list[str]:
@@ -168,9 +177,8 @@ class _LabelDraft:
     text: list[str] = field(default_factory=list)
 
 
-class _Collector(HTMLParser):
+class _Collector:
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.base_href: str | None = None
         self.title: str | None = None
         self.meta_refresh: str | None = None
@@ -207,7 +215,7 @@ class _Collector(HTMLParser):
 
     # -- parser callbacks ----------------------------------------------------------------------
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str]]) -> None:
         a: dict[str, str] = {}
         for k, v in attrs:
             a.setdefault(k, v if v is not None else "")
@@ -281,7 +289,7 @@ class _Collector(HTMLParser):
                     draft.form_index = len(self.forms) - 1
                 self._add(self.fields, draft)
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str]]) -> None:
         self.handle_starttag(tag, attrs)
         if tag not in ("img", "input", "link", "meta", "base", "source", "track", "embed"):
             self.handle_endtag(tag)
@@ -303,12 +311,15 @@ class _Collector(HTMLParser):
             self._label = None
 
     def handle_data(self, data: str) -> None:
-        if self._script is not None:
+        if self._script is not None:  # script text has no character references
             room = MAX_INLINE_SCRIPT_CHARS - self._script_len
             if room > 0:
                 self._script.append(data[:room])
                 self._script_len += min(room, len(data))
             return
+        if self._title_text is None and self._link_text is None and self._label is None:
+            return
+        data = html.unescape(data[:MAX_TEXT_CHARS])  # only the text kept is decoded
         if self._title_text is not None:
             self._title_text.append(data[:MAX_TEXT_CHARS])
         if self._link_text is not None and sum(map(len, self._link_text)) < MAX_TEXT_CHARS:
@@ -320,7 +331,7 @@ class _Collector(HTMLParser):
 
     # -- result --------------------------------------------------------------------------------
 
-    def build(self, page_url: str, truncated: bool) -> HtmlDocument:
+    def build(self, page_url: str, truncated: bool, partial: str | None = None) -> HtmlDocument:
         if self._script is not None:  # an unclosed <script> at the end of input
             self._add(self.inline_scripts, "".join(self._script))
         if self._title_text is not None and self.title is None:
@@ -342,6 +353,7 @@ class _Collector(HTMLParser):
             links=links,
             meta_refresh=_join(base, self.meta_refresh) if self.meta_refresh else None,
             truncated=truncated or self.overflow,
+            partial=partial,
         )
 
     def _forms(self, page_url: str, base: str) -> tuple[Form, ...]:

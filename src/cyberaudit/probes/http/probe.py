@@ -25,9 +25,10 @@ from cyberaudit.probes.http.access import (
     try_https,
 )
 from cyberaudit.probes.http.cookies import parse_set_cookie
+from cyberaudit.probes.http.decoding import DecodedPage, decode_html
 from cyberaudit.probes.http.facts import FACTS
 from cyberaudit.probes.http.htmldoc import HtmlDocument, parse_html
-from cyberaudit.probes.http.pages import FetchedPage
+from cyberaudit.probes.http.pages import PARTIAL, FetchedPage, own_responses, same_practice_site
 from cyberaudit.probes.http.securitytxt import parse_security_txt
 from cyberaudit.probes.http.sites import same_site, scheme_of
 from cyberaudit.profile import Website
@@ -55,12 +56,22 @@ class _Fetched:
     result: FetchResult | None = None
     error: str | None = None  # why the page was not checked (set also when a response came back)
     doc: HtmlDocument | None = None
+    decoded: DecodedPage | None = None
     extra: list[str] = field(default_factory=list)  # other configured pages with the same URL
+    own: list[HttpResponse] = field(default_factory=list)  # responses from the practice's own site
+    off_site: bool = False  # the redirects end on another site
 
     @property
     def complete(self) -> bool:
         """Every response of the redirect chain was received (its cookies are all known)."""
         return self.result is not None and self.result.error is None
+
+    @property
+    def partial(self) -> str | None:
+        """Why only part of the HTML could be read (its charset, markup a browser stops at, a bound)."""
+        reasons = [r for r in (self.decoded.mismatch if self.decoded else None,
+                               self.doc.partial if self.doc else None) if r]
+        return "; ".join(reasons) or None
 
 
 class HttpProbe:
@@ -106,7 +117,19 @@ class HttpProbe:
         _https_facts(facts, out.errors, secure_url(site), attempt, main.result)
         untrusted_main = fetcher.mode_used(main.url) == "inspect"
 
-        if main.error is None:
+        facts["redirected_off_site"] = main.off_site
+        if main.error is None and main.off_site:
+            # another site's headers are not the practice's: HSTS is judged on the site's own last
+            # response (browsers keep HSTS from a redirect); the page's other headers are unknown
+            why = f"the page redirects to another site: {final.url}"
+            own = main.own[-1] if main.own else None
+            for key in _header_facts(final, https=False):
+                facts[key] = None
+                out.errors[f"http.{key}"] = why
+            if own is not None and scheme_of(own.url) == "https":
+                facts["hsts"] = _header_facts(own, https=True, untrusted=untrusted_main)["hsts"]
+                del out.errors["http.hsts"]
+        elif main.error is None:
             facts.update(_header_facts(final, https=facts["https"], untrusted=untrusted_main))
         else:
             # a redirect's or an error page's headers are not the page's: never judge them
@@ -117,8 +140,8 @@ class HttpProbe:
                 out.errors["http.https"] = f"the main page was not checked: {main.error}"
         cookie_sources: list[tuple[str, HttpResponse]] = []
         for f in fetched:
-            if f.result is not None:
-                cookie_sources += [(f.page, r) for r in f.result.chain]
+            # cookies another site sets are not the practice's
+            cookie_sources += [(f.page, r) for r in f.own]
 
         pages_facts, artifacts = _page_facts(fetched)
         facts["pages"] = pages_facts
@@ -127,6 +150,7 @@ class HttpProbe:
         failed += [(f.page, "the page is larger than the size cap and was read in part") for f in fetched
                    if f.error is None and f.result is not None and f.doc is not None
                    and (f.result.final.truncated or f.doc.truncated)]
+        failed += [(f.page, f"{PARTIAL}: {f.partial}") for f in fetched if f.error is None and f.partial]
         mixed, insecure = _content_findings(fetched)
         facts["mixed_content"] = mixed[:MAX_LIST]
         facts["insecure_forms"] = insecure[:MAX_LIST]
@@ -146,13 +170,13 @@ class HttpProbe:
         facts["redirect"] = redirect
         if redirect_error:
             out.errors["http.redirect"] = redirect_error
-        cookie_sources += redirect_cookies
+        cookie_sources += [(page, r) for page, r in redirect_cookies if same_practice_site(r.url, site.url)]
 
         sec, sec_cookies, sec_error = _check_security_txt(base, fetcher)
         facts["security_txt"] = sec
         if sec_error:
             out.errors["http.security_txt"] = sec_error
-        cookie_sources += sec_cookies
+        cookie_sources += [(page, r) for page, r in sec_cookies if same_practice_site(r.url, site.url)]
 
         facts["cookies"] = _cookie_facts(cookie_sources)[:MAX_LIST]
         facts["inspected_untrusted"] = fetcher.untrusted is not None
@@ -190,13 +214,16 @@ class HttpProbe:
                 item.error = str(exc)
                 continue
             final = item.result.final
+            item.own = own_responses(item.result.chain, site.url, item.url)
+            item.off_site = not same_practice_site(final.url, site.url, item.url)
             if item.result.error is not None:
                 item.error = item.result.error
             elif not 200 <= final.status < 300:
                 # a redirect that was not followed, or an error page: not the page that was asked for
                 item.error = f"{final.url} answered {final.status} {final.reason}".rstrip()
             elif final.content_type in HTML_TYPES:
-                item.doc = parse_html(final.text, final.url)
+                item.decoded = decode_html(final.body, final.header("content-type"))
+                item.doc = parse_html(item.decoded.text, final.url, deadline=ctx.deadline, cut=final.truncated)
         return items
 
 
@@ -255,20 +282,24 @@ def _page_facts(fetched: list[_Fetched]) -> tuple[list[dict[str, Any]], list[Fet
             if f.result is None:
                 facts.append({"page": page, "url": f.url, "final_url": None, "status": None, "ok": False,
                               "https": False, "content_type": "", "truncated": False, "title": None,
-                              "forms": 0, "error": f.error})
+                              "forms": 0, "error": f.error, "redirected_off_site": False, "charset": None,
+                              "undecodable": 0, "partial": None})
                 artifacts.append(FetchedPage(page=page, url=f.url, final_url=f.url, status=None,
                                              content_type="", html=None, error=f.error))
                 continue
             final = f.result.final
-            html = final.text if f.doc is not None else None
+            html = f.decoded.text if f.doc is not None and f.decoded is not None else None
             facts.append({"page": page, "url": f.url, "final_url": final.url, "status": final.status,
                           "ok": f.error is None, "https": scheme_of(final.url) == "https",
                           "content_type": final.content_type, "truncated": final.truncated,
                           "title": f.doc.title if f.doc else None,
-                          "forms": len(f.doc.forms) if f.doc else 0, "error": f.error})
+                          "forms": len(f.doc.forms) if f.doc else 0, "error": f.error,
+                          "redirected_off_site": f.off_site,
+                          "charset": f.decoded.charset if f.decoded else None,
+                          "undecodable": f.decoded.replaced if f.decoded else 0, "partial": f.partial})
             artifacts.append(FetchedPage(page=page, url=f.url, final_url=final.url, status=final.status,
                                          content_type=final.content_type, html=html,
-                                         truncated=final.truncated, error=f.error))
+                                         truncated=final.truncated, error=f.error, partial=f.partial))
     return facts, artifacts
 
 

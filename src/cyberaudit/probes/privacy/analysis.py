@@ -12,7 +12,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from cyberaudit.domains import registrable_domain
-from cyberaudit.probes.http import Form, HtmlDocument, parse_html
+from cyberaudit.probes.http import PARTIAL, Form, HtmlDocument, parse_html
 from cyberaudit.probes.privacy.evidence import PageEvidence
 from cyberaudit.probes.privacy.formfields import field_kind
 from cyberaudit.probes.privacy.parties import Parties
@@ -231,7 +231,7 @@ class _PageScanner:
 
 
 def analyse(pages: list[PageEvidence], db: TrackerDatabase, parties: Parties, mode: Mode,
-            accepted_consent: bool = False) -> Analysis:
+            accepted_consent: bool = False, deadline: float | None = None) -> Analysis:
     """Classify everything seen on the pages; an unchecked page turns would-be passes into errors."""
     out = _Collected()
     scanner = _PageScanner(db, parties, out)
@@ -249,15 +249,21 @@ def analyse(pages: list[PageEvidence], db: TrackerDatabase, parties: Parties, mo
             problems.append(f"{ev.page}: {ev.error}")
             continue
         if ev.html is not None:
-            doc = parse_html(ev.html, ev.final_url or ev.url)
+            doc = parse_html(ev.html, ev.final_url or ev.url, deadline=deadline, cut=ev.truncated)
             if doc.truncated or ev.truncated:
                 problems.append(f"{ev.page}: the page is larger than the size cap and was read in part")
+            partial = "; ".join(dict.fromkeys(r for r in (ev.partial, doc.partial) if r))
+            if partial:
+                problems.append(f"{ev.page}: {PARTIAL}: {partial}")
             scanner.document(ev.page, doc)
         if mode == "browser":
             scanner.browser_data(ev)
             for frame_url, frame_html in ev.frames:
                 # what the visitor sees inside an embedded frame counts for the page that embeds it
-                scanner.document(ev.page, parse_html(frame_html, frame_url), in_frame=frame_url)
+                frame = parse_html(frame_html, frame_url, deadline=deadline)
+                if frame.partial:
+                    problems.append(f"{ev.page}: {PARTIAL} (frame {frame_url[:200]}): {frame.partial}")
+                scanner.document(ev.page, frame, in_frame=frame_url)
 
     trackers = list(out.trackers.values())
     form_pages = set(out.form_pages)

@@ -37,6 +37,7 @@ class PageEvidence:
     html: str | None
     error: str | None = None
     truncated: bool = False  # the body was cut at the size cap: what follows the cut was not seen
+    partial: str | None = None  # why only part of the HTML could be read (charset, markup, bounds)
     requests: tuple[ObservedRequest, ...] = ()
     cookies: tuple[ObservedCookie, ...] = ()
     storage: tuple[StorageKey, ...] = ()

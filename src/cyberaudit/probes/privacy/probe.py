@@ -189,7 +189,8 @@ def _static_evidence(pages: list[FetchedPage]) -> list[PageEvidence]:
         if error is None and p.status is None:
             error = "the page could not be fetched"
         out.append(PageEvidence(page=p.page, url=p.url, final_url=p.final_url or p.url, status=p.status,
-                                html=p.html, error=error, truncated=p.truncated))
+                                html=p.html, error=error, truncated=p.truncated,
+                                partial=p.partial))
     return out
 
 
@@ -217,7 +218,8 @@ class PrivacyProbe:
         hosts += [urlsplit(ev.final_url).hostname or "" for ev in evidence if ev.error is None]
         parties = Parties.for_site(hosts, ctx.profile.platforms, profile_catalog(ctx.profile, ctx.profile_dir))
         result = analyse(evidence, db, parties, mode,
-                         accepted_consent=ctx.options.browser and ctx.options.browser_accept_consent)
+                         accepted_consent=ctx.options.browser and ctx.options.browser_accept_consent,
+                         deadline=ctx.deadline)
         http = ctx.deps.get("http")
         note = http.facts.get("inspection") if http is not None and mode == "static" else None
         if isinstance(note, str):  # the verdicts below come from pages read that way: the report says so
