@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cyberaudit.demo import certs
 from cyberaudit.demo.dns_server import DnsResponder, txt
 from cyberaudit.demo.http_server import HttpServer, Route, server_context
+from cyberaudit.demo.smtp_server import Mode, SmtpServer
 from cyberaudit.evaluate import TargetFacts, evaluate_rule
 from cyberaudit.network import Network, NetworkSettings
 from cyberaudit.packs import Pack, load_pack
@@ -27,8 +28,6 @@ from cyberaudit.probes.smtp.probe import PROBE as SMTP
 from cyberaudit.profile import MailDomain, Practice, Profile
 from cyberaudit.resources import builtin_rules_dir
 from cyberaudit.targets import Target
-
-from .smtp_server import Mode, SmtpServer
 
 NOW = dt.datetime.now(dt.timezone.utc)
 POLICY = "version: STSv1\r\nmode: enforce\r\nmx: mx.sts.test\r\nmax_age: 604800\r\n"

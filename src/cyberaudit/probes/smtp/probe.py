@@ -90,7 +90,7 @@ def _dialogue(ctx: ProbeContext, mx: str, address: str, port: int, out: dict[str
         sock = ctx.network.connect(address, port, timeout=min(settings.connect_timeout, ctx.remaining()))
     except ProbeError as exc:
         if "refused" in str(exc).lower():
-            raise SmtpFailure(f"{mx} ({address}) refused the connection on port {port}") from None
+            raise SmtpFailure(f"the server refused the connection on port {port}") from None
         raise
     talk = Dialogue(sock, timeout=settings.read_timeout, end=ctx.deadline)
     conn: SSL.Connection | None = None

@@ -1,11 +1,13 @@
-"""A small SMTP server on 127.0.0.1 for the smtp probe tests: real sockets, real STARTTLS (ssl module).
+"""A small SMTP server on loopback for the demo's MX and the smtp probe tests: real STARTTLS (ssl).
 
 It speaks just enough SMTP for a sender's first steps (greeting, EHLO, STARTTLS, QUIT) and can
 misbehave in the ways real servers do: no STARTTLS, a broken handshake, silence, a drip, garbage.
+It accepts no mail: MAIL FROM and everything else get 502.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import ssl
 import threading
@@ -20,6 +22,8 @@ class SmtpServer:
 
     def __init__(self, mode: Mode = "good", tls: ssl.SSLContext | None = None, *, host: str = "127.0.0.1",
                  name: str = "mx.test") -> None:
+        if not ipaddress.ip_address(host).is_loopback:
+            raise ValueError(f"loopback servers bind to 127.0.0.0/8 or ::1 only, not {host}")
         self.mode = mode
         self.tls = tls
         self.name = name
@@ -87,7 +91,7 @@ class SmtpServer:
                     return
                 buf += data
             line, _, buf = buf.partition(b"\n")
-            cmd = line.decode().strip()
+            cmd = line.decode("latin-1").strip()
             self.commands.append(cmd)
             verb = cmd.split()[0].upper() if cmd else ""
             if verb == "EHLO":
