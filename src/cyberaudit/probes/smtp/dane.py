@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 
 from cyberaudit.probes.tls.chain import name_matches, sans
@@ -61,5 +62,17 @@ def matches(t: Tlsa, chain: tuple[x509.Certificate, ...], mx: str) -> bool:
     if t.usage == 3:  # DANE-EE: the leaf's key or certificate itself; names and dates are not checked
         return _digest(chain[0], t) == t.data
     # DANE-TA: a served issuer is the trust anchor, and the leaf must name the MX host (RFC 7672 §3.2.3)
-    anchored = any(_digest(c, t) == t.data for c in chain[1:])
-    return anchored and name_matches(mx, sans(chain[0]))
+    for i, anchor in enumerate(chain[1:], start=1):
+        if _digest(anchor, t) == t.data:
+            return _linked(chain[:i + 1]) and name_matches(mx, sans(chain[0]))
+    return False
+
+
+def _linked(path: tuple[x509.Certificate, ...]) -> bool:
+    """Each certificate is signed by the next one: the anchor really issued the leaf's path."""
+    try:
+        for child, parent in zip(path, path[1:], strict=False):
+            child.verify_directly_issued_by(parent)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
