@@ -55,7 +55,8 @@ class Dialogue:
                 shown = raw[:60].decode("latin-1").encode("unicode_escape").decode()
                 raise SmtpFailure(f"the server answered {what} with something that is not SMTP: {shown!r}")
             code = int(m.group(1))
-            lines.append(m.group(3).decode("utf-8", "replace").strip())
+            text = m.group(3).decode("utf-8", "replace").strip()
+            lines.append("".join(ch if ch.isprintable() else "?" for ch in text))  # server text reaches reports
             if len(lines) > MAX_LINES:
                 raise SmtpFailure(f"the server's reply to {what} went on for more than {MAX_LINES} lines")
             if m.group(2) != b"-":
