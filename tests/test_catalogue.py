@@ -18,7 +18,7 @@ CATALOGUE = {
                              "PRIV-FORM-THIRD-PARTY", "PRIV-PRIVACY-POLICY"],
     ("email", "mail_domain"): ["MAIL-SPF-PRESENT", "MAIL-SPF-VALID", "MAIL-SPF-STRICT", "MAIL-DMARC-PRESENT",
                                "MAIL-DMARC-ENFORCED", "MAIL-DMARC-REPORTING", "MAIL-DKIM", "MAIL-MTA-STS",
-                               "MAIL-TLS-RPT", "DNS-CAA", "DNS-DNSSEC"],
+                               "MAIL-TLS-RPT", "DNS-CAA", "DNS-DNSSEC", "MAIL-MX-STARTTLS", "MAIL-MX-CERT"],
     ("mfa", None): ["MFA-PLATFORMS", "MFA-USER-COVERAGE", "MFA-ADMINS"],
     ("retention", None): ["RET-POLICY-DEFINED", "RET-POLICY-MINIMUM", "RET-STALE-FILES", "RET-RECORDINGS",
                           "RET-BACKUPS-ENCRYPTED", "RET-BACKUPS-TESTED"],

@@ -54,6 +54,7 @@ PLANTED_FAILS: dict[str, tuple[str, str]] = {
     "MAIL-TLS-RPT": ("email", "mail"),
     "DNS-CAA": ("email", "mail"),
     "DNS-DNSSEC": ("email", "mail"),
+    "MAIL-MX-CERT": ("smtp", "mail"),  # the MX serves its hosting company's certificate
     "ENC-PLATFORM-BAA": ("declared", "video"),
     "ENC-VIDEO-E2EE": ("declared", "video"),
     "MFA-PLATFORMS": ("declared", "email_platform"),
@@ -77,6 +78,8 @@ PLANTED_PASSES: dict[str, tuple[str, str]] = {
     "PRIV-PRIVACY-POLICY": ("privacy", "website"),
     "MAIL-SPF-PRESENT": ("email", "mail"),
     "MAIL-DMARC-PRESENT": ("email", "mail"),
+    "MAIL-MX-STARTTLS": ("smtp", "mail"),
+    "MAIL-MX-TLS-VERSIONS": ("smtp", "mail"),
     "ENC-PLATFORM-BAA": ("declared", "ehr"),
     "MFA-PLATFORMS": ("declared", "ehr"),
     "RET-POLICY-DEFINED": ("declared", "practice"),

@@ -19,12 +19,14 @@ from cyberaudit.demo.http_server import HttpServer, server_context
 from cyberaudit.demo.names import (
     DOMAIN,
     LOOPBACK,
+    MAIL_HOST,
     PORTAL_HOST,
     THIRD_PARTY_HOSTS,
     WEBSITE_HOST,
 )
 from cyberaudit.demo.profile_file import ProfilePlaces, write_profile
 from cyberaudit.demo.site import portal_routes, third_party_routes, website_routes
+from cyberaudit.demo.smtp_server import SmtpServer
 from cyberaudit.demo.zone import practice_zone
 from cyberaudit.errors import InputError
 from cyberaudit.network import NetworkSettings
@@ -35,6 +37,8 @@ CA_NAME = "demo-ca.pem"
 MFA_EXPORT_NAME = "evidence/google-workspace-users.csv"
 PORTAL_CERT_DAYS = 10
 RESTORE_TEST_AGE_DAYS = 540
+# The practice's mail is hosted on a shared server whose certificate names the host, not the practice's MX.
+MAIL_CERT_NAME = "shared-mail.hostingco.example"
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class LoopbackPractice:
     portal: HttpServer  # TLS 1.0 allowed, certificate expiring soon
     third_party: HttpServer  # every tracker and form host the pages reference
     dns: DnsResponder
+    mail: SmtpServer  # the MX: STARTTLS with the hosting company's certificate (wrong name)
 
     @property
     def servers(self) -> tuple[HttpServer, ...]:
@@ -67,12 +72,14 @@ class LoopbackPractice:
     @property
     def ports(self) -> tuple[int, ...]:
         """Every TCP port the practice listens on (the DNS server also on UDP)."""
-        return tuple(s.port for s in self.servers) + (self.dns.port,)
+        return tuple(s.port for s in self.servers) + (self.mail.port, self.dns.port)
 
     @property
     def connect_to(self) -> dict[tuple[str, int], tuple[str, int]]:
-        """--connect-to mappings for the third-party hosts, which pages reference on port 443."""
-        return {(host, 443): (LOOPBACK, self.third_party.port) for host in THIRD_PARTY_HOSTS}
+        """--connect-to mappings: the third-party hosts, which pages reference on port 443, and the MX."""
+        out = {(host, 443): (LOOPBACK, self.third_party.port) for host in THIRD_PARTY_HOSTS}
+        out[(MAIL_HOST, 25)] = (LOOPBACK, self.mail.port)
+        return out
 
     def network_settings(self, **overrides: object) -> NetworkSettings:
         """Network settings that reach every part of the practice (and nothing else)."""
@@ -152,6 +159,10 @@ def demo_practice(output_dir: Path | str) -> Iterator[LoopbackPractice]:
             third_party_routes(), tls=server_context(third_cert.fullchain_pem, third_cert.key_pem),
             host=LOOPBACK))
 
+        mail_cert = certs.issue(ca, [MAIL_CERT_NAME])
+        mail = stack.enter_context(SmtpServer(
+            "good", server_context(mail_cert.fullchain_pem, mail_cert.key_pem), host=LOOPBACK, name=MAIL_HOST))
+
         profile_path = write_profile(out / PROFILE_NAME, ProfilePlaces(
             https_port=website.port, http_port=http.port, portal_port=portal.port,
             nameserver=dns.address, ca_bundle=ca_path.resolve(), mfa_export=mfa_export.resolve(),
@@ -160,4 +171,4 @@ def demo_practice(output_dir: Path | str) -> Iterator[LoopbackPractice]:
         yield LoopbackPractice(
             output_dir=out, profile_path=profile_path, ca_bundle=ca_path.resolve(),
             mfa_export=mfa_export.resolve(), recordings_dir=recordings.resolve(), website=website,
-            website_http=http, portal=portal, third_party=third, dns=dns)
+            website_http=http, portal=portal, third_party=third, dns=dns, mail=mail)

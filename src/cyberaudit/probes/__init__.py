@@ -15,6 +15,7 @@ PROBE_MODULES: dict[str, str] = {
     "http": "cyberaudit.probes.http.probe",
     "privacy": "cyberaudit.probes.privacy.probe",
     "email": "cyberaudit.probes.email.probe",
+    "smtp": "cyberaudit.probes.smtp.probe",
     "mfa": "cyberaudit.probes.mfa.probe",
     "retention": "cyberaudit.probes.retention.probe",
     "device": "cyberaudit.probes.device.probe",

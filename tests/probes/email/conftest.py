@@ -158,6 +158,6 @@ def evaluate(email_pack: Pack) -> Evaluate:
         tf = TargetFacts({"email": output.facts}, output.errors, {}, frozenset())
         target = Target("mail_domain", output.facts.get("domain", "?"))
         return {rule.id: evaluate_rule(rule, target, tf, rule.default_params(), (), dt.date.today()).status
-                for rule in email_pack.rules}
+                for rule in email_pack.rules if rule.model.probe == "email"}  # smtp rules: tests/probes/smtp
 
     return run

@@ -7,6 +7,8 @@ import json
 EMAIL_RULES = {"MAIL-SPF-PRESENT", "MAIL-SPF-VALID", "MAIL-SPF-STRICT", "MAIL-SPF-SENDERS",
                "MAIL-DMARC-PRESENT", "MAIL-DMARC-ENFORCED", "MAIL-DMARC-REPORTING", "MAIL-DKIM",
                "MAIL-MTA-STS", "MAIL-TLS-RPT", "DNS-CAA", "DNS-DNSSEC"}
+SMTP_RULES = {"MAIL-MX-STARTTLS", "MAIL-MX-TLS-VERSIONS", "MAIL-MX-CERT", "MAIL-MTA-STS-MX-MATCH", "MAIL-DANE",
+              "MAIL-DANE-PUBLISHED"}
 
 
 def test_scan_cli_reports_email_findings(cli, tmp_path, signed_dns_server, dns_server, policy_server, ca_file):
@@ -43,7 +45,7 @@ def test_scan_of_an_unanswering_domain_reads_error(cli, tmp_path, dns_server):
               "--dns-retries", "0", "-o", str(out), "--quiet", "--fail-on", "low")
     assert run.code == 1  # errors count as failures for the gate
     findings = [f for f in json.loads(out.read_text())["findings"] if f["target"] == "silent.test"]
-    assert {f["rule_id"] for f in findings} == EMAIL_RULES
+    assert {f["rule_id"] for f in findings} == EMAIL_RULES | SMTP_RULES  # smtp needs the email probe
     assert {f["status"] for f in findings} == {"error"}
 
 

@@ -46,7 +46,7 @@ def _mail(domain: str, spf: str | None = "v=spf1 ip4:192.0.2.0/24 -all") -> dict
     """A domain with MX hosts and, by default, a plain valid SPF record and nothing else."""
     zone: dict[str, dict[str, list[str]]] = {
         domain: {"MX": [f"10 mx1.{domain}."]},
-        f"mx1.{domain}": {"A": ["192.0.2.10"]},
+        f"mx1.{domain}": {"A": ["127.0.0.1"]},  # loopback: a scan's smtp probe connects to MX hosts
     }
     if spf is not None:
         zone[domain]["TXT"] = [txt(spf)]
@@ -64,8 +64,8 @@ def build_zone() -> dict[str, dict[str, list[str]]]:
                     txt("google-site-verification=abc123")],
             "CAA": ['0 issue "letsencrypt.org"', '0 iodef "mailto:security@good.test"'],
         },
-        "mx1.good.test": {"A": ["192.0.2.10"]},
-        "mx2.good.test": {"A": ["192.0.2.11"]},
+        "mx1.good.test": {"A": ["127.0.0.1"]},
+        "mx2.good.test": {"A": ["127.0.0.1"]},
         "_spf.good.test": {"TXT": [txt("v=spf1 ip4:198.51.100.25 -all")]},
         "_dmarc.good.test": {"TXT": [txt("v=DMARC1; p=reject; rua=mailto:dmarc@good.test,"
                                          "mailto:agg@reports.test; ruf=mailto:forensic@good.test; adkim=s")]},

@@ -53,29 +53,48 @@ def handshake(network: Network, host: str, port: int, protocol: str, *, timeout:
     if request_ocsp:
         ctx.set_ocsp_client_callback(lambda conn, data, _: stapled.append(data) or True)
     sock = network.connect(host, port, timeout=max(0.05, min(timeout, connect_timeout or timeout)))
-    end = time.monotonic() + timeout
     try:
-        sock.settimeout(None)
-        sock.setblocking(False)
-        conn = SSL.Connection(ctx, sock)
-        if not is_ip(host):
-            conn.set_tlsext_host_name(host.encode("idna"))
-        if request_ocsp:
-            conn.request_ocsp()
-        conn.set_connect_state()
-        failure, reason = _drive(conn, sock, end)
-        if failure:
-            return Handshake(protocol, False, failure, reason)
-        chain = tuple(conn.get_peer_cert_chain(as_cryptography=True) or ())
-        group = _group(conn)
-        result = Handshake(protocol, True, version=conn.get_protocol_version_name(),
-                           suite=conn.get_cipher_name(), group=group, chain=chain,
-                           ocsp_stapled=(bool(stapled and stapled[0]) if request_ocsp else None))
-        with contextlib.suppress(SSL.Error):
-            conn.shutdown()  # a courtesy close_notify; the answer does not matter
+        result, conn = _over(ctx, sock, host, protocol, time.monotonic() + timeout, stapled if request_ocsp else None)
+        if conn is not None:
+            with contextlib.suppress(SSL.Error):
+                conn.shutdown()  # a courtesy close_notify; the answer does not matter
         return result
     finally:
         sock.close()
+
+
+def upgrade(sock: socket.socket, host: str, *, timeout: float) -> tuple[Handshake, SSL.Connection | None]:
+    """A handshake at whatever version the server picks (TLS 1.0 to 1.3) over a connected socket.
+
+    For protocols that switch to TLS mid-stream (SMTP STARTTLS); the connection is left open for the
+    caller to finish and close, and is None when the handshake failed.
+    """
+    ctx = SSL.Context(SSL.TLS_CLIENT_METHOD)
+    ctx.set_min_proto_version(SSL.TLS1_VERSION)
+    ctx.set_max_proto_version(SSL.TLS1_3_VERSION)
+    ctx.set_cipher_list(_ALL_CIPHERS)
+    ctx.set_verify(SSL.VERIFY_NONE, lambda *args: True)
+    return _over(ctx, sock, host, "any", time.monotonic() + timeout, None)
+
+
+def _over(ctx: SSL.Context, sock: socket.socket, host: str, protocol: str, end: float,
+          stapled: list[bytes] | None) -> tuple[Handshake, SSL.Connection | None]:
+    sock.settimeout(None)
+    sock.setblocking(False)
+    conn = SSL.Connection(ctx, sock)
+    if not is_ip(host):
+        conn.set_tlsext_host_name(host.encode("idna"))
+    if stapled is not None:
+        conn.request_ocsp()
+    conn.set_connect_state()
+    failure, reason = _drive(conn, sock, end)
+    if failure:
+        return Handshake(protocol, False, failure, reason), None
+    chain = tuple(conn.get_peer_cert_chain(as_cryptography=True) or ())
+    result = Handshake(protocol, True, version=conn.get_protocol_version_name(),
+                       suite=conn.get_cipher_name(), group=_group(conn), chain=chain,
+                       ocsp_stapled=(bool(stapled and stapled[0]) if stapled is not None else None))
+    return result, conn
 
 
 def _drive(conn: SSL.Connection, sock: socket.socket, end: float) -> tuple[Failure, str]:

@@ -1,0 +1,1 @@
+"""The smtp probe: STARTTLS, certificates and DANE of a mail domain's MX hosts."""
