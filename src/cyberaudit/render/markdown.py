@@ -90,8 +90,6 @@ def render_markdown(result: Result, options: RenderOptions | None = None) -> str
             f"- Failed {v.counts['fail']}, passed {v.counts['pass']}, could not be checked {v.counts['error']}, "
             f"waived {v.counts['waived']}, not applicable {v.counts['not_applicable']}"
             + (f", notes {v.counts['note']}" if v.counts["note"] else "")]
-    if o.cap:
-        out.append(f"- Grade cap: {e(o.cap)}")
     out += ["", "### What to fix first", ""]
     if not v.fix_first:
         out.append("Nothing failed.")
