@@ -31,6 +31,41 @@ class InputError(CyberauditError):
             where += ": "
         return f"{where}{self.message}"
 
+    def lines(self) -> list[str]:
+        """The lines the CLI prints, each after `error: `."""
+        return [str(self)]
+
 
 class ProbeError(CyberauditError):
     """A probe could not tell: its rules become `error` findings with this reason."""
+
+
+MAX_LISTED = 20
+
+
+class InputErrors(InputError):
+    """Several problems found at once: one `file:line:col: problem` line each, sorted by line."""
+
+    def __init__(self, problems: list[InputError]) -> None:
+        unique = list({str(p): p for p in problems}.values())
+        self.problems = sorted(unique, key=lambda p: (p.file or "", p.line or 0, p.col or 0))
+        first = self.problems[0]
+        super().__init__(first.message, first.file, first.line, first.col)
+
+    def lines(self) -> list[str]:
+        out = [str(p) for p in self.problems[:MAX_LISTED]]
+        rest = len(self.problems) - MAX_LISTED
+        if rest > 0:
+            out.append(f"{self.file + ': ' if self.file else ''}and {rest} more problem{'s' if rest != 1 else ''}")
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines()) if hasattr(self, "problems") else super().__str__()
+
+
+def raise_all(problems: list[InputError]) -> None:
+    """Raise the problems found, if any: one as itself, several together."""
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise InputErrors(problems)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from cyberaudit.conditions import Check, CheckSyntaxError, compile_check, iter_facts, iter_params
-from cyberaudit.errors import InputError
+from cyberaudit.errors import InputError, raise_all
 from cyberaudit.models import Strict, validate_document
 from cyberaudit.probes import PROBE_MODULES, fact_is_published, get_probe
 from cyberaudit.resources import builtin_rules_dir
@@ -119,25 +118,44 @@ def load_pack(path: str | Path, builtin: bool = False, check_facts: bool = True)
         raise InputError("a pack must be a mapping with pack, version, title and rules", path, 1, 1)
     model = validate_document(PackModel, doc)
     rules = []
+    problems: list[InputError] = []
     for i, rule in enumerate(model.rules):
-        loc = ("rules", i)
-        check = _compile(doc, rule.check, (*loc, "check"))
-        applies = _compile(doc, rule.applies_if, (*loc, "applies_if")) if rule.applies_if is not None else None
-        for compiled, key in ((check, "check"), (applies, "applies_if")):
-            if compiled is not None and check_facts:
-                _validate_facts(doc, rule, compiled, (*loc, key))
-                _validate_params(doc, rule, compiled, (*loc, key))
-        for j, fact in enumerate(rule.evidence if check_facts else ()):
-            _validate_fact_path(doc, rule, fact, (*loc, "evidence", j))
-        probe = get_probe(rule.probe)
-        if probe is not None and rule.scope not in probe.scopes:
-            raise doc.error((*loc, "scope"), f"rule {rule.id}: the {rule.probe} probe runs on "
-                                             f"{', '.join(sorted(probe.scopes))}, not on {rule.scope}")
-        line = doc.where(loc)[0]
-        rules.append(Rule(rule, check, applies, model.pack, f"{path}:{line}"))
-    digest = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+        loaded = _load_rule(doc, rule, ("rules", i), model.pack, check_facts, problems)
+        if loaded is not None:
+            rules.append(loaded)
+    raise_all(problems)
+    digest = "sha256:" + doc.sha256
     return Pack(model.pack, model.version, model.title, model.description, str(path), digest, builtin,
                 tuple(rules))
+
+
+def _load_rule(doc: YamlDocument, rule: RuleModel, loc: tuple[Any, ...], pack: str, check_facts: bool,
+               problems: list[InputError]) -> Rule | None:
+    """One rule checked completely: each of its problems is appended, so a pack reports all at once."""
+    before = len(problems)
+
+    def attempt(step: Any, *args: Any) -> Any:
+        try:
+            return step(*args)
+        except InputError as exc:
+            problems.append(exc)
+            return None
+
+    check = attempt(_compile, doc, rule.check, (*loc, "check"))
+    applies = attempt(_compile, doc, rule.applies_if, (*loc, "applies_if")) if rule.applies_if is not None else None
+    for compiled, key in ((check, "check"), (applies, "applies_if")):
+        if compiled is not None and check_facts:
+            attempt(_validate_facts, doc, rule, compiled, (*loc, key))
+            attempt(_validate_params, doc, rule, compiled, (*loc, key))
+    for j, fact in enumerate(rule.evidence if check_facts else ()):
+        attempt(_validate_fact_path, doc, rule, fact, (*loc, "evidence", j))
+    probe = get_probe(rule.probe)
+    if probe is not None and rule.scope not in probe.scopes:
+        problems.append(doc.error((*loc, "scope"), f"rule {rule.id}: the {rule.probe} probe runs on "
+                                                   f"{', '.join(sorted(probe.scopes))}, not on {rule.scope}"))
+    if len(problems) > before or check is None:
+        return None
+    return Rule(rule, check, applies, pack, f"{doc.path}:{doc.where(loc)[0]}")
 
 
 def _compile(doc: YamlDocument, raw: Any, loc: tuple[Any, ...]) -> Check:

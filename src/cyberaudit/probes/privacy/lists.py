@@ -14,7 +14,7 @@ from typing import Any
 from cyberaudit.errors import InputError
 from cyberaudit.probes.privacy.trackerdb import ListInfo, TrackerDatabase, TrackerEntry, valid_domain
 from cyberaudit.profile import TrackerList
-from cyberaudit.userfiles import read_user_bytes
+from cyberaudit.userfiles import MAX_LIST_BYTES, read_user_bytes
 
 # Disconnect's categories → ours. Its "Content" category holds embedded-content providers.
 _DISCONNECT_CATEGORIES = {
@@ -34,7 +34,7 @@ def load_tracker_list(spec: TrackerList, base_dir: Path | None = None) -> Tracke
     path = Path(spec.file).expanduser()
     if not path.is_absolute() and base_dir is not None:
         path = Path(base_dir) / path
-    raw = read_user_bytes(path, "tracker list")
+    raw = read_user_bytes(path, "tracker list", MAX_LIST_BYTES)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
