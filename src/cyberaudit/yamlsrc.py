@@ -48,7 +48,7 @@ _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 _SCALAR_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 MAX_DEPTH = 50  # the built-in packs nest 13 levels deep at most
 MAX_KEYS = 1_000  # keys in one mapping: no section of a profile or pack comes near
-MAX_NODES = 50_000  # values in one file: the built-in platform catalogue has 2,500
+MAX_NODES = 20_000  # values in one file: the built-in platform catalogue has 2,500
 MAX_NUMBER_CHARS = 40
 # What YAML 1.1 allows in a stream (PyYAML's own check, which would raise before any handling)
 _NOT_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
@@ -85,16 +85,13 @@ class _Loader(yaml.SafeLoader):
             if self._nodes > MAX_NODES:
                 raise self._fail(f"more than {MAX_NODES:,} values in one file: profiles and packs are "
                                  f"small; is this the right file?", self.peek_event().start_mark)
+            if index is None and isinstance(parent, yaml.MappingNode) and len(parent.value) >= MAX_KEYS:
+                # checked as each key is read, so a file of 100,000 keys stops at the limit
+                raise self._fail(f"a mapping with more than {MAX_KEYS:,} keys: profiles and packs are small; "
+                                 f"is this the right file?", self.peek_event().start_mark)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
-
-    def compose_mapping_node(self, anchor: Any) -> Any:
-        node = super().compose_mapping_node(anchor)
-        if len(node.value) > MAX_KEYS:
-            raise self._fail(f"a mapping with more than {MAX_KEYS:,} keys: profiles and packs are small; "
-                             f"is this the right file?", node.value[MAX_KEYS][0].start_mark)
-        return node
 
 
 def _check_printable(text: str, path: str) -> None:
@@ -135,7 +132,7 @@ def _scalar(doc: YamlDocument, node: yaml.Node, loader: _Loader) -> Any:
         # an impossible date such as 2027-02-30, or an explicit tag on a value it cannot read
         problem = getattr(exc, "problem", None) or (str(exc) if isinstance(exc, ValueError) else "")
         kind = node.tag.rsplit(":", 1)[-1]
-        reason = problem or f"not a valid {kind}"
+        reason = problem or f"the !!{kind} tag does not fit this value"
         raise InputError(f"invalid value {shown(node.value)}: {reason}", doc.path, line, col) from None
 
 

@@ -114,7 +114,12 @@ def read_text(path: Path) -> str:
     """The export's text: UTF-8 (with or without BOM) or UTF-16 with a BOM (Excel 'Unicode text')."""
     data = read_user_bytes(path, "export file", MAX_EXPORT_BYTES)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count("\n".encode("utf-16-le")) + 1
+            raise InputError("not UTF-16 text after its byte-order mark (save the export as CSV UTF-8)",
+                             path, line) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from cyberaudit.errors import InputError
+from cyberaudit.jsonsrc import load_json
 from cyberaudit.probes.privacy.trackerdb import ListInfo, TrackerDatabase, TrackerEntry, valid_domain
 from cyberaudit.profile import TrackerList
 from cyberaudit.userfiles import MAX_LIST_BYTES, read_user_bytes
@@ -129,10 +130,7 @@ def _json_line(text: str, needle: str) -> int | None:
 
 def _disconnect(text: str, path: Path, spec: TrackerList) -> TrackerDatabase:
     """Disconnect's services.json: {"categories": {CATEGORY: [{COMPANY: {HOMEPAGE: [domains]}}]}}."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg}", path, exc.lineno, exc.colno) from None
+    data = load_json(text, path, "invalid JSON")
     if not isinstance(data, dict) or not isinstance(data.get("categories"), dict):
         raise InputError("a Disconnect services.json needs a top-level \"categories\" object", path, 1)
     entries: list[TrackerEntry] = []
