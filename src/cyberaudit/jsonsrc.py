@@ -74,22 +74,29 @@ _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+', re.S)
 
 def json_position(text: str, loc: Sequence[str | int]) -> tuple[int, int] | None:
     """Line and column of the value at `loc` (keys and list indexes), or of its deepest existing parent."""
+    return json_positions(text, [tuple(loc)]).get(tuple(loc))
+
+
+def json_positions(text: str, locs: Sequence[tuple[Any, ...]]) -> dict[tuple[Any, ...], tuple[int, int]]:
+    """json_position for several places in one pass over the text (errors list up to 20)."""
     if len(text) > LOCATE_LIMIT:
-        return None
-    target = tuple(loc)
+        return {}
+    best: dict[tuple[Any, ...], tuple[int, tuple[int, int]]] = {}
+    todo = set(locs)
     path: list[Any] = []
     kinds: list[str] = []
     state = "value"
-    best: tuple[int, int] | None = None
-    best_len = -1
     for m in _TOKEN.finditer(text):
         tok = m.group()
         if state == "value" or (state == "value_or_end" and tok != "]"):
             here = tuple(path)
-            if len(here) > best_len and here == target[:len(here)]:
-                best, best_len = _line_col(text, m.start()), len(here)
-                if here == target:
-                    return best
+            for target in list(todo):
+                if here == target[:len(here)] and len(here) > best.get(target, (-1, (0, 0)))[0]:
+                    best[target] = (len(here), _line_col(text, m.start()))
+                    if here == target:
+                        todo.discard(target)
+            if not todo:
+                break
             if tok == "{":
                 kinds.append("o")
                 path.append(None)
@@ -105,7 +112,7 @@ def json_position(text: str, loc: Sequence[str | int]) -> tuple[int, int] | None
             try:
                 path[-1] = json.loads(tok)
             except ValueError:
-                return best
+                break
             state = "colon"
         elif state == "colon" and tok == ":":
             state = "value"
@@ -115,10 +122,10 @@ def json_position(text: str, loc: Sequence[str | int]) -> tuple[int, int] | None
                 state = "value"
             else:
                 state = "key_or_end"
-        elif tok in "}]" and kinds:
+        elif tok in ("}", "]") and kinds:
             kinds.pop()
             path.pop()
             state = "comma_or_end"
         else:
-            return best  # not JSON after all: what was found so far
-    return best
+            break  # not JSON after all: what was found so far
+    return {target: pos for target, (_, pos) in best.items()}

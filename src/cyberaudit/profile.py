@@ -47,6 +47,9 @@ def _check_url(value: str, schemes: tuple[str, ...]) -> str:
     parts = urlsplit(value)
     if parts.scheme.lower() not in schemes or not parts.hostname:
         raise ValueError(f"expected a {' or '.join(schemes)} URL such as {schemes[0]}://example.org/, got {value!r}")
+    if any(c.isspace() or c in "\\<>{}|^`\"" for c in parts.hostname):
+        # the same host must also be a valid TLS endpoint (see Endpoint.host)
+        raise ValueError(f"the host name in {value!r} holds a space or a character host names cannot have")
     try:
         parts.port  # noqa: B018  - raises on a bad port
     except ValueError:

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import TypeAdapter, ValidationError
 
 from cyberaudit.errors import MAX_LISTED, InputError, raise_all
-from cyberaudit.jsonsrc import json_position, load_json
+from cyberaudit.jsonsrc import json_positions, load_json
 from cyberaudit.messages import problem, shown
 from cyberaudit.userfiles import MAX_RESULT_BYTES, read_user_bytes
 
@@ -188,12 +188,15 @@ def result_from_dict(data: dict[str, Any]) -> Result:
 
 
 def _result_problems(exc: ValidationError, text: str, path: Path) -> list[InputError]:
+    errors = exc.errors(include_url=False)
+    # pydantic names the dataclass in some locations (Finding, WaiverInfo): keep keys and indexes only
+    locs = [tuple(p for p in err["loc"] if not (isinstance(p, str) and p[:1].isupper())) for err in errors]
+    where = json_positions(text, locs[:MAX_LISTED])
     out = []
-    for n, err in enumerate(exc.errors(include_url=False)):
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p[:1].isupper()))
-        line, col = json_position(text, loc) or (None, None) if n < MAX_LISTED else (None, None)
-        where = dotted(loc)
-        out.append(InputError(f"not a cyberaudit result: {problem(err, where or 'document')}", path, line, col))
+    for err, loc in zip(errors, locs):
+        line, col = where.get(loc, (None, None))
+        out.append(InputError(f"not a cyberaudit result: {problem(err, dotted(loc) or 'document')}", path,
+                              line, col))
     return out
 
 
