@@ -11,8 +11,9 @@ from pydantic import Field, field_validator
 
 from cyberaudit.conditions import Check, CheckSyntaxError, compile_check, iter_facts, iter_params
 from cyberaudit.errors import InputError, raise_all
+from cyberaudit.messages import did_you_mean
 from cyberaudit.models import Strict, validate_document
-from cyberaudit.probes import PROBE_MODULES, fact_is_published, get_probe
+from cyberaudit.probes import PROBE_MODULES, fact_is_published, fact_specs, get_probe
 from cyberaudit.resources import builtin_rules_dir
 from cyberaudit.targets import TargetKind
 from cyberaudit.yamlsrc import YamlDocument, load_yaml
@@ -177,7 +178,9 @@ def _validate_fact_path(doc: YamlDocument, rule: RuleModel, path: str, loc: tupl
                              f"(facts of that probe start with '{rule.probe}.')")
     published = fact_is_published(rule.probe, path)
     if published is False:
-        raise doc.error(loc, f"rule {rule.id}: probe '{rule.probe}' does not publish fact '{path}' "
+        known = [spec.path for spec in fact_specs(rule.probe) or ()]
+        hint = did_you_mean(path, known)
+        raise doc.error(loc, f"rule {rule.id}: probe '{rule.probe}' does not publish fact '{path}'{hint} "
                              f"(see `cyberaudit facts {rule.probe}`)")
 
 

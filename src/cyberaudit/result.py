@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import functools
+import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -193,7 +193,7 @@ def _result_problems(exc: ValidationError, text: str, path: Path) -> list[InputE
     locs = [tuple(p for p in err["loc"] if not (isinstance(p, str) and p[:1].isupper())) for err in errors]
     where = json_positions(text, locs[:MAX_LISTED])
     out = []
-    for err, loc in zip(errors, locs):
+    for err, loc in zip(errors, locs, strict=True):
         line, col = where.get(loc, (None, None))
         out.append(InputError(f"not a cyberaudit result: {problem(err, dotted(loc) or 'document')}", path,
                               line, col))
