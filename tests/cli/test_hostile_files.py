@@ -194,3 +194,18 @@ def test_special_and_huge_files(tmp_path, kind, fragment, command):
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {path}") and fragment in lines[0], proc.stderr
     assert elapsed < 20
+
+
+@pytest.mark.parametrize("body, fragment", [
+    ("catalog: mine\nversion: '1'\nentries:\n  - id: a\x00b\n", "control character U+0000"),
+    ("catalog: mine\nversion: '1'\nentries: " + "[" * 500 + "]" * 500 + "\n", "nest more than"),
+    ("catalog: mine\nversion: '1'\nentries:\n  - !!python/object/apply:os.system ['echo pwned']\n",
+     "unsupported YAML tag"),
+    ("catalog: mine\nversion: '1'\nentries:\n  - id: zoom-x\n    nmae: Zoom\n", "did you mean name?"),
+])
+def test_hostile_platform_catalogues(cli, tmp_path, body, fragment):
+    path = write_bytes(tmp_path, "catalog.yaml", body)
+    run = cli("platforms", "--catalog", str(path))
+    assert run.code == 2, run
+    assert "Traceback" not in run.err and "This is a bug" not in run.err
+    assert run.err.startswith(f"error: {path}:") and fragment in run.err, run.err
