@@ -58,7 +58,21 @@ def describe(value: Any) -> str:
 
 def _as_written(value: Any) -> str:
     # a date written 31/01/2027 reads better unquoted: it is what the user typed
-    return value if isinstance(value, str) and len(value) <= 40 and value.strip() == value else describe(value)
+    plain = isinstance(value, str) and len(value) <= 40 and value.strip() == value and value.isprintable()
+    return value if plain else describe(value)
+
+
+def dotted(loc: Sequence[Any]) -> str:
+    """A place in a document as people write it: targets.websites[0].url (odd keys quoted)."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            text = str(part)
+            text = text if text.isprintable() and len(text) <= 60 else shown(text)
+            out += ("." if out else "") + text
+    return out
 
 
 def _choices(ctx: dict[str, Any]) -> str:

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from cyberaudit.errors import InputError, raise_all
-from cyberaudit.messages import closest, did_you_mean, field_names, model_at, problem, shown
+from cyberaudit.messages import closest, did_you_mean, dotted, field_names, model_at, problem, shown
 from cyberaudit.yamlsrc import YamlDocument
 
 M = TypeVar("M", bound=BaseModel)
@@ -17,16 +17,6 @@ class Strict(BaseModel):
     """A model that rejects unknown keys, so a typo is an error, not a silent default."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def dotted(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
 
 
 def validate_document(model: type[M], doc: YamlDocument, base: tuple[Any, ...] = ()) -> M:

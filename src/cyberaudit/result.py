@@ -13,7 +13,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from cyberaudit.errors import MAX_LISTED, InputError, raise_all
 from cyberaudit.jsonsrc import json_positions, load_json
-from cyberaudit.messages import problem, shown
+from cyberaudit.messages import dotted, problem, shown
 from cyberaudit.userfiles import MAX_RESULT_BYTES, read_user_bytes
 
 SCHEMA_VERSION = "1.0"
@@ -218,10 +218,3 @@ def load_result(path: str | Path) -> Result:
         raise InputError("not a cyberaudit result", path) from None
     except ValueError as exc:
         raise InputError(f"not a cyberaudit result: {exc}", path) from None
-
-
-def dotted(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
-    return out

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from cyberaudit.errors import InputError
+from cyberaudit.messages import shown
 from cyberaudit.userfiles import MAX_YAML_BYTES, read_user_bytes
 
 Loc = tuple[str | int, ...]
@@ -54,12 +55,6 @@ MAX_NUMBER_CHARS = 40
 _NOT_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 _CONTROL_NAMES = {0: "NUL", 7: "BEL", 8: "backspace", 0x0B: "vertical tab", 0x0C: "form feed", 0x1B: "escape",
                   0x7F: "DEL"}
-
-
-def shown(value: Any, limit: int = 60) -> str:
-    """A value as an error message quotes it: repr, cut to `limit` characters."""
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
 
 
 class _Loader(yaml.SafeLoader):

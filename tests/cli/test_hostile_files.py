@@ -209,3 +209,16 @@ def test_hostile_platform_catalogues(cli, tmp_path, body, fragment):
     assert run.code == 2, run
     assert "Traceback" not in run.err and "This is a bug" not in run.err
     assert run.err.startswith(f"error: {path}:") and fragment in run.err, run.err
+
+
+def test_odd_keys_cannot_break_an_error_into_extra_lines(cli, tmp_path):
+    text = _result_text(lambda d: d["rules"].update({"X\nerror: fake\x1b[2J": {"id": 1}}))
+    path = write_bytes(tmp_path, "r.json", text)
+    run = cli("report", str(path), "-o", str(tmp_path / "out.md"), "--no-history")
+    assert run.code == 2
+    lines = run.err.strip().splitlines()
+    assert lines and all(ln.startswith(f"error: {path}:") for ln in lines), run.err
+    assert "\x1b" not in run.err
+    profile = write_bytes(tmp_path, "p.yaml", PROFILE + 'targets:\n  "web\\nerror: fake":\n    - x\n')
+    run = cli("scan", "-p", str(profile), "-q", "--no-history")
+    assert run.code == 2 and len(run.err.strip().splitlines()) == 1, run.err
