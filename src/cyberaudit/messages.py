@@ -131,7 +131,10 @@ def problem(err: dict[str, Any], where: str) -> str:
     msg = str(err.get("msg", "invalid value"))
     for lead in ("Value error, ", "Assertion failed, "):
         if msg.startswith(lead):
-            msg = msg[len(lead):]
+            return f"{prefix}{msg[len(lead):]}"
+    if msg.startswith("Input should be "):
+        # any other check pydantic makes, in the same shape as the ones above
+        return f"{prefix}expected {msg[len('Input should be '):].rstrip('.')}, got {describe(value)}"
     return f"{prefix}{msg}"
 
 
