@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+# a value quoted in a message is cut past this many characters: a hostile file can hold a
+# 4 MB value, and the message about it must still be one readable line
+_LONG_QUOTE = re.compile(r"'[^'\n]{200,}'|\"[^\"\n]{200,}\"")
+
+
+def _short_quotes(message: str) -> str:
+    return _LONG_QUOTE.sub(lambda m: m.group()[:100] + "…" + m.group()[-1], message)
 
 
 class CyberauditError(Exception):
@@ -14,7 +23,7 @@ class InputError(CyberauditError):
 
     def __init__(self, message: str, file: str | Path | None = None, line: int | None = None,
                  col: int | None = None) -> None:
-        self.message = message
+        self.message = _short_quotes(message) if len(message) > 200 else message
         self.file = str(file) if file is not None else None
         self.line = line
         self.col = col

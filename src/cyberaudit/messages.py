@@ -89,6 +89,14 @@ _TYPES = {
 }
 
 
+_LONG_QUOTE = re.compile(r"'[^']{60,}'|\"[^\"]{60,}\"")
+
+
+def _cut_quote(match: re.Match[str]) -> str:
+    text = match.group()
+    return text[:57] + "…" + text[-1]
+
+
 def _wanted(kind: str) -> str | None:
     for suffix in ("_attributes_type", "_type", "_parsing", "_from_float"):
         if kind.endswith(suffix):
@@ -131,7 +139,8 @@ def problem(err: dict[str, Any], where: str) -> str:
     msg = str(err.get("msg", "invalid value"))
     for lead in ("Value error, ", "Assertion failed, "):
         if msg.startswith(lead):
-            return f"{prefix}{msg[len(lead):]}"
+            # a validator quotes the value it refused: keep that quote short, whatever was written
+            return f"{prefix}{_LONG_QUOTE.sub(_cut_quote, msg[len(lead):])}"
     if msg.startswith("Input should be "):
         # any other check pydantic makes, in the same shape as the ones above
         return f"{prefix}expected {msg[len('Input should be '):].rstrip('.')}, got {describe(value)}"
