@@ -88,6 +88,8 @@ def test_deep_yaml_nesting(cli, tmp_path, body, fragment):
     (PROFILE + "a: !!set {x}\n", "unsupported YAML tag"),
     (PROFILE + "targets:\n  endpoints:\n    - host: a.example\n      port: " + "9" * 5000 + "\n",
      "a number of 5,000 characters"),
+    (PROFILE + "targets:\n  websites:\n    - url: " + "9" * 5000 + "https://x.example/\n", "expected a https"),
+    (PROFILE + "rules:\n  disable: [" + "X" * 5000 + "]\n", "unknown rule id 'XXXX"),
 ])
 def test_yaml_tags_and_numbers(cli, tmp_path, body, fragment):
     path = write_bytes(tmp_path, "p.yaml", body)
