@@ -53,7 +53,7 @@ def main() -> None:
         run("profile", S.yaml_inputs(T.PROFILE, T.PROFILE_KEYS), lambda t: T.check_profile(folder, t), cases)
         run("pack", S.yaml_inputs(T.PACK, T.PACK_KEYS), lambda t: T.check_pack(folder, t), cases)
         run("result (report, diff)", S.json_inputs(RESULT, RESULT_KEYS), lambda t: T.check_result(folder, t), cases)
-        run("result rendered", S.mutated(RESULT, RESULT_KEYS).map(json.dumps),
+        run("result rendered", S.same_type_mutated(RESULT).map(json.dumps),
             lambda t: T.check_result(folder, t, render=True), max(1, cases // 10))
         for fmt, text in sorted(LIST_TEXT.items()):
             run(f"tracker list ({fmt})", st.one_of(S.text_mutations(text), st.text(max_size=300)),

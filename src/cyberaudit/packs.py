@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field, field_validator
 
@@ -15,11 +15,10 @@ from cyberaudit.messages import did_you_mean
 from cyberaudit.models import Strict, validate_document
 from cyberaudit.probes import PROBE_MODULES, fact_is_published, fact_specs, get_probe
 from cyberaudit.resources import builtin_rules_dir
+from cyberaudit.result import SEVERITIES, Effort, Severity  # noqa: F401  - SEVERITIES: packs.SEVERITIES, as before
 from cyberaudit.targets import TargetKind
 from cyberaudit.yamlsrc import YamlDocument, load_yaml
 
-Severity = Literal["critical", "high", "medium", "low", "info"]
-SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
 RULE_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 
 
@@ -44,7 +43,7 @@ class RuleModel(Strict):
     rationale: str = Field(min_length=1, description="Why it matters, in plain words.")
     remediation: str = Field(min_length=1, description="What to do, in plain words.")
     references: list[str] = Field(min_length=1)
-    effort: Literal["low", "medium", "high"] = "medium"
+    effort: Effort = "medium"
     fail_message: str | None = Field(None, description="Plain-words message when the rule fails.")
     pass_message: str | None = None
     not_applicable_message: str | None = Field(None, description="Plain-words message when applies_if "

@@ -19,6 +19,10 @@ from cyberaudit.userfiles import MAX_RESULT_BYTES, read_user_bytes
 SCHEMA_VERSION = "1.0"
 Status = Literal["pass", "fail", "error", "not_applicable", "waived"]
 STATUSES: tuple[Status, ...] = ("pass", "fail", "error", "not_applicable", "waived")
+# the pack format's values too (packs.py): renderers order and colour findings by them
+Severity = Literal["critical", "high", "medium", "low", "info"]
+SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
+Effort = Literal["low", "medium", "high"]
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ class Finding:
     target: str  # as written in the profile
     target_kind: str
     status: Status
-    severity: str
+    severity: Severity
     category: str
     title: str
     message: str  # plain words
@@ -46,7 +50,7 @@ class Finding:
     evidence: dict[str, Any] = field(default_factory=dict)
     remediation: str = ""
     references: tuple[str, ...] = ()
-    effort: str = "medium"
+    effort: Effort = "medium"
     pack: str = ""
     waiver: WaiverInfo | None = None
 
@@ -59,13 +63,13 @@ class RuleInfo:
     title: str
     summary: str
     category: str
-    severity: str
+    severity: Severity
     scope: str
     probe: str
     rationale: str
     remediation: str
     references: tuple[str, ...]
-    effort: str
+    effort: Effort
     pack: str
     params: dict[str, Any] = field(default_factory=dict)
 

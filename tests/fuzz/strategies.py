@@ -111,3 +111,36 @@ def json_inputs(base: dict[str, Any], keys: list[str]) -> st.SearchStrategy[str]
     return st.one_of(structured, structured, text_mutations(base_text), st.text(max_size=200),
                      st.integers(1, 3000).map(lambda n: "[" * n + "]" * n),
                      st.integers(1, 6000).map(lambda n: '{"schema_version": "1.0", "x": ' + "9" * n + "}"))
+
+
+FREE_FORM = ("evidence", "facts", "timings", "options", "params")  # dict[str, Any] fields of a Result
+
+
+@st.composite
+def same_type_mutated(draw: st.DrawFn, base: Any) -> Any:
+    """`base` with 1-6 values replaced by random values of the same JSON type, and random data in its
+    free-form mappings: documents that pass the schema, to reach the renderers."""
+    data = json.loads(json.dumps(base))
+    for _ in range(draw(st.integers(1, 6))):
+        path = draw(st.sampled_from(_paths(data)))
+        node = data
+        for part in path:
+            node = node[part]
+        if isinstance(node, bool):
+            value: Any = draw(st.booleans())
+        elif isinstance(node, int):
+            value = draw(st.integers(-(10 ** 9), 10 ** 9))
+        elif isinstance(node, float):
+            value = draw(st.floats(allow_nan=True, allow_infinity=True))
+        elif isinstance(node, str):
+            value = draw(st.one_of(st.text(max_size=40), NASTY_TEXT.filter(lambda t: len(t) < 200),
+                                   st.sampled_from(["<script>alert(1)</script>", "`x` *y* [z](javascript:1)",
+                                                    "=cmd|' /C calc'!A0", "]]>", "a" * 3000])))
+        elif isinstance(node, list):
+            value = draw(st.sampled_from([[], node[:1], node * 3, node[::-1]]))
+        elif isinstance(node, dict) and path and path[-1] in FREE_FORM:
+            value = {**node, draw(st.text(max_size=12)): draw(JSON_VALUES)}
+        else:
+            continue
+        data = _set(data, path, value)
+    return data
