@@ -1,6 +1,7 @@
 """Property-based fuzzing of every reader of user-named files, at volume: counts and times per reader.
 
-Run: python benchmarks/fuzz_inputs.py [CASES_PER_READER]   (default 5000; random, not derandomized)
+Run: python benchmarks/fuzz_inputs.py [CASES_PER_READER [READER]]   (default 5000 cases, every reader;
+random, not derandomized; READER picks the readers whose label contains it, e.g. "MFA")
 Every case must end in a valid load or an InputError printed as one line per problem (what the CLI
 turns into exit code 2); anything else stops the run with the failing input, as the tests do.
 """
@@ -24,8 +25,12 @@ from tests.fuzz import strategies as S  # noqa: E402
 from tests.fuzz import targets as T  # noqa: E402
 from tests.fuzz.test_fuzz_files import BYTES, EXPORTS, LIST_TEXT, RESULT, RESULT_KEYS  # noqa: E402
 
+ONLY = sys.argv[2] if len(sys.argv) > 2 else ""
+
 
 def run(label: str, strategy: st.SearchStrategy, check: Callable[[object], str], cases: int) -> None:
+    if ONLY.lower() not in label.lower():
+        return
     counts: Counter[str] = Counter()
     slowest = 0.0
 
