@@ -18,6 +18,7 @@ passes on something that could not be determined.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -116,7 +117,9 @@ def compile_check(raw: Any, loc: tuple[str | int, ...] = ()) -> Check:
         value = raw[op]
         where = (*loc, op)
         if op not in OPERATORS:
-            raise CheckSyntaxError(f"unknown operator '{op}' (expected one of {', '.join(OPERATORS)})", where)
+            near = difflib.get_close_matches(str(op), list(OPERATORS), n=1)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            raise CheckSyntaxError(f"unknown operator '{op}'{hint}; expected one of {', '.join(OPERATORS)}", where)
         if op in QUANTIFIERS:
             if len(ops) != 1:
                 raise CheckSyntaxError(f"quantifier '{op}' must be the only operator of its node", where)

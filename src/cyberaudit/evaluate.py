@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from cyberaudit.conditions import MISSING, FactView, Outcome, evaluate
-from cyberaudit.errors import InputError
+from cyberaudit.errors import InputError, raise_all
 from cyberaudit.evidence import choose_message, evidence_sentences
+from cyberaudit.messages import did_you_mean
 from cyberaudit.packs import Rule, RuleSet
 from cyberaudit.profile import LoadedProfile, Waiver
 from cyberaudit.result import Finding, Status, WaiverInfo
@@ -30,33 +31,48 @@ class RuleSettings:
 def resolve_settings(loaded: LoadedProfile, rules: RuleSet) -> RuleSettings:
     """Apply `rules.disable`, `rules.params` and `waivers`; unknown ids or params are InputErrors."""
     prof, doc = loaded.profile, loaded.doc
+    problems: list[InputError] = []
+    known_ids = [*rules.rules, *rules.aliases]
     disabled: set[str] = set()
     for i, rid in enumerate(prof.rules.disable):
         canonical = rules.resolve_id(rid)
         if canonical is None:
-            raise doc.error(("rules", "disable", i), f"unknown rule id {rid!r} in rules.disable")
+            problems.append(doc.error(("rules", "disable", i), f"unknown rule id {rid!r} in rules.disable"
+                                                               f"{did_you_mean(rid, known_ids)}"))
+            continue
         disabled.add(canonical)
     params = {rid: rule.default_params() for rid, rule in rules.rules.items()}
     for rid, overrides in prof.rules.params.items():
         canonical = rules.resolve_id(rid)
         if canonical is None:
-            raise doc.error(("rules", "params", rid), f"unknown rule id {rid!r} in rules.params", key=True)
+            problems.append(doc.error(("rules", "params", rid), f"unknown rule id {rid!r} in rules.params"
+                                                                f"{did_you_mean(rid, known_ids)}", key=True))
+            continue
         rule = rules.rules[canonical]
         for name, value in overrides.items():
             spec = rule.model.params.get(name)
             loc = ("rules", "params", rid, name)
             if spec is None:
                 known = ", ".join(rule.model.params) or "none"
-                raise doc.error(loc, f"rule {canonical} has no parameter {name!r} (parameters: {known})",
-                                key=True)
-            _check_param(doc, loc, canonical, name, spec.default, value, spec.minimum, spec.maximum)
+                problems.append(doc.error(loc, f"rule {canonical} has no parameter {name!r}"
+                                               f"{did_you_mean(name, rule.model.params)} (parameters: {known})",
+                                          key=True))
+                continue
+            try:
+                _check_param(doc, loc, canonical, name, spec.default, value, spec.minimum, spec.maximum)
+            except InputError as exc:
+                problems.append(exc)
+                continue
             params[canonical][name] = value
     waivers = []
     for i, w in enumerate(prof.waivers):
         canonical = rules.resolve_id(w.rule)
         if canonical is None:
-            raise doc.error(("waivers", i, "rule"), f"waiver names unknown rule id {w.rule!r}")
+            problems.append(doc.error(("waivers", i, "rule"), f"waiver names unknown rule id {w.rule!r}"
+                                                              f"{did_you_mean(w.rule, known_ids)}"))
+            continue
         waivers.append((canonical, w))
+    raise_all(problems)
     enabled = tuple(r for rid, r in rules.rules.items() if rid not in disabled)
     return RuleSettings(enabled, params, tuple(waivers))
 

@@ -88,7 +88,8 @@ def load_history(directory: str | Path, *, profile_path: str | None = None,
             result = load_result(path)
         except InputError as exc:
             if skipped is not None:
-                skipped.append(str(exc))
+                lines = exc.lines()  # a warning stays one line however many problems the file has
+                skipped.append(lines[0] + (f" (and {len(lines) - 1} more)" if len(lines) > 1 else ""))
             continue
         if profile_path is not None and result.profile.path != profile_path:
             continue

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field, field_validator
 
 from cyberaudit.conditions import Check, CheckSyntaxError, compile_check, iter_facts, iter_params
-from cyberaudit.errors import InputError
+from cyberaudit.errors import InputError, raise_all
 from cyberaudit.evidence import EvidenceTemplate, MessageBranch, Template, TemplateSyntaxError, parse_template
+from cyberaudit.messages import did_you_mean
 from cyberaudit.models import Strict, validate_document
-from cyberaudit.probes import PROBE_MODULES, fact_is_published, get_probe
+from cyberaudit.probes import PROBE_MODULES, fact_is_published, fact_specs, get_probe
 from cyberaudit.resources import builtin_rules_dir
+from cyberaudit.result import SEVERITIES, Effort, Severity  # noqa: F401  - SEVERITIES: packs.SEVERITIES, as before
 from cyberaudit.targets import TargetKind
 from cyberaudit.yamlsrc import YamlDocument, load_yaml
 
-Severity = Literal["critical", "high", "medium", "low", "info"]
-SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
 RULE_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 
 
@@ -60,7 +59,7 @@ class RuleModel(Strict):
     rationale: str = Field(min_length=1, description="Why it matters, in plain words.")
     remediation: str = Field(min_length=1, description="What to do, in plain words.")
     references: list[str] = Field(min_length=1)
-    effort: Literal["low", "medium", "high"] = "medium"
+    effort: Effort = "medium"
     fail_message: str | None = Field(None, description="Plain-words message when the rule fails.")
     pass_message: str | None = None
     not_applicable_message: str | None = Field(None, description="Plain-words message when applies_if "
@@ -145,30 +144,49 @@ def load_pack(path: str | Path, builtin: bool = False, check_facts: bool = True)
         raise InputError("a pack must be a mapping with pack, version, title and rules", path, 1, 1)
     model = validate_document(PackModel, doc)
     rules = []
+    problems: list[InputError] = []
     for i, rule in enumerate(model.rules):
-        loc = ("rules", i)
-        check = _compile(doc, rule.check, (*loc, "check"))
-        applies = _compile(doc, rule.applies_if, (*loc, "applies_if")) if rule.applies_if is not None else None
-        for compiled, key in ((check, "check"), (applies, "applies_if")):
-            if compiled is not None and check_facts:
-                _validate_facts(doc, rule, compiled, (*loc, key))
-                _validate_params(doc, rule, compiled, (*loc, key))
-        for j, fact in enumerate(rule.evidence if check_facts else ()):
-            if isinstance(fact, str):
-                _validate_fact_path(doc, rule, fact, (*loc, "evidence", j))
-        messages = tuple(_message(doc, rule, m, (*loc, "fail_messages", j), check_facts)
-                         for j, m in enumerate(rule.fail_messages))
-        templates = tuple(_evidence_template(doc, rule, e, (*loc, "evidence", j), check_facts)
-                          for j, e in enumerate(rule.evidence) if isinstance(e, EvidenceModel))
-        probe = get_probe(rule.probe) if check_facts else None
-        if probe is not None and rule.scope not in probe.scopes:
-            raise doc.error((*loc, "scope"), f"rule {rule.id}: the {rule.probe} probe runs on "
-                                             f"{', '.join(sorted(probe.scopes))}, not on {rule.scope}")
-        line = doc.where(loc)[0]
-        rules.append(Rule(rule, check, applies, model.pack, f"{path}:{line}", messages, templates))
-    digest = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+        loaded = _load_rule(doc, rule, ("rules", i), model.pack, check_facts, problems)
+        if loaded is not None:
+            rules.append(loaded)
+    raise_all(problems)
+    digest = "sha256:" + doc.sha256
     return Pack(model.pack, model.version, model.title, model.description, str(path), digest, builtin,
                 tuple(rules))
+
+
+def _load_rule(doc: YamlDocument, rule: RuleModel, loc: tuple[Any, ...], pack: str, check_facts: bool,
+               problems: list[InputError]) -> Rule | None:
+    """One rule checked completely: each of its problems is appended, so a pack reports all at once."""
+    before = len(problems)
+
+    def attempt(step: Any, *args: Any) -> Any:
+        try:
+            return step(*args)
+        except InputError as exc:
+            problems.append(exc)
+            return None
+
+    check = attempt(_compile, doc, rule.check, (*loc, "check"))
+    applies = attempt(_compile, doc, rule.applies_if, (*loc, "applies_if")) if rule.applies_if is not None else None
+    for compiled, key in ((check, "check"), (applies, "applies_if")):
+        if compiled is not None and check_facts:
+            attempt(_validate_facts, doc, rule, compiled, (*loc, key))
+            attempt(_validate_params, doc, rule, compiled, (*loc, key))
+    for j, fact in enumerate(rule.evidence if check_facts else ()):
+        if isinstance(fact, str):
+            attempt(_validate_fact_path, doc, rule, fact, (*loc, "evidence", j))
+    messages = tuple(attempt(_message, doc, rule, m, (*loc, "fail_messages", j), check_facts)
+                     for j, m in enumerate(rule.fail_messages))
+    templates = tuple(attempt(_evidence_template, doc, rule, e, (*loc, "evidence", j), check_facts)
+                      for j, e in enumerate(rule.evidence) if isinstance(e, EvidenceModel))
+    probe = get_probe(rule.probe) if check_facts else None
+    if probe is not None and rule.scope not in probe.scopes:
+        problems.append(doc.error((*loc, "scope"), f"rule {rule.id}: the {rule.probe} probe runs on "
+                                                   f"{', '.join(sorted(probe.scopes))}, not on {rule.scope}"))
+    if len(problems) > before or check is None:
+        return None
+    return Rule(rule, check, applies, pack, f"{doc.path}:{doc.where(loc)[0]}", messages, templates)
 
 
 def _compile(doc: YamlDocument, raw: Any, loc: tuple[Any, ...]) -> Check:
@@ -245,7 +263,9 @@ def _validate_fact_path(doc: YamlDocument, rule: RuleModel, path: str, loc: tupl
                              f"(facts of that probe start with '{rule.probe}.')")
     published = fact_is_published(rule.probe, path)
     if published is False:
-        raise doc.error(loc, f"rule {rule.id}: probe '{rule.probe}' does not publish fact '{path}' "
+        known = [spec.path for spec in fact_specs(rule.probe) or ()]
+        hint = did_you_mean(path, known)
+        raise doc.error(loc, f"rule {rule.id}: probe '{rule.probe}' does not publish fact '{path}'{hint} "
                              f"(see `cyberaudit facts {rule.probe}`)")
 
 

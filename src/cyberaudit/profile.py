@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator, model_validator
 
 from cyberaudit.dnsclient import parse_nameserver
-from cyberaudit.errors import InputError
+from cyberaudit.errors import InputError, raise_all
 from cyberaudit.lazy import once
 from cyberaudit.models import Strict, validate_document
 from cyberaudit.platforms import Catalog, load_catalog
@@ -49,6 +48,9 @@ def _check_url(value: str, schemes: tuple[str, ...]) -> str:
     parts = urlsplit(value)
     if parts.scheme.lower() not in schemes or not parts.hostname:
         raise ValueError(f"expected a {' or '.join(schemes)} URL such as {schemes[0]}://example.org/, got {value!r}")
+    if any(c.isspace() or c in "\\<>{}|^`\"" for c in parts.hostname):
+        # the same host must also be a valid TLS endpoint (see Endpoint.host)
+        raise ValueError(f"the host name in {value!r} holds a space or a character host names cannot have")
     try:
         parts.port  # noqa: B018  - raises on a bad port
     except ValueError:
@@ -398,8 +400,7 @@ def load_profile(path: str | Path, text: str | None = None) -> LoadedProfile:
         raise InputError("the profile must be a mapping of sections (practice, targets, ...)", path, 1, 1)
     profile = validate_document(Profile, doc)
     check_platform_catalog(profile, doc, path.resolve().parent)
-    content = path.read_bytes() if text is None else text.encode("utf-8")
-    digest = "sha256:" + hashlib.sha256(content).hexdigest()
+    digest = "sha256:" + doc.sha256
     return LoadedProfile(profile=profile, path=path.resolve(), doc=doc, digest=digest)
 
 
@@ -432,13 +433,16 @@ def check_platform_catalog(profile: Profile, doc: YamlDocument, base_dir: Path) 
             profile_catalog(profile, base_dir)  # a broken user catalogue is an input error now, not mid-scan
         return
     catalog = profile_catalog(profile, base_dir)
+    problems = []
     for i, platform in enumerate(profile.platforms):
         if platform.catalog and catalog.get(platform.catalog) is None:
             hint = catalog.suggest(platform.catalog)
             near = catalog.get(hint) if hint else None
             did_you_mean = f" (did you mean {near.id}?)" if near else ""
-            raise doc.error(("platforms", i, "catalog"), f"platforms[{i}].catalog: no platform {platform.catalog!r} "
-                            f"in the catalogue{did_you_mean}; `cyberaudit platforms` lists them")
+            problems.append(doc.error(("platforms", i, "catalog"), f"platforms[{i}].catalog: no platform "
+                                      f"{platform.catalog!r} in the catalogue{did_you_mean}; `cyberaudit "
+                                      f"platforms` lists them"))
+    raise_all(problems)
 
 
 def build_targets(loaded: LoadedProfile) -> list[Target]:

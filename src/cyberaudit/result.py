@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from cyberaudit.errors import InputError
-from cyberaudit.userfiles import read_user_bytes
+from pydantic import TypeAdapter, ValidationError
+
+from cyberaudit.errors import MAX_LISTED, InputError, raise_all
+from cyberaudit.jsonsrc import json_positions, load_json
+from cyberaudit.messages import dotted, problem, shown
+from cyberaudit.userfiles import MAX_RESULT_BYTES, read_user_bytes
 
 SCHEMA_VERSION = "1.0"
 Status = Literal["pass", "fail", "error", "not_applicable", "waived"]
 STATUSES: tuple[Status, ...] = ("pass", "fail", "error", "not_applicable", "waived")
+# the pack format's values too (packs.py): renderers order and colour findings by them
+Severity = Literal["critical", "high", "medium", "low", "info"]
+SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
+Effort = Literal["low", "medium", "high"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +43,7 @@ class Finding:
     target: str  # as written in the profile
     target_kind: str
     status: Status
-    severity: str
+    severity: Severity
     category: str
     title: str
     message: str  # plain words
@@ -43,7 +52,7 @@ class Finding:
     evidence_text: tuple[str, ...] = ()  # the same evidence as plain sentences, for people
     remediation: str = ""
     references: tuple[str, ...] = ()
-    effort: str = "medium"
+    effort: Effort = "medium"
     pack: str = ""
     waiver: WaiverInfo | None = None
 
@@ -56,13 +65,13 @@ class RuleInfo:
     title: str
     summary: str
     category: str
-    severity: str
+    severity: Severity
     scope: str
     probe: str
     rationale: str
     remediation: str
     references: tuple[str, ...]
-    effort: str
+    effort: Effort
     pack: str
     params: dict[str, Any] = field(default_factory=dict)
 
@@ -186,77 +195,50 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _build(cls: type, data: Any) -> Any:
-    """Rebuild a dataclass from JSON data, ignoring keys this version does not know."""
-    if not isinstance(data, dict):
-        raise TypeError(f"expected an object for {cls.__name__}")
-    names = {f.name: f for f in fields(cls)}
-    return cls(**{k: v for k, v in data.items() if k in names})
+@functools.cache
+def _adapter() -> TypeAdapter[Result]:
+    # built once: the dataclasses above are the schema (`cyberaudit schema result` prints the same)
+    return TypeAdapter(Result)
 
 
 def result_from_dict(data: dict[str, Any]) -> Result:
-    """Rebuild a Result from its JSON form (the inverse of Result.to_dict)."""
+    """Rebuild a Result from its JSON form (the inverse of Result.to_dict); ValidationError if it is not one."""
     major = str(data.get("schema_version", "")).split(".")[0]
     if major != SCHEMA_VERSION.split(".")[0]:
-        raise ValueError(f"unsupported result schema_version {data.get('schema_version')!r} "
+        raise ValueError(f"unsupported result schema_version {shown(data.get('schema_version'))} "
                          f"(this cyberaudit reads {SCHEMA_VERSION})")
+    # unknown keys (from a newer minor version) are ignored; every known one must have its type
+    return _adapter().validate_python(data)
 
-    def card(d: dict[str, Any]) -> ScoreCard:
-        d = dict(d)
-        d["cap_rules"] = tuple(d.get("cap_rules", ()))
-        return _build(ScoreCard, d)
 
-    def finding(d: dict[str, Any]) -> Finding:
-        d = dict(d)
-        d["details"] = tuple(d.get("details", ()))
-        d["evidence_text"] = tuple(d.get("evidence_text", ()))
-        d["references"] = tuple(d.get("references", ()))
-        if d.get("waiver"):
-            d["waiver"] = _build(WaiverInfo, d["waiver"])
-        return _build(Finding, d)
-
-    def target(d: dict[str, Any]) -> TargetResult:
-        d = dict(d)
-        d["probes"] = tuple(_build(ProbeRun, p) for p in d.get("probes", ()))
-        return _build(TargetResult, d)
-
-    def rule(d: dict[str, Any]) -> RuleInfo:
-        d = dict(d)
-        d["references"] = tuple(d.get("references", ()))
-        return _build(RuleInfo, d)
-
-    scores = data["scores"]
-    return Result(
-        schema_version=data["schema_version"],
-        tool=dict(data["tool"]),
-        generated_at=data["generated_at"],
-        profile=_build(ProfileInfo, data["profile"]),
-        packs=tuple(_build(PackInfo, p) for p in data.get("packs", ())),
-        rules={k: rule(v) for k, v in data.get("rules", {}).items()},
-        targets=tuple(target(t) for t in data.get("targets", ())),
-        findings=tuple(finding(f) for f in data.get("findings", ())),
-        scores=Scores(overall=card(scores["overall"]),
-                      by_category={k: card(v) for k, v in scores.get("by_category", {}).items()},
-                      by_target={k: card(v) for k, v in scores.get("by_target", {}).items()}),
-        timings=dict(data.get("timings", {})),
-        options=dict(data.get("options", {})),
-    )
+def _result_problems(exc: ValidationError, text: str, path: Path) -> list[InputError]:
+    errors = exc.errors(include_url=False)
+    # pydantic names the dataclass in some locations (Finding, WaiverInfo): keep keys and indexes only
+    locs = [tuple(p for p in err["loc"] if not (isinstance(p, str) and p[:1].isupper())) for err in errors]
+    where = json_positions(text, locs[:MAX_LISTED])
+    out = []
+    for err, loc in zip(errors, locs, strict=True):
+        line, col = where.get(loc, (None, None))
+        out.append(InputError(f"not a cyberaudit result: {problem(err, dotted(loc) or 'document')}", path,
+                              line, col))
+    return out
 
 
 def load_result(path: str | Path) -> Result:
-    """Read a saved Result JSON; a broken file is an InputError naming it."""
+    """Read a saved Result JSON, bounded in size and depth and checked against the Result's schema."""
     path = Path(path)
-    raw = read_user_bytes(path, "result file")
+    raw = read_user_bytes(path, "result file", MAX_RESULT_BYTES)
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("not a cyberaudit result: the file is not UTF-8 text", path) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg}", path, exc.lineno, exc.colno) from None
+    data = load_json(text, path, "not a cyberaudit result")
     if not isinstance(data, dict):
         raise InputError("not a cyberaudit result: the top level is not a JSON object", path, 1, 1)
     try:
         return result_from_dict(data)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        detail = f"missing key {exc}" if isinstance(exc, KeyError) else str(exc)
-        raise InputError(f"not a cyberaudit result: {detail}", path) from None
+    except ValidationError as exc:
+        raise_all(_result_problems(exc, text, path))
+        raise InputError("not a cyberaudit result", path) from None
+    except ValueError as exc:
+        raise InputError(f"not a cyberaudit result: {exc}", path) from None

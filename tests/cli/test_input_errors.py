@@ -137,8 +137,8 @@ def test_broken_result_file(cli, write):
 
 
 def test_an_internal_error_writes_a_crash_log_and_exits_3(cli, write, tmp_path, monkeypatch):
-    # A Result file that parses but holds a value of the wrong type reaches renderer code that
-    # cannot cope: exactly the kind of bug the crash log is for.
+    # An exception nobody expected (here a patched failure) is exactly the kind of bug the crash
+    # log is for; bad input files never get this far (tests/cli/test_hostile_files.py).
     import cyberaudit.cli.main as cli_module
 
     def explode(*a, **k):

@@ -694,7 +694,11 @@ def rules_show(
     rs = load_rule_set([str(p) for p in (pack or [])])
     canonical = rs.resolve_id(rule_id.upper())
     if canonical is None:
-        raise InputError(f"unknown rule id {rule_id!r} (see `cyberaudit rules list`)")
+        from cyberaudit.messages import closest
+
+        near = closest(rule_id.upper(), [*rs.rules, *rs.aliases])
+        hint = f"did you mean {near}? " if near else ""
+        raise InputError(f"unknown rule id {rule_id!r} ({hint}see `cyberaudit rules list`)")
     m = rs.rules[canonical].model
     out = [f"{m.id} — {m.title}", f"pack {rs.rules[canonical].pack}, category {m.category}, severity "
            f"{m.severity}, scope {m.scope}, probe {m.probe}, effort {m.effort}"]
@@ -828,7 +832,8 @@ def _run(argv: list[str] | None) -> int:
             err.print(f"error: {exc}", markup=False, highlight=False)
         code = EXIT_INPUT
     except InputError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        for line in exc.lines():  # several problems of one file: one line each
+            err.print(f"error: {line}", markup=False, highlight=False, soft_wrap=True)
         code = EXIT_INPUT
     except CyberauditError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cyberaudit.errors import InputError
+from cyberaudit.messages import shown as quoted
 from cyberaudit.userfiles import read_user_bytes
 
 MAX_EXPORT_BYTES = 50 * 1024 * 1024
@@ -114,12 +115,22 @@ def read_text(path: Path) -> str:
     """The export's text: UTF-8 (with or without BOM) or UTF-16 with a BOM (Excel 'Unicode text')."""
     data = read_user_bytes(path, "export file", MAX_EXPORT_BYTES)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count("\n".encode("utf-16-le")) + 1
+            raise InputError("not UTF-16 text after its byte-order mark (save the export as CSV UTF-8)",
+                             path, line) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError("not UTF-8 text (save the export as CSV UTF-8)", path, line) from None
+
+
+def _label(header: str) -> str:
+    # a header is the file's text: keep it short and on one line in the message
+    return header if header.isprintable() and len(header) <= 40 else quoted(header, 40)
 
 
 def _delimiter(header_line: str) -> str:
@@ -155,7 +166,8 @@ def parse_export(path: Path, layout: Layout, admins: Iterable[str] = ()) -> Pars
         found = _find(headers, names)
         if found is None:
             raise InputError(f"missing column for {field} (expected one of: {', '.join(names)}); is this a "
-                             f"{layout.label}? found columns: {', '.join(list(shown.values())[:12])}", path, 1)
+                             f"{layout.label}? found columns: {', '.join(_label(h) for h in list(shown.values())[:12])}",
+                             path, 1)
         return found
 
     email_col, _ = need("the e-mail address", layout.email)

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from cyberaudit.errors import InputError
+from cyberaudit.jsonsrc import load_json
 from cyberaudit.probes.privacy.trackerdb import ListInfo, TrackerDatabase, TrackerEntry, valid_domain
 from cyberaudit.profile import TrackerList
-from cyberaudit.userfiles import read_user_bytes
+from cyberaudit.userfiles import MAX_LIST_BYTES, read_user_bytes
 
 # Disconnect's categories → ours. Its "Content" category holds embedded-content providers.
 _DISCONNECT_CATEGORIES = {
@@ -34,7 +35,7 @@ def load_tracker_list(spec: TrackerList, base_dir: Path | None = None) -> Tracke
     path = Path(spec.file).expanduser()
     if not path.is_absolute() and base_dir is not None:
         path = Path(base_dir) / path
-    raw = read_user_bytes(path, "tracker list")
+    raw = read_user_bytes(path, "tracker list", MAX_LIST_BYTES)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -129,10 +130,7 @@ def _json_line(text: str, needle: str) -> int | None:
 
 def _disconnect(text: str, path: Path, spec: TrackerList) -> TrackerDatabase:
     """Disconnect's services.json: {"categories": {CATEGORY: [{COMPANY: {HOMEPAGE: [domains]}}]}}."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg}", path, exc.lineno, exc.colno) from None
+    data = load_json(text, path, "invalid JSON")
     if not isinstance(data, dict) or not isinstance(data.get("categories"), dict):
         raise InputError("a Disconnect services.json needs a top-level \"categories\" object", path, 1)
     entries: list[TrackerEntry] = []
