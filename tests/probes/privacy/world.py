@@ -121,7 +121,7 @@ def fetch_pages(network: Network, target: Target, prof: Profile | None = None) -
 
 def run_privacy(target: Target, network: Network, prof: Profile | None = None, *,
                 browser: bool = False, accept_consent: bool = False, seconds: float = 20,
-                profile_dir: Path | None = None) -> ProbeOutput:
+                profile_dir: Path | None = None, reject_consent: bool = False) -> ProbeOutput:
     """Run the real privacy probe on a target, after the pages were fetched (static mode)."""
     from cyberaudit.probes.privacy.probe import PROBE
 
@@ -129,7 +129,8 @@ def run_privacy(target: Target, network: Network, prof: Profile | None = None, *
     if not browser:
         deps["http"] = ProbeOutput(artifacts={"pages": fetch_pages(network, target, prof)})
     ctx = ProbeContext(profile=prof or profile(), network=network,
-                       options=ScanOptions(browser=browser, browser_accept_consent=accept_consent),
+                       options=ScanOptions(browser=browser, browser_accept_consent=accept_consent,
+                                           browser_reject_consent=reject_consent),
                        deadline=time.monotonic() + seconds, deps=deps, profile_dir=profile_dir)
     return PROBE.run(target, ctx)
 

@@ -14,6 +14,7 @@ from cyberaudit.errors import InputError, ProbeError
 from cyberaudit.probes.base import FactSpec, ProbeContext, ProbeOutput
 from cyberaudit.probes.http import FetchedPage
 from cyberaudit.probes.privacy.analysis import analyse
+from cyberaudit.probes.privacy.behaviour import BEHAVIOUR_FACTS, behaviour_facts
 from cyberaudit.probes.privacy.browser import check_browser_available, render_pages
 from cyberaudit.probes.privacy.evidence import PageEvidence
 from cyberaudit.probes.privacy.lists import load_tracker_list
@@ -136,6 +137,7 @@ FACTS: tuple[FactSpec, ...] = (
     FactSpec("privacy.inspection", "str", "Present only when the http probe read the pages with relaxed "
                                           "TLS settings (a certificate that is not trusted, or old cipher "
                                           "suites; static mode): how and why, in plain words."),
+    *BEHAVIOUR_FACTS,
 )
 
 _list_cache: dict[tuple[str, float, int, TrackerList], TrackerDatabase] = {}
@@ -217,6 +219,10 @@ class PrivacyProbe:
         parties = Parties.for_site(hosts, ctx.profile.platforms, profile_catalog(ctx.profile, ctx.profile_dir))
         result = analyse(evidence, db, parties, mode,
                          accepted_consent=ctx.options.browser and ctx.options.browser_accept_consent)
+        reject = ctx.options.browser and ctx.options.browser_reject_consent
+        seen, unseen = behaviour_facts(evidence, db, parties, mode, reject_consent=reject)
+        result.facts.update(seen)
+        result.errors.update(unseen)
         http = ctx.deps.get("http")
         note = http.facts.get("inspection") if http is not None and mode == "static" else None
         if isinstance(note, str):  # the verdicts below come from pages read that way: the report says so
@@ -246,7 +252,8 @@ class PrivacyProbe:
         confine = bool(s.resolve or s.connect_to or s.nameservers or getattr(site, "address", None))
         try:
             return render_pages(page_urls(target), network, ctx.deadline, confine=confine,
-                                accept_consent=ctx.options.browser_accept_consent, executable=executable)
+                                accept_consent=ctx.options.browser_accept_consent, executable=executable,
+                                reject_consent=ctx.options.browser_reject_consent)
         except InputError as exc:
             raise ProbeError(str(exc)) from None
 
