@@ -64,3 +64,11 @@ CONSENT_BOTH = """<!doctype html><html><head><title>Consent</title></head><body>
 CONSENT_HONEST = CONSENT_BOTH.replace('id="onetrust-reject-all-handler" onclick="go()"',
                                       'id="onetrust-reject-all-handler" '
                                       'onclick="document.getElementById(`banner`).remove()"')
+
+# A site whose intake form is two links away from the home page, and not in `pages:`.
+DEEP_HOME = """<!doctype html><html><head><title>Lakeside</title></head><body>
+<a href="/about">About us</a> <a href="/blog/post-1.pdf">Leaflet</a> <a href="https://elsewhere.test/">Friends</a>
+<a href="/privacy">Privacy</a></body></html>"""
+DEEP_ABOUT = """<!doctype html><html><head><title>About</title></head><body>
+<a href="/team">Our team</a> <a href="/book-now">Start here</a></body></html>"""
+DEEP_TEAM = """<!doctype html><html><head><title>Team</title></head><body><p>Our therapists.</p></body></html>"""

@@ -9,6 +9,8 @@ import pytest
 
 from cyberaudit.demo.http_server import Route
 from cyberaudit.probes.privacy.browser import chromium_path
+from cyberaudit.profile import Website
+from cyberaudit.targets import Target
 
 from . import behaviour_pages as pages
 from .world import JS, TRACKER_ROUTES, World, outcomes, run_privacy, website
@@ -32,6 +34,9 @@ def world(tmp_path_factory):
     w.serve({"/": Route(200, pages.FINGERPRINT_HOME)}, ("hidden.test",))
     w.serve({"/": Route(200, pages.CONSENT_BOTH), "/honest": Route(200, pages.CONSENT_HONEST)},
             ("consent.test",))
+    w.serve({"/": Route(200, pages.DEEP_HOME), "/about": Route(200, pages.DEEP_ABOUT),
+             "/team": Route(200, pages.DEEP_TEAM), "/book-now": booking, "/privacy": Route(200, "<p>policy</p>")},
+            ("lakeside.test",))
     yield w
     w.stop()
 
@@ -72,7 +77,8 @@ def test_static_scan_says_it_could_not_check_typed_input(world):
     assert out.facts["form_input_leaks"] is None
     assert "needs --browser" in out.errors["privacy.form_input_leaks"]
     result = outcomes(out)
-    assert result["PRIV-FORM-INPUT-LEAK"] == "error" and result["PRIV-HEALTH-URL-TO-THIRD-PARTY"] == "error"
+    assert result["PRIV-FORM-INPUT-LEAK"] == "error"
+    assert result["PRIV-HEALTH-URL-TO-THIRD-PARTY"] == result["PRIV-CONSENT-IGNORED"] == "not_applicable"
 
 
 @needs_browser
@@ -100,3 +106,44 @@ def test_a_reject_button_that_changes_nothing_is_a_finding(world):
     # without --reject-consent the rule does not apply
     plain = run_privacy(website("https://consent.test/", ["/"]), world.network(), browser=True, seconds=60)
     assert plain.facts["consent_check"]["tried"] is False and outcomes(plain)["PRIV-CONSENT-IGNORED"] == "not_applicable"
+
+
+def _deep_site(max_pages: int | None = None) -> Target:
+    url = "https://lakeside.test/"
+    return Target("website", url, Website(url=url, pages=["/"], max_pages=max_pages))
+
+
+def test_the_crawl_finds_an_intake_form_two_links_deep_in_a_static_scan(world):
+    out = run_privacy(_deep_site(), world.network())
+    found = {f["page"]: f for f in out.facts["crawl"]["found"]}
+    # the booking page is preferred to the team page: its address says what it is for
+    checked = out.facts["crawl"]["checked"]
+    assert checked[0] == "/" and checked.index("/book-now") < checked.index("/team")
+    assert found["/book-now"]["found_by"] == "link from /about" and found["/book-now"]["checked"] is True
+    assert "/blog/post-1.pdf" not in found and not any("elsewhere" in p for p in found)
+    (form,) = out.facts["forms"]
+    assert form["page"] == "/book-now"
+    assert "/book-now" in out.facts["form_pages"]
+    page = next(p for p in out.facts["pages"] if p["page"] == "/book-now")
+    assert page["found_by"] == "link from /about"
+    result = outcomes(out)
+    assert result["PRIV-TRACKERS-ON-FORMS"] == "fail"  # the pixel script is in the served HTML
+    assert result["PRIV-FORM-INPUT-LEAK"] == "error"  # what it sends needs --browser
+    assert "needs --browser" in out.errors["privacy.form_input_leaks"]
+
+
+def test_max_pages_stops_the_crawl_and_says_what_was_left(world):
+    out = run_privacy(_deep_site(max_pages=2), world.network())
+    assert out.facts["crawl"]["checked"] == ["/", "/about"]
+    assert out.facts["forms"] == []
+    left = {f["page"]: f["error"] for f in out.facts["crawl"]["found"] if not f["checked"]}
+    assert left["/book-now"] == "not checked: max_pages reached"
+
+
+@needs_browser
+def test_the_browser_crawl_types_into_the_form_it_found(world):
+    out = run_privacy(_deep_site(), world.network(), browser=True, seconds=90)
+    assert "/book-now" in out.facts["crawl"]["checked"]
+    leaks = {(x["page"], x["field"], x["encoding"]) for x in out.facts["form_input_leaks"]}
+    assert ("/book-now", "email", "sha256") in leaks
+    assert outcomes(out)["PRIV-FORM-INPUT-LEAK"] == "fail"

@@ -110,13 +110,18 @@ def website(url: str, pages: list[str]) -> Target:
     return Target("website", url, Website(url=url, pages=pages))
 
 
-def fetch_pages(network: Network, target: Target, prof: Profile | None = None) -> list[FetchedPage]:
-    """The pages as the real http probe fetched and shared them (it raises ProbeError like in a scan)."""
+def http_output(network: Network, target: Target, prof: Profile | None = None) -> ProbeOutput:
+    """What the real http probe hands on: its facts (the crawl) and the pages (it raises ProbeError)."""
     from cyberaudit.probes.http.probe import PROBE as HTTP
 
     ctx = ProbeContext(profile=prof or profile(), network=network, options=ScanOptions(),
                        deadline=time.monotonic() + 15)
-    return HTTP.run(target, ctx).artifacts["pages"]
+    return HTTP.run(target, ctx)
+
+
+def fetch_pages(network: Network, target: Target, prof: Profile | None = None) -> list[FetchedPage]:
+    """The pages as the real http probe fetched and shared them (it raises ProbeError like in a scan)."""
+    return http_output(network, target, prof).artifacts["pages"]
 
 
 def run_privacy(target: Target, network: Network, prof: Profile | None = None, *,
@@ -127,7 +132,8 @@ def run_privacy(target: Target, network: Network, prof: Profile | None = None, *
 
     deps = {}
     if not browser:
-        deps["http"] = ProbeOutput(artifacts={"pages": fetch_pages(network, target, prof)})
+        http = http_output(network, target, prof)
+        deps["http"] = ProbeOutput(facts={"crawl": http.facts.get("crawl")}, artifacts=http.artifacts)
     ctx = ProbeContext(profile=prof or profile(), network=network,
                        options=ScanOptions(browser=browser, browser_accept_consent=accept_consent,
                                            browser_reject_consent=reject_consent),

@@ -17,3 +17,4 @@ class FetchedPage:
     html: str | None  # decoded body for HTML pages, else None
     truncated: bool = False
     error: str | None = None  # why the page could not be fetched
+    found_by: str | None = None  # for a page not in `pages:`: how the crawl found it

@@ -83,8 +83,8 @@ BEHAVIOUR_FACTS: tuple[FactSpec, ...] = (
                 ("product", "str", "The recorder (Hotjar, Clarity, ...)."), ("company", "str", "Its company."),
                 ("url", "str", "The request (first 300 characters)."), ("method", "str", "HTTP method or WS."),
                 ("bytes", "int", "Size of what was sent."))),
-    FactSpec("privacy.consent_check", "object?", "What happened when the cookie banner was rejected "
-             "(browser mode; null in static mode)."),
+    FactSpec("privacy.consent_check", "object", "What happened when the cookie banner was rejected "
+             "(browser mode with --reject-consent; nothing is clicked otherwise)."),
     FactSpec("privacy.consent_check.tried", "bool", "The scan was asked to reject (--reject-consent)."),
     FactSpec("privacy.consent_check.rejected", "bool", "A reject button was found and clicked on some page."),
     *_specs("privacy.consent_check.before_choice", "Trackers that sent requests before the banner was "
@@ -218,11 +218,23 @@ class _Builder:
 
 
 def behaviour_facts(pages: list[PageEvidence], db: TrackerDatabase, parties: Parties, mode: str,
-                    reject_consent: bool = False) -> tuple[dict[str, Any], dict[str, str]]:
-    """Facts below `privacy.` and errors keyed by full fact path."""
+                    reject_consent: bool = False, forms_seen: bool = True) -> tuple[dict[str, Any], dict[str, str]]:
+    """Facts below `privacy.` and errors keyed by full fact path.
+
+    Static mode: null facts with a "needs --browser" error; typed_fields is an empty list (nothing
+    to type into, the leak rule does not apply) when the served HTML has no data-collecting form.
+    """
     if mode != "browser":
         facts: dict[str, Any] = dict.fromkeys(_KEYS)
-        return facts, {f"privacy.{k}": NEEDS_BROWSER for k in _KEYS}
+        errors = {f"privacy.{k}": NEEDS_BROWSER for k in _KEYS}
+        # no banner is clicked in a static scan: the consent rule does not apply (and says why)
+        facts["consent_check"] = {"tried": False, "rejected": False, "pages": [], "before_choice": [],
+                                  "after_reject": []}
+        del errors["privacy.consent_check"]
+        if not forms_seen:
+            facts["typed_fields"] = []
+            del errors["privacy.typed_fields"]
+        return facts, errors
     builder = _Builder(db, parties)
     for ev in pages:
         if ev.error is None:

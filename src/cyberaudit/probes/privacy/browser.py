@@ -20,7 +20,7 @@ import shutil
 import ssl
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -216,8 +216,16 @@ def _short(exc: BaseException) -> str:
 def render_pages(pages: list[tuple[str, str]], network: Network, deadline: float, *,
                  confine: bool, accept_consent: bool = False, executable: str | None = None,
                  page_timeout: float = 20.0, reject_consent: bool = False,
-                 type_into_forms: bool = True) -> list[PageEvidence]:
-    """Render (page, url) pairs in one fresh Chromium profile, as one visitor browsing in order."""
+                 type_into_forms: bool = True,
+                 crawl: Callable[[list[PageEvidence], list[PageEvidence]], tuple[str, str, str] | None]
+                 | None = None,
+                 ) -> list[PageEvidence]:
+    """Render (page, url) pairs in one fresh Chromium profile, as one visitor browsing in order.
+
+    `crawl`, when given, is shown the pages rendered so far (and the crawled ones that could not be)
+    and asked for the next page beyond `pages` as (page, url, how it was found), None when there is
+    none. A crawled page that cannot be rendered is left out: a dead link is not a page anyone asked
+    to check."""
     executable = executable or check_browser_available()
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
@@ -254,8 +262,18 @@ def render_pages(pages: list[tuple[str, str]], network: Network, deadline: float
                 context = browser.contexts[0]
                 context.add_init_script(INIT_SCRIPT)
                 consent = "reject" if reject_consent else "accept" if accept_consent else None
-                for page_name, url in pages:
+                queue: list[tuple[str, str, str | None]] = [(p, u, None) for p, u in pages]
+                dropped: list[PageEvidence] = []
+                while queue or crawl is not None:
+                    if not queue:
+                        found = crawl(results, dropped) if crawl is not None else None
+                        if found is None or chromium.killed.is_set() or time.monotonic() > deadline - 2:
+                            break
+                        queue.append(found)
+                    page_name, url, found_by = queue.pop(0)
                     if chromium.killed.is_set():
+                        if found_by is not None:
+                            continue
                         results.append(PageEvidence(page_name, url, url, None, None, error=_OUT_OF_TIME))
                         continue
                     try:
@@ -266,6 +284,11 @@ def render_pages(pages: list[tuple[str, str]], network: Network, deadline: float
                     if chromium.killed.is_set() and evidence.html is None:
                         evidence = PageEvidence(page_name, url, evidence.final_url, evidence.status, None,
                                                 error=_STOPPED, requests=evidence.requests)
+                    if found_by is not None:
+                        if evidence.error is not None or evidence.html is None:
+                            dropped.append(replace(evidence, found_by=found_by))
+                            continue
+                        evidence = replace(evidence, found_by=found_by)
                     results.append(evidence)
                 with contextlib.suppress(PlaywrightError):
                     browser.close()

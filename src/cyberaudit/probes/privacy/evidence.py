@@ -70,3 +70,4 @@ class PageEvidence:
     canvas: tuple[CanvasRead, ...] = ()
     consent: str | None = None  # accepted, rejected, or None when no banner was clicked
     consent_before: tuple[ObservedRequest, ...] = ()  # requests made before the banner was clicked
+    found_by: str | None = None  # a page not in `pages:`: how the crawl found it
