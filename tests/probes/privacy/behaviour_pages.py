@@ -72,3 +72,7 @@ DEEP_HOME = """<!doctype html><html><head><title>Lakeside</title></head><body>
 DEEP_ABOUT = """<!doctype html><html><head><title>About</title></head><body>
 <a href="/team">Our team</a> <a href="/book-now">Start here</a></body></html>"""
 DEEP_TEAM = """<!doctype html><html><head><title>Team</title></head><body><p>Our therapists.</p></body></html>"""
+DEEP_SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<url><loc>https://lakeside.test/insurance</loc></url><url><loc>https://elsewhere.test/x</loc></url>
+</urlset>"""

@@ -35,7 +35,9 @@ def world(tmp_path_factory):
     w.serve({"/": Route(200, pages.CONSENT_BOTH), "/honest": Route(200, pages.CONSENT_HONEST)},
             ("consent.test",))
     w.serve({"/": Route(200, pages.DEEP_HOME), "/about": Route(200, pages.DEEP_ABOUT),
-             "/team": Route(200, pages.DEEP_TEAM), "/book-now": booking, "/privacy": Route(200, "<p>policy</p>")},
+             "/team": Route(200, pages.DEEP_TEAM), "/book-now": booking, "/privacy": Route(200, "<p>policy</p>"),
+             "/sitemap.xml": Route(200, pages.DEEP_SITEMAP, (("Content-Type", "application/xml"),)),
+             "/insurance": Route(200, pages.DEEP_TEAM)},
             ("lakeside.test",))
     yield w
     w.stop()
@@ -121,6 +123,7 @@ def test_the_crawl_finds_an_intake_form_two_links_deep_in_a_static_scan(world):
     assert checked[0] == "/" and checked.index("/book-now") < checked.index("/team")
     assert found["/book-now"]["found_by"] == "link from /about" and found["/book-now"]["checked"] is True
     assert "/blog/post-1.pdf" not in found and not any("elsewhere" in p for p in found)
+    assert found["/insurance"]["found_by"] == "sitemap.xml" and found["/insurance"]["checked"] is True
     (form,) = out.facts["forms"]
     assert form["page"] == "/book-now"
     assert "/book-now" in out.facts["form_pages"]
@@ -134,7 +137,8 @@ def test_the_crawl_finds_an_intake_form_two_links_deep_in_a_static_scan(world):
 
 def test_max_pages_stops_the_crawl_and_says_what_was_left(world):
     out = run_privacy(_deep_site(max_pages=2), world.network())
-    assert out.facts["crawl"]["checked"] == ["/", "/about"]
+    # /insurance (from the sitemap) is preferred to /about: its address says what it is for
+    assert out.facts["crawl"]["checked"] == ["/", "/insurance"]
     assert out.facts["forms"] == []
     left = {f["page"]: f["error"] for f in out.facts["crawl"]["found"] if not f["checked"]}
     assert left["/book-now"] == "not checked: max_pages reached"

@@ -29,7 +29,7 @@ class Candidate:
     """A page of the site not configured in `pages:`, and how it was found."""
 
     url: str
-    found_by: str  # "link from /", "sitemap.xml", "form on /contact"
+    found_by: str  # "link from /", "frame on /book", "sitemap.xml"
     score: int  # higher is checked first
 
 
@@ -54,13 +54,17 @@ def _score(url: str, text: str) -> int:
 
 
 def candidates(doc: HtmlDocument, page: str, base: str) -> list[Candidate]:
-    """Same-site pages a document links to, and the pages its GET forms lead to."""
+    """Same-site pages a document links to or embeds in a frame."""
     out = []
     for link in doc.links:
         url = link.absolute
         if (link.rel or "") in ("nofollow",) or not same_site(url, base) or _SKIP.search(urlsplit(url).path):
             continue
         out.append(Candidate(normalise(url), f"link from {page}", _score(url, link.text)))
+    for res in doc.resources:
+        # a form served in a frame by the site itself is a page of its own
+        if res.tag in ("iframe", "frame") and same_site(res.absolute, base):
+            out.append(Candidate(normalise(res.absolute), f"frame on {page}", _score(res.absolute, "form") + 5))
     return out
 
 

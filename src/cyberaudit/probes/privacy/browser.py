@@ -48,7 +48,7 @@ MAX_REQUESTS_PER_PAGE = 2000
 MAX_FRAMES = 20
 MAX_FRAME_HTML = 1024 * 1024
 MAX_BODY = 64 * 1024  # of each POST body or WebSocket frame kept for the canary search
-_TYPED_SETTLE_MS = 1500  # after typing: time for blur handlers and batched beacons to send
+_TYPED_SETTLE_MS = 1200  # after typing: time for blur handlers and batched beacons to send
 _SETTLE_MS = 2500  # after "load": time for tag managers to fire their tags
 _CONSENT_SELECTORS = (
     "#onetrust-accept-btn-handler", "#CybotCookiebotDialogBodyLevelButtonLevelOptinAllowAll",
@@ -373,9 +373,8 @@ def _render_one(context: object, page_name: str, url: str, deadline: float, cons
             if type_into_forms:
                 typing[0] = True
                 typed = fill_forms(page, deadline - 2.0)
-                if typed:
+                if typed:  # networkidle needs 500 ms without a request: blur handlers have sent by then
                     _settle(page, deadline, _TYPED_SETTLE_MS)
-                    page.wait_for_timeout(min(300, max(0, (deadline - time.monotonic() - 1.0) * 1000)))
             canvas = canvas_reads(page)
             html = page.content()
             frames = _frame_documents(page)

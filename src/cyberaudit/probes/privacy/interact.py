@@ -11,7 +11,7 @@ from cyberaudit.probes.privacy.canaries import Field, canary_kind, canary_value
 from cyberaudit.probes.privacy.evidence import CanvasRead, TypedField
 
 MAX_FIELDS = 30  # per page: an endless generated form must not eat the probe's time
-_KEY_DELAY_MS = 5
+_KEY_DELAY_MS = 0  # each key is still its own keydown, keypress, input and keyup
 
 # Runs before any page script. The wrappers record who read a canvas back (the first http(s) URL
 # on the call stack: the init script itself has none) and what text was drawn on it. Submitting is

@@ -12,8 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 from cyberaudit.errors import InputError, ProbeError
 from cyberaudit.probes.base import FactSpec, ProbeContext, ProbeOutput
-from cyberaudit.probes.http import FetchedPage
-from cyberaudit.probes.http.crawl import DEFAULT_MAX_PAGES, Candidate, PageCrawl
+from cyberaudit.probes.http import DEFAULT_MAX_PAGES, Candidate, FetchedPage, PageCrawl
 from cyberaudit.probes.privacy.analysis import analyse
 from cyberaudit.probes.privacy.behaviour import BEHAVIOUR_FACTS, behaviour_facts
 from cyberaudit.probes.privacy.browser import check_browser_available, render_pages
