@@ -180,7 +180,9 @@ def test_no_check_of_a_merged_probe_reads_error(demo_run: dict[str, Any]) -> Non
     assert result is not None, demo_run["proc"].stderr
     errors = [(f["rule_id"], f["target"], f["message"]) for f in result["findings"]
               if f["status"] == "error" and result["rules"][f["rule_id"]]["probe"] in available_probes()]
-    assert errors == []
+    # what visitors type can only be watched in a browser; the demo scans statically and says so
+    assert [e for e in errors if e[0] != "PRIV-FORM-INPUT-LEAK"] == []
+    assert all("needs --browser" in e[2] for e in errors)
 
 
 def test_demo_connects_to_loopback_only(demo_run: dict[str, Any]) -> None:

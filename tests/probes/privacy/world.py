@@ -106,8 +106,8 @@ def profile(*, platforms: list[Platform] | None = None, lists: list[TrackerList]
                    privacy=PrivacySettings(tracker_lists=lists or []))
 
 
-def website(url: str, pages: list[str]) -> Target:
-    return Target("website", url, Website(url=url, pages=pages))
+def website(url: str, pages: list[str], max_pages: int | None = None) -> Target:
+    return Target("website", url, Website(url=url, pages=pages, max_pages=max_pages))
 
 
 def http_output(network: Network, target: Target, prof: Profile | None = None) -> ProbeOutput:

@@ -226,11 +226,11 @@ def behaviour_facts(pages: list[PageEvidence], db: TrackerDatabase, parties: Par
     """
     if mode != "browser":
         facts: dict[str, Any] = dict.fromkeys(_KEYS)
-        errors = {f"privacy.{k}": NEEDS_BROWSER for k in _KEYS}
+        # only what the leak rule reads: the other facts are plainly null, their rules not applicable
+        errors = {f"privacy.{k}": NEEDS_BROWSER for k in ("typed_fields", "form_input_leaks")}
         # no banner is clicked in a static scan: the consent rule does not apply (and says why)
         facts["consent_check"] = {"tried": False, "rejected": False, "pages": [], "before_choice": [],
                                   "after_reject": []}
-        del errors["privacy.consent_check"]
         if not forms_seen:
             facts["typed_fields"] = []
             del errors["privacy.typed_fields"]
