@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from cyberaudit.domains import registrable_domain
 from cyberaudit.probes.base import FactSpec
 from cyberaudit.probes.privacy.canaries import find_leaks
 from cyberaudit.probes.privacy.evidence import ObservedRequest, PageEvidence
@@ -122,6 +123,7 @@ class _Builder:
 
     def page(self, ev: PageEvidence) -> None:
         typed = {}
+        frame_of = {t.field: registrable_domain(_host(t.frame)) for t in ev.typed if t.frame}
         for t in ev.typed:
             self.out["typed_fields"].append({"page": ev.page, "field": t.field, "kind": t.kind, "value": t.value,
                                              "frame": t.frame})
@@ -129,6 +131,8 @@ class _Builder:
         sent = [r for r in ev.requests if r.after_typing and self.other(_host(r.url))]
         for leak in find_leaks(typed, sent):
             host = _host(leak.url)
+            if leak.field in frame_of and registrable_domain(host) == frame_of[leak.field]:
+                continue  # a form served by another company reaching that company: PRIV-FORM-THIRD-PARTY's case
             company = self.company(host)[0]
             self.out["form_input_leaks"].append({
                 "name": f"{leak.field} ({leak.kind}) sent to {company or host} as {leak.encoding} in the {leak.where}",

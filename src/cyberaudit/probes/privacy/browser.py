@@ -48,6 +48,7 @@ MAX_REQUESTS_PER_PAGE = 2000
 MAX_FRAMES = 20
 MAX_FRAME_HTML = 1024 * 1024
 MAX_BODY = 64 * 1024  # of each POST body or WebSocket frame kept for the canary search
+MAX_BODIES = 8 * 1024 * 1024  # of all bodies kept for one page: a chatty recorder must not fill memory
 _TYPED_SETTLE_MS = 1200  # after typing: time for blur handlers and batched beacons to send
 _SETTLE_MS = 2500  # after "load": time for tag managers to fire their tags
 _CONSENT_SELECTORS = (
@@ -260,7 +261,13 @@ def render_pages(pages: list[tuple[str, str]], network: Network, deadline: float
                                          "is busy?); no page could be rendered") from None
                     raise ProbeError(f"cannot drive Chromium: {_short(exc)}") from None
                 context = browser.contexts[0]
-                context.add_init_script(INIT_SCRIPT)
+                try:
+                    context.add_init_script(INIT_SCRIPT)
+                except PlaywrightError as exc:  # the watchdog stopped the browser right after start-up
+                    if chromium.killed.is_set():
+                        raise ProbeError("the browser took the probe's whole time to start (the machine "
+                                         "is busy?); no page could be rendered") from None
+                    raise ProbeError(f"cannot drive Chromium: {_short(exc)}") from None
                 consent = "reject" if reject_consent else "accept" if accept_consent else None
                 queue: list[tuple[str, str, str | None]] = [(p, u, None) for p, u in pages]
                 dropped: list[PageEvidence] = []
@@ -320,6 +327,12 @@ def _render_one(context: object, page_name: str, url: str, deadline: float, cons
     failures: dict[str, str] = {}
 
     typing = [False]
+    kept = [0]  # body bytes kept so far
+
+    def keep(data: bytes) -> bytes:
+        part = data[:max(0, min(MAX_BODY, MAX_BODIES - kept[0]))]
+        kept[0] += len(part)
+        return part
 
     def on_request(req: object) -> None:
         if len(requests) < MAX_REQUESTS_PER_PAGE:
@@ -329,13 +342,13 @@ def _render_one(context: object, page_name: str, url: str, deadline: float, cons
             except Exception:  # a body Playwright cannot decode: the URL is still worth keeping
                 body, headers = b"", ()
             requests.append(ObservedRequest(req.url, req.resource_type, method=req.method,  # type: ignore[attr-defined]
-                                            headers=headers, body=body[:MAX_BODY], after_typing=typing[0]))
+                                            headers=headers, body=keep(body), after_typing=typing[0]))
 
     def on_socket(ws: object) -> None:
         def sent(payload: str | bytes) -> None:
             if len(requests) < MAX_REQUESTS_PER_PAGE:
                 data = payload.encode() if isinstance(payload, str) else payload
-                requests.append(ObservedRequest(ws.url, "websocket", method="WS", body=data[:MAX_BODY],  # type: ignore[attr-defined]
+                requests.append(ObservedRequest(ws.url, "websocket", method="WS", body=keep(data),  # type: ignore[attr-defined]
                                                 after_typing=typing[0]))
         ws.on("framesent", sent)  # type: ignore[attr-defined]
 
