@@ -65,6 +65,8 @@ class Website(Strict):
     https_url: str | None = Field(None, description="For an http:// url: where its HTTPS site is tried "
                                                     "(default: the same host and path on port 443).")
     address: str | None = Field(None, description="Connect to this IP address, keeping the name.")
+    max_pages: int | None = Field(None, ge=1, le=200, description="Pages checked in all, `pages:` first, then "
+                                  "pages found by following links and sitemap.xml (default 20).")
 
     @field_validator("address")
     @classmethod

@@ -181,3 +181,11 @@ def test_yaml_aliases_are_refused_quickly(cli, write, body):
     path = write("p.yaml", body)
     run = cli("scan", "-p", str(path), "-q")
     assert run.code == 2 and "aliases" in run.err and "Traceback" not in run.err
+
+
+def test_accepting_and_rejecting_consent_at_once_is_refused(cli, write):
+    path = write("cyberaudit.yaml", MINIMAL)
+    run = cli("scan", "-p", str(path), "-q", "--browser", "--accept-consent", "--reject-consent")
+    assert run.code == 2 and "Traceback" not in run.err + run.out
+    assert "--accept-consent and --reject-consent cannot be used together" in run.err
+    assert len(run.err.strip().splitlines()) == 1

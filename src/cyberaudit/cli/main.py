@@ -185,6 +185,9 @@ def scan(
     accept_consent: Annotated[bool, typer.Option(
         "--accept-consent", envvar="CYBERAUDIT_ACCEPT_CONSENT",
         help="With --browser: also record what loads after accepting a consent banner.")] = False,
+    reject_consent: Annotated[bool, typer.Option(
+        "--reject-consent", envvar="CYBERAUDIT_REJECT_CONSENT",
+        help="With --browser: click the consent banner's Reject and record what still loads.")] = False,
     redact: Annotated[bool, typer.Option("--redact", envvar="CYBERAUDIT_REDACT",
                                          help="Replace e-mail addresses and file paths by short hashes.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", envvar="CYBERAUDIT_QUIET",
@@ -257,7 +260,10 @@ def scan(
     nameservers = tuple(_parse_ns(n) for n in _split_env_list(nameserver))
     if ca_bundle is not None and not ca_bundle.is_file():
         raise InputError("--ca-bundle: file not found", ca_bundle)
-    options = ScanOptions(browser=browser, browser_accept_consent=accept_consent, redact=redact,
+    if accept_consent and reject_consent:
+        raise InputError("--accept-consent and --reject-consent cannot be used together")
+    options = ScanOptions(browser=browser, browser_accept_consent=accept_consent,
+                          browser_reject_consent=reject_consent, redact=redact,
                           probe_timeout=timeout)
     if browser:
         _check_browser()

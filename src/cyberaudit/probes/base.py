@@ -51,6 +51,7 @@ class ScanOptions:
 
     browser: bool = False
     browser_accept_consent: bool = False
+    browser_reject_consent: bool = False
     redact: bool = False
     probe_timeout: float = 60.0
 

@@ -22,7 +22,9 @@ def test_registered_under_its_name():
 def test_each_page_is_fetched_once_and_handed_on(site):
     scan = site.scan(pages=["/", "/contact", "https://www.practice.example/contact#form", "/missing"])
     requested = Counter(path for method, path, _ in scan.https_server.requests)
-    assert requested == Counter({"/": 1, "/contact": 1, "/missing": 1, "/.well-known/security.txt": 1})
+    # the crawl reads the sitemap and the page the home page links to, once each too
+    assert requested == Counter({"/": 1, "/contact": 1, "/missing": 1, "/.well-known/security.txt": 1,
+                                 "/sitemap.xml": 1, "/privacy": 1})
     pages = scan.output.artifacts["pages"]
     assert all(isinstance(p, FetchedPage) for p in pages)
     assert [p.page for p in pages] == ["/", "/contact", "https://www.practice.example/contact#form", "/missing"]

@@ -12,7 +12,7 @@ from cyberaudit.probes.base import ScanOptions
 from cyberaudit.probes.privacy.browser import chromium_path
 from cyberaudit.scan import ScanRequest, run_scan
 
-from .test_static import ALL_RULES
+from .test_static import ALL_RULES, static_verdicts
 
 PROFILE = """\
 practice: {name: Lakeside Counseling}
@@ -47,8 +47,8 @@ def _request(world, path, **options) -> ScanRequest:
 
 def test_scan_static(world, tmp_path):
     result = run_scan(_request(world, _profile(tmp_path)))
-    assert _privacy(result, "https://lakeside.test/") == dict.fromkeys(ALL_RULES, "pass")
-    assert _privacy(result, "https://sunny.test/") == dict.fromkeys(ALL_RULES, "fail")
+    assert _privacy(result, "https://lakeside.test/") == static_verdicts("pass")
+    assert _privacy(result, "https://sunny.test/") == static_verdicts("fail")
     finding = next(f for f in result.findings if f.rule_id == "PRIV-TRACKERS-ON-FORMS" and f.status == "fail")
     assert finding.severity == "critical"
     assert "Meta Pixel by Meta (advertising) on /intake: https://connect.facebook.net/en_US/fbevents.js" in \

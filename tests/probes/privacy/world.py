@@ -106,30 +106,37 @@ def profile(*, platforms: list[Platform] | None = None, lists: list[TrackerList]
                    privacy=PrivacySettings(tracker_lists=lists or []))
 
 
-def website(url: str, pages: list[str]) -> Target:
-    return Target("website", url, Website(url=url, pages=pages))
+def website(url: str, pages: list[str], max_pages: int | None = None) -> Target:
+    return Target("website", url, Website(url=url, pages=pages, max_pages=max_pages))
 
 
-def fetch_pages(network: Network, target: Target, prof: Profile | None = None) -> list[FetchedPage]:
-    """The pages as the real http probe fetched and shared them (it raises ProbeError like in a scan)."""
+def http_output(network: Network, target: Target, prof: Profile | None = None) -> ProbeOutput:
+    """What the real http probe hands on: its facts (the crawl) and the pages (it raises ProbeError)."""
     from cyberaudit.probes.http.probe import PROBE as HTTP
 
     ctx = ProbeContext(profile=prof or profile(), network=network, options=ScanOptions(),
                        deadline=time.monotonic() + 15)
-    return HTTP.run(target, ctx).artifacts["pages"]
+    return HTTP.run(target, ctx)
+
+
+def fetch_pages(network: Network, target: Target, prof: Profile | None = None) -> list[FetchedPage]:
+    """The pages as the real http probe fetched and shared them (it raises ProbeError like in a scan)."""
+    return http_output(network, target, prof).artifacts["pages"]
 
 
 def run_privacy(target: Target, network: Network, prof: Profile | None = None, *,
                 browser: bool = False, accept_consent: bool = False, seconds: float = 20,
-                profile_dir: Path | None = None) -> ProbeOutput:
+                profile_dir: Path | None = None, reject_consent: bool = False) -> ProbeOutput:
     """Run the real privacy probe on a target, after the pages were fetched (static mode)."""
     from cyberaudit.probes.privacy.probe import PROBE
 
     deps = {}
     if not browser:
-        deps["http"] = ProbeOutput(artifacts={"pages": fetch_pages(network, target, prof)})
+        http = http_output(network, target, prof)
+        deps["http"] = ProbeOutput(facts={"crawl": http.facts.get("crawl")}, artifacts=http.artifacts)
     ctx = ProbeContext(profile=prof or profile(), network=network,
-                       options=ScanOptions(browser=browser, browser_accept_consent=accept_consent),
+                       options=ScanOptions(browser=browser, browser_accept_consent=accept_consent,
+                                           browser_reject_consent=reject_consent),
                        deadline=time.monotonic() + seconds, deps=deps, profile_dir=profile_dir)
     return PROBE.run(target, ctx)
 

@@ -24,6 +24,7 @@ class FetchedPage:
     truncated: bool = False
     error: str | None = None  # why the page could not be fetched
     partial: str | None = None  # why only part of the HTML could be read (charset, markup, bounds)
+    found_by: str | None = None  # for a page not in `pages:`: how the crawl found it
 
 
 def _explicit_port(url: str) -> int | None:

@@ -25,6 +25,7 @@ from cyberaudit.probes.http.access import (
     try_https,
 )
 from cyberaudit.probes.http.cookies import parse_set_cookie
+from cyberaudit.probes.http.crawl import DEFAULT_MAX_PAGES, Frontier, candidates, page_name, sitemap_urls
 from cyberaudit.probes.http.decoding import DecodedPage, decode_html
 from cyberaudit.probes.http.facts import FACTS
 from cyberaudit.probes.http.htmldoc import HtmlDocument, parse_html
@@ -60,6 +61,7 @@ class _Fetched:
     extra: list[str] = field(default_factory=list)  # other configured pages with the same URL
     own: list[HttpResponse] = field(default_factory=list)  # responses from the practice's own site
     off_site: bool = False  # the redirects end on another site
+    found_by: str | None = None  # how a page not in `pages:` was found (the crawl)
 
     @property
     def complete(self) -> bool:
@@ -104,6 +106,8 @@ class HttpProbe:
         except ProbeError as exc:
             also = f"; HTTPS: {attempt.reason}" if attempt is not None and attempt.reason else ""
             raise ProbeError(f"{exc}{also}") from None
+        crawled, crawl_fact = self._crawl(site, base, fetcher, ctx, fetched)
+        fetched += crawled
         main = fetched[0]
         if main.result is None:  # the probe's time ran out before the first fetch
             raise ProbeError(f"the website could not be fetched: {main.error}")
@@ -145,6 +149,7 @@ class HttpProbe:
 
         pages_facts, artifacts = _page_facts(fetched)
         facts["pages"] = pages_facts
+        facts["crawl"] = crawl_fact
         out.artifacts["pages"] = artifacts
         failed = [(f.page, f.error) for f in fetched if f.error is not None]
         failed += [(f.page, "the page is larger than the size cap and was read in part") for f in fetched
@@ -206,25 +211,72 @@ class HttpProbe:
                 item.error = "not fetched: the probe's time ran out"
                 continue
             try:
-                item.result = item.result or fetcher.fetch(item.url)
+                _fetch_one(item, fetcher, site.url, ctx.deadline)
             except ProbeError as exc:
                 if item is items[0]:
                     # without the site's own address nothing can be said; don't wait on the other pages
                     raise ProbeError(f"the website could not be fetched: {exc}") from None
                 item.error = str(exc)
-                continue
-            final = item.result.final
-            item.own = own_responses(item.result.chain, site.url, item.url)
-            item.off_site = not same_practice_site(final.url, site.url, item.url)
-            if item.result.error is not None:
-                item.error = item.result.error
-            elif not 200 <= final.status < 300:
-                # a redirect that was not followed, or an error page: not the page that was asked for
-                item.error = f"{final.url} answered {final.status} {final.reason}".rstrip()
-            elif final.content_type in HTML_TYPES:
-                item.decoded = decode_html(final.body, final.header("content-type"))
-                item.doc = parse_html(item.decoded.text, final.url, deadline=ctx.deadline, cut=final.truncated)
         return items
+
+    @staticmethod
+    def _crawl(site: Website, base: str, fetcher: SiteFetcher, ctx: ProbeContext,
+               items: list[_Fetched]) -> tuple[list[_Fetched], dict[str, Any]]:
+        """Pages beyond `pages:` up to max_pages, best first: links, sitemap.xml. A crawled page that
+        cannot be read is reported as found, not counted against the verdicts (a dead link is not a
+        page the practice asked to check)."""
+        limit = site.max_pages if site.max_pages is not None else DEFAULT_MAX_PAGES
+        fact: dict[str, Any] = {"max_pages": limit, "found": [], "checked": [f.page for f in items]}
+        if len(items) >= limit or ctx.remaining() <= 1:
+            return [], fact
+        frontier = Frontier([f.url for f in items] + [f.result.final.url for f in items if f.result])
+        for f in items:
+            if f.doc is not None:
+                frontier.add(candidates(f.doc, f.page, base))
+        try:
+            sitemap = fetcher.fetch(urljoin(base, "/sitemap.xml")).final
+            if sitemap.status == 200 and "xml" in sitemap.content_type:
+                frontier.add(sitemap_urls(sitemap.text, base))
+        except ProbeError:
+            pass  # no sitemap: the links are enough
+        out: list[_Fetched] = []
+        while len(items) + len(out) < limit and ctx.remaining() > 1:
+            cand = frontier.pop()
+            if cand is None:
+                break
+            item = _Fetched(page=page_name(cand.url), url=cand.url, found_by=cand.found_by)
+            entry = {"page": item.page, "found_by": cand.found_by, "checked": False, "error": None}
+            fact["found"].append(entry)
+            try:
+                _fetch_one(item, fetcher, site.url, ctx.deadline)
+            except ProbeError as exc:
+                item.error = str(exc)
+            if item.error is not None or item.doc is None:
+                entry["error"] = item.error or "not an HTML page"
+                continue
+            entry["checked"] = True
+            fact["checked"].append(item.page)
+            out.append(item)
+            frontier.add(candidates(item.doc, item.page, base))
+        fact["found"] += [{"page": page_name(c.url), "found_by": c.found_by, "checked": False,
+                           "error": "not checked: max_pages reached"} for c in frontier.queue[:50]]
+        return out, fact
+
+
+def _fetch_one(item: _Fetched, fetcher: SiteFetcher, site_url: str, deadline: float | None) -> None:
+    """Fetch one page (unless already fetched) and parse it, as a browser decodes it, when it is HTML."""
+    item.result = item.result or fetcher.fetch(item.url)
+    final = item.result.final
+    item.own = own_responses(item.result.chain, site_url, item.url)
+    item.off_site = not same_practice_site(final.url, site_url, item.url)
+    if item.result.error is not None:
+        item.error = item.result.error
+    elif not 200 <= final.status < 300:
+        # a redirect that was not followed, or an error page: not the page that was asked for
+        item.error = f"{final.url} answered {final.status} {final.reason}".rstrip()
+    elif final.content_type in HTML_TYPES:
+        item.decoded = decode_html(final.body, final.header("content-type"))
+        item.doc = parse_html(item.decoded.text, final.url, deadline=deadline, cut=final.truncated)
 
 
 def _https_facts(facts: dict[str, Any], errors: dict[str, str], url: str, attempt: HttpsAttempt | None,
@@ -299,7 +351,8 @@ def _page_facts(fetched: list[_Fetched]) -> tuple[list[dict[str, Any]], list[Fet
                           "undecodable": f.decoded.replaced if f.decoded else 0, "partial": f.partial})
             artifacts.append(FetchedPage(page=page, url=f.url, final_url=final.url, status=final.status,
                                          content_type=final.content_type, html=html,
-                                         truncated=final.truncated, error=f.error, partial=f.partial))
+                                         truncated=final.truncated, error=f.error, partial=f.partial,
+                                         found_by=f.found_by))
     return facts, artifacts
 
 

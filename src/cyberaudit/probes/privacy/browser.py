@@ -20,9 +20,9 @@ import shutil
 import ssl
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,7 +32,9 @@ from cryptography.hazmat.primitives import serialization
 from cyberaudit.errors import InputError, ProbeError
 from cyberaudit.network import Network, is_ip, site_of
 from cyberaudit.probes.privacy.chromium import ChromiumProcess
+from cyberaudit.probes.privacy.consent import click_reject
 from cyberaudit.probes.privacy.evidence import ObservedCookie, ObservedRequest, PageEvidence, StorageKey
+from cyberaudit.probes.privacy.interact import INIT_SCRIPT, canvas_reads, fill_forms
 
 ENV_CHROMIUM = "CYBERAUDIT_CHROMIUM"
 _CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -45,6 +47,9 @@ CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 MAX_REQUESTS_PER_PAGE = 2000
 MAX_FRAMES = 20
 MAX_FRAME_HTML = 1024 * 1024
+MAX_BODY = 64 * 1024  # of each POST body or WebSocket frame kept for the canary search
+MAX_BODIES = 8 * 1024 * 1024  # of all bodies kept for one page: a chatty recorder must not fill memory
+_TYPED_SETTLE_MS = 1200  # after typing: time for blur handlers and batched beacons to send
 _SETTLE_MS = 2500  # after "load": time for tag managers to fire their tags
 _CONSENT_SELECTORS = (
     "#onetrust-accept-btn-handler", "#CybotCookiebotDialogBodyLevelButtonLevelOptinAllowAll",
@@ -211,8 +216,17 @@ def _short(exc: BaseException) -> str:
 
 def render_pages(pages: list[tuple[str, str]], network: Network, deadline: float, *,
                  confine: bool, accept_consent: bool = False, executable: str | None = None,
-                 page_timeout: float = 20.0) -> list[PageEvidence]:
-    """Render (page, url) pairs in one fresh Chromium profile, as one visitor browsing in order."""
+                 page_timeout: float = 20.0, reject_consent: bool = False,
+                 type_into_forms: bool = True,
+                 crawl: Callable[[list[PageEvidence], list[PageEvidence]], tuple[str, str, str] | None]
+                 | None = None,
+                 ) -> list[PageEvidence]:
+    """Render (page, url) pairs in one fresh Chromium profile, as one visitor browsing in order.
+
+    `crawl`, when given, is shown the pages rendered so far (and the crawled ones that could not be)
+    and asked for the next page beyond `pages` as (page, url, how it was found), None when there is
+    none. A crawled page that cannot be rendered is left out: a dead link is not a page anyone asked
+    to check."""
     executable = executable or check_browser_available()
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
@@ -247,17 +261,41 @@ def render_pages(pages: list[tuple[str, str]], network: Network, deadline: float
                                          "is busy?); no page could be rendered") from None
                     raise ProbeError(f"cannot drive Chromium: {_short(exc)}") from None
                 context = browser.contexts[0]
-                for page_name, url in pages:
+                try:
+                    context.add_init_script(INIT_SCRIPT)
+                except PlaywrightError as exc:  # the watchdog stopped the browser right after start-up
                     if chromium.killed.is_set():
+                        raise ProbeError("the browser took the probe's whole time to start (the machine "
+                                         "is busy?); no page could be rendered") from None
+                    raise ProbeError(f"cannot drive Chromium: {_short(exc)}") from None
+                consent = "reject" if reject_consent else "accept" if accept_consent else None
+                queue: list[tuple[str, str, str | None]] = [(p, u, None) for p, u in pages]
+                dropped: list[PageEvidence] = []
+                while queue or crawl is not None:
+                    if not queue:
+                        found = crawl(results, dropped) if crawl is not None else None
+                        if found is None or chromium.killed.is_set() or time.monotonic() > deadline - 2:
+                            break
+                        queue.append(found)
+                    page_name, url, found_by = queue.pop(0)
+                    if chromium.killed.is_set():
+                        if found_by is not None:
+                            continue
                         results.append(PageEvidence(page_name, url, url, None, None, error=_OUT_OF_TIME))
                         continue
                     try:
-                        evidence = _render_one(context, page_name, url, deadline, accept_consent, page_timeout)
+                        evidence = _render_one(context, page_name, url, deadline, consent, page_timeout,
+                                               type_into_forms)
                     except PlaywrightError as exc:  # the browser went away between two steps
                         evidence = PageEvidence(page_name, url, url, None, None, error=_short(exc))
                     if chromium.killed.is_set() and evidence.html is None:
                         evidence = PageEvidence(page_name, url, evidence.final_url, evidence.status, None,
                                                 error=_STOPPED, requests=evidence.requests)
+                    if found_by is not None:
+                        if evidence.error is not None or evidence.html is None:
+                            dropped.append(replace(evidence, found_by=found_by))
+                            continue
+                        evidence = replace(evidence, found_by=found_by)
                     results.append(evidence)
                 with contextlib.suppress(PlaywrightError):
                     browser.close()
@@ -270,17 +308,49 @@ _OUT_OF_TIME = "not rendered: the probe's time ran out"
 _STOPPED = "the page kept the browser busy until the probe's time ran out (the browser was stopped)"
 
 
-def _render_one(context: object, page_name: str, url: str, deadline: float, accept_consent: bool,
-                page_timeout: float) -> PageEvidence:
+def _settle(page: object, deadline: float, ms: float) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    settle = min(ms, max(0.0, (deadline - time.monotonic() - 1.0) * 1000))
+    if settle > 0:
+        # beacons that keep polling never go idle: what was seen so far is enough
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_load_state("networkidle", timeout=max(1.0, settle))  # type: ignore[attr-defined]
+
+
+def _render_one(context: object, page_name: str, url: str, deadline: float, consent: str | None,
+                page_timeout: float, type_into_forms: bool = True) -> PageEvidence:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     requests: list[ObservedRequest] = []
     failures: dict[str, str] = {}
 
+    typing = [False]
+    kept = [0]  # body bytes kept so far
+
+    def keep(data: bytes) -> bytes:
+        part = data[:max(0, min(MAX_BODY, MAX_BODIES - kept[0]))]
+        kept[0] += len(part)
+        return part
+
     def on_request(req: object) -> None:
         if len(requests) < MAX_REQUESTS_PER_PAGE:
-            requests.append(ObservedRequest(req.url, req.resource_type))  # type: ignore[attr-defined]
+            try:
+                body = req.post_data_buffer or b""  # type: ignore[attr-defined]
+                headers = tuple(req.headers.items())  # type: ignore[attr-defined]
+            except Exception:  # a body Playwright cannot decode: the URL is still worth keeping
+                body, headers = b"", ()
+            requests.append(ObservedRequest(req.url, req.resource_type, method=req.method,  # type: ignore[attr-defined]
+                                            headers=headers, body=keep(body), after_typing=typing[0]))
+
+    def on_socket(ws: object) -> None:
+        def sent(payload: str | bytes) -> None:
+            if len(requests) < MAX_REQUESTS_PER_PAGE:
+                data = payload.encode() if isinstance(payload, str) else payload
+                requests.append(ObservedRequest(ws.url, "websocket", method="WS", body=keep(data),  # type: ignore[attr-defined]
+                                                after_typing=typing[0]))
+        ws.on("framesent", sent)  # type: ignore[attr-defined]
 
     def on_failed(req: object) -> None:
         failures[req.url] = req.failure or "failed"  # type: ignore[attr-defined]
@@ -289,6 +359,11 @@ def _render_one(context: object, page_name: str, url: str, deadline: float, acce
     context.on("request", on_request)  # type: ignore[attr-defined]
     context.on("requestfailed", on_failed)  # type: ignore[attr-defined]
     page = context.new_page()  # type: ignore[attr-defined]
+    page.on("websocket", on_socket)
+    typed: list = []
+    canvas: list = []
+    clicked: str | None = None
+    before_click: tuple[ObservedRequest, ...] = ()
     status: int | None = None
     final_url = url
     html: str | None = None
@@ -300,15 +375,20 @@ def _render_one(context: object, page_name: str, url: str, deadline: float, acce
             response = page.goto(url, wait_until="load", timeout=budget_ms)
             status = response.status if response is not None else None
             final_url = page.url
-            settle = min(_SETTLE_MS, max(0.0, (deadline - time.monotonic() - 1.0) * 1000))
-            if settle > 0:
-                # beacons that keep polling never go idle: what was seen so far is enough
-                with contextlib.suppress(PlaywrightTimeout):
-                    page.wait_for_load_state("networkidle", timeout=settle)
-            if accept_consent and _accept_consent(page, 1500):
-                settle = min(_SETTLE_MS, max(0.0, (deadline - time.monotonic() - 1.0) * 1000))
-                with contextlib.suppress(PlaywrightTimeout):
-                    page.wait_for_load_state("networkidle", timeout=max(1.0, settle))
+            _settle(page, deadline, _SETTLE_MS)
+            before_click = tuple(requests)
+            if consent == "accept" and _accept_consent(page, 1500):
+                clicked = "accepted"
+            elif consent == "reject" and click_reject(page, 1500):
+                clicked = "rejected"
+            if clicked:
+                _settle(page, deadline, _SETTLE_MS)
+            if type_into_forms:
+                typing[0] = True
+                typed = fill_forms(page, deadline - 2.0)
+                if typed:  # networkidle needs 500 ms without a request: blur handlers have sent by then
+                    _settle(page, deadline, _TYPED_SETTLE_MS)
+            canvas = canvas_reads(page)
             html = page.content()
             frames = _frame_documents(page)
         except PlaywrightTimeout:
@@ -326,7 +406,8 @@ def _render_one(context: object, page_name: str, url: str, deadline: float, acce
         context.remove_listener("requestfailed", on_failed)  # type: ignore[attr-defined]
         with contextlib.suppress(PlaywrightError):
             page.close()
-    recorded = tuple(ObservedRequest(r.url, r.resource_type, failures.get(r.url)) for r in requests)
+    recorded = tuple(replace(r, failed=failures.get(r.url)) for r in requests)
     return PageEvidence(page=page_name, url=url, final_url=final_url, status=status, html=html, error=error,
                         requests=recorded, cookies=tuple(cookies), storage=tuple(storage),
-                        frames=tuple(frames))
+                        frames=tuple(frames), typed=tuple(typed), canvas=tuple(canvas), consent=clicked,
+                        consent_before=before_click if clicked else ())

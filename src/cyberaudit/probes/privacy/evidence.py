@@ -12,6 +12,31 @@ class ObservedRequest:
     url: str
     resource_type: str  # Chromium's: script, image, xhr, fetch, document, stylesheet, ping, ...
     failed: str | None = None  # why it failed (unreachable host, blocked), None when it completed
+    method: str = "GET"  # WS for a WebSocket frame the page sent
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""  # POST body or WebSocket frame, capped (browser mode)
+    after_typing: bool = False  # sent once canary values were typed into the page's forms
+
+
+@dataclass(frozen=True)
+class TypedField:
+    """A form field the browser typed a canary value into (never submitted)."""
+
+    field: str
+    kind: str  # email, phone, name, date of birth, health, text
+    value: str
+    frame: str | None = None  # the embedded frame's URL, None for the page itself
+
+
+@dataclass(frozen=True)
+class CanvasRead:
+    """A script read pixels back from a canvas (toDataURL, getImageData, toBlob)."""
+
+    script: str
+    method: str
+    width: int
+    height: int
+    text: str  # text drawn on that canvas before it was read
 
 
 @dataclass(frozen=True)
@@ -42,3 +67,8 @@ class PageEvidence:
     cookies: tuple[ObservedCookie, ...] = ()
     storage: tuple[StorageKey, ...] = ()
     frames: tuple[tuple[str, str], ...] = ()  # (frame URL, rendered HTML) of embedded frames (browser)
+    typed: tuple[TypedField, ...] = ()
+    canvas: tuple[CanvasRead, ...] = ()
+    consent: str | None = None  # accepted, rejected, or None when no banner was clicked
+    consent_before: tuple[ObservedRequest, ...] = ()  # requests made before the banner was clicked
+    found_by: str | None = None  # a page not in `pages:`: how the crawl found it

@@ -12,8 +12,9 @@ from urllib.parse import urljoin, urlsplit
 
 from cyberaudit.errors import InputError, ProbeError
 from cyberaudit.probes.base import FactSpec, ProbeContext, ProbeOutput
-from cyberaudit.probes.http import FetchedPage
+from cyberaudit.probes.http import DEFAULT_MAX_PAGES, Candidate, FetchedPage, PageCrawl
 from cyberaudit.probes.privacy.analysis import analyse
+from cyberaudit.probes.privacy.behaviour import BEHAVIOUR_FACTS, behaviour_facts
 from cyberaudit.probes.privacy.browser import check_browser_available, render_pages
 from cyberaudit.probes.privacy.evidence import PageEvidence
 from cyberaudit.probes.privacy.lists import load_tracker_list
@@ -64,6 +65,16 @@ FACTS: tuple[FactSpec, ...] = (
                                                          "mode; names the scan does not map fail here)."),
     FactSpec("privacy.pages[].failed_requests[].url", "str", "The URL."),
     FactSpec("privacy.pages[].failed_requests[].reason", "str", "Chromium's reason (net::ERR_...)."),
+    FactSpec("privacy.pages[].found_by", "str?", "For a page not in `pages:`: how the crawl found it "
+                                                 "(link from PAGE, sitemap.xml); null for a configured page."),
+    FactSpec("privacy.crawl", "object?", "Pages found beyond `pages:` and checked, up to max_pages."),
+    FactSpec("privacy.crawl.max_pages", "int", "The most pages checked (the website's max_pages, default 20)."),
+    FactSpec("privacy.crawl.checked", "list", "Every page checked: the configured ones, then those found."),
+    FactSpec("privacy.crawl.found", "list", "Pages the crawl found, best first (contact, intake, booking...)."),
+    FactSpec("privacy.crawl.found[].page", "str", "Path and query."),
+    FactSpec("privacy.crawl.found[].found_by", "str", "How: link from PAGE or sitemap.xml."),
+    FactSpec("privacy.crawl.found[].checked", "bool", "Whether it was checked."),
+    FactSpec("privacy.crawl.found[].error", "str?", "Why it was not."),
     FactSpec("privacy.coverage", "object", "How much of the site could be checked."),
     FactSpec("privacy.coverage.pages", "int", "Configured pages."),
     FactSpec("privacy.coverage.analysed", "int", "Pages analysed."),
@@ -137,6 +148,7 @@ FACTS: tuple[FactSpec, ...] = (
     FactSpec("privacy.inspection", "str", "Present only when the http probe read the pages with relaxed "
                                           "TLS settings (a certificate that is not trusted, or old cipher "
                                           "suites; static mode): how and why, in plain words."),
+    *BEHAVIOUR_FACTS,
 )
 
 _list_cache: dict[tuple[str, float, int, TrackerList], TrackerDatabase] = {}
@@ -190,7 +202,7 @@ def _static_evidence(pages: list[FetchedPage]) -> list[PageEvidence]:
             error = "the page could not be fetched"
         out.append(PageEvidence(page=p.page, url=p.url, final_url=p.final_url or p.url, status=p.status,
                                 html=p.html, error=error, truncated=p.truncated,
-                                partial=p.partial))
+                                partial=p.partial, found_by=p.found_by))
     return out
 
 
@@ -206,12 +218,15 @@ class PrivacyProbe:
             db = tracker_database(ctx.profile.privacy.tracker_lists, ctx.profile_dir)
         except InputError as exc:
             raise ProbeError(f"tracker list: {exc}") from None
+        crawl_fact = None
         if ctx.options.browser:
-            evidence = self._browser(target, ctx)
+            evidence, crawl_fact = self._browser(target, ctx)
             mode = "browser"
         else:
             evidence = self._static(ctx)
             mode = "static"
+            http_facts = ctx.deps["http"].facts if ctx.deps.get("http") is not None else {}
+            crawl_fact = http_facts.get("crawl")
         if evidence and all(ev.error is not None for ev in evidence):
             raise ProbeError("no page could be checked: " + "; ".join(f"{ev.page}: {ev.error}" for ev in evidence))
         hosts = [urlsplit(target.id).hostname or ""]
@@ -220,6 +235,15 @@ class PrivacyProbe:
         result = analyse(evidence, db, parties, mode,
                          accepted_consent=ctx.options.browser and ctx.options.browser_accept_consent,
                          deadline=ctx.deadline)
+        reject = ctx.options.browser and ctx.options.browser_reject_consent
+        seen, unseen = behaviour_facts(evidence, db, parties, mode, reject_consent=reject,
+                                       forms_seen=bool(result.facts["form_pages"]))
+        result.facts.update(seen)
+        result.errors.update(unseen)
+        result.facts["crawl"] = crawl_fact
+        found = {ev.page: ev.found_by for ev in evidence}
+        for item in result.facts["pages"]:
+            item["found_by"] = found.get(item["page"])
         http = ctx.deps.get("http")
         note = http.facts.get("inspection") if http is not None and mode == "static" else None
         if isinstance(note, str):  # the verdicts below come from pages read that way: the report says so
@@ -235,7 +259,7 @@ class PrivacyProbe:
         return _static_evidence(list(pages))
 
     @staticmethod
-    def _browser(target: Target, ctx: ProbeContext) -> list[PageEvidence]:
+    def _browser(target: Target, ctx: ProbeContext) -> tuple[list[PageEvidence], dict[str, object]]:
         try:
             executable = check_browser_available()
         except InputError as exc:
@@ -247,11 +271,21 @@ class PrivacyProbe:
         s = network.settings
         # Pointed at chosen addresses (staging, tests): no name may escape to the real internet.
         confine = bool(s.resolve or s.connect_to or s.nameservers or getattr(site, "address", None))
+        pages = page_urls(target)
+        limit = getattr(site, "max_pages", None) or DEFAULT_MAX_PAGES
+        hosts = {(urlsplit(u).hostname or "").lower() for _p, u in pages} if confine else None
+        crawl = PageCrawl(pages[0][1], [u for _p, u in pages], limit, hosts)
+        http = ctx.deps.get("http")
+        for fetched in (http.artifacts.get("pages") or []) if http is not None else []:
+            if fetched.found_by:  # what the http probe's crawl found (its sitemap.xml too) comes first
+                crawl.add([Candidate(fetched.url, fetched.found_by, 1000)])
         try:
-            return render_pages(page_urls(target), network, ctx.deadline, confine=confine,
-                                accept_consent=ctx.options.browser_accept_consent, executable=executable)
+            evidence = render_pages(pages, network, ctx.deadline, confine=confine,
+                                    accept_consent=ctx.options.browser_accept_consent, executable=executable,
+                                    reject_consent=ctx.options.browser_reject_consent, crawl=crawl)
         except InputError as exc:
             raise ProbeError(str(exc)) from None
+        return evidence, crawl.fact([ev.page for ev in evidence])
 
 
 PROBE = PrivacyProbe()
