@@ -11,9 +11,10 @@ import difflib
 import re
 import types
 from collections.abc import Iterable, Sequence
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
@@ -164,6 +165,10 @@ def _unwrap(annotation: Any) -> Any:
 
 def model_at(model: type[BaseModel], loc: Sequence[Any]) -> type[BaseModel] | None:
     """The model that validates the mapping at `loc` inside `model`, if the path leads to one."""
+    from pydantic import (
+        BaseModel,  # here: messages are imported by every command, pydantic is not needed by all
+    )
+
     current: Any = model
     for part in loc:
         current = _unwrap(current)

@@ -8,14 +8,15 @@ import json
 from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import TypeAdapter, ValidationError
+from typing import TYPE_CHECKING, Any, Literal
 
 from cyberaudit.errors import MAX_LISTED, InputError, raise_all
 from cyberaudit.jsonsrc import json_positions, load_json
 from cyberaudit.messages import dotted, problem, shown
 from cyberaudit.userfiles import MAX_RESULT_BYTES, read_user_bytes
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter, ValidationError
 
 SCHEMA_VERSION = "1.0"
 Status = Literal["pass", "fail", "error", "not_applicable", "waived"]
@@ -197,7 +198,10 @@ def _plain(value: Any) -> Any:
 
 @functools.cache
 def _adapter() -> TypeAdapter[Result]:
-    # built once: the dataclasses above are the schema (`cyberaudit schema result` prints the same)
+    # built once: the dataclasses above are the schema (`cyberaudit schema result` prints the same);
+    # pydantic is imported only here, so commands that never read a Result start without it
+    from pydantic import TypeAdapter
+
     return TypeAdapter(Result)
 
 
@@ -209,6 +213,12 @@ def result_from_dict(data: dict[str, Any]) -> Result:
                          f"(this cyberaudit reads {SCHEMA_VERSION})")
     # unknown keys (from a newer minor version) are ignored; every known one must have its type
     return _adapter().validate_python(data)
+
+
+def _validation_error() -> type[Exception]:
+    from pydantic import ValidationError
+
+    return ValidationError
 
 
 def _result_problems(exc: ValidationError, text: str, path: Path) -> list[InputError]:
@@ -237,7 +247,7 @@ def load_result(path: str | Path) -> Result:
         raise InputError("not a cyberaudit result: the top level is not a JSON object", path, 1, 1)
     try:
         return result_from_dict(data)
-    except ValidationError as exc:
+    except _validation_error() as exc:
         raise_all(_result_problems(exc, text, path))
         raise InputError("not a cyberaudit result", path) from None
     except ValueError as exc:
