@@ -28,11 +28,21 @@ from cyberaudit.targets import Target
 TARGETS_PER_WORKER = 25
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask where the OS has one)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def process_context() -> multiprocessing.context.BaseContext:
+    """fork starts children at once with everything imported, but only a process with no other
+    thread may fork safely (a lock held by another thread would stay locked in the child)."""
+    fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    return multiprocessing.get_context("fork" if fork else "spawn")
+
+
 def default_workers(targets: int, cpus: int | None = None) -> int:
     """The CPUs this process may use, but no more than one worker per TARGETS_PER_WORKER targets."""
-    if cpus is None:
-        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cpus, -(-targets // TARGETS_PER_WORKER)))
+    return max(1, min(cpus or usable_cpus(), -(-targets // TARGETS_PER_WORKER)))
 
 
 class _QueueObserver:
@@ -69,10 +79,7 @@ def run_in_workers(request: ScanRequest, workers: int, observer: Observer | None
     """Scan `request` as `workers` shards in child processes and merge them; 1 worker scans here."""
     if workers <= 1:
         return run_scan(request, observer=observer)
-    # fork starts the children at once with everything imported, but only a process with no other
-    # thread may fork safely (a lock held by another thread would stay locked in the child).
-    fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-    ctx = multiprocessing.get_context("fork" if fork else "spawn")
+    ctx = process_context()
     q = ctx.Queue()
     procs = [ctx.Process(target=_worker, args=(replace(request, shard=Shard(i, workers)), i, q), daemon=True)
              for i in range(1, workers + 1)]

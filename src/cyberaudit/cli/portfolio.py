@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import multiprocessing
-import os
-import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -30,6 +27,7 @@ from cyberaudit.render import FORMATS, RenderOptions, format_for, write_report
 from cyberaudit.result import Result, result_from_dict
 from cyberaudit.scan import ScanRequest, run_scan
 from cyberaudit.shards import shard_of
+from cyberaudit.workers import process_context, usable_cpus
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -63,15 +61,12 @@ def _scan_client(request: ScanRequest) -> tuple[str, str]:
 
 def _results(run: PortfolioRun, profiles: list[Path]) -> Iterator[tuple[int, str, str]]:
     requests = [replace(run.request, profile_path=p) for p in profiles]
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    workers = max(1, min(run.workers or cpus, len(profiles)))
+    workers = max(1, min(run.workers or usable_cpus(), len(profiles)))
     if workers == 1:
         for i, req in enumerate(requests):
             yield (i, *_scan_client(req))
         return
-    fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-    ctx = multiprocessing.get_context("fork" if fork else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=process_context()) as pool:
         pending: dict[Future[tuple[str, str]], int] = {pool.submit(_scan_client, r): i
                                                        for i, r in enumerate(requests)}
         from concurrent.futures import as_completed

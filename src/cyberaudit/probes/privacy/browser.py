@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives import serialization
 from cyberaudit.errors import InputError, ProbeError
 from cyberaudit.network import Network, is_ip, site_of
 from cyberaudit.probes.privacy.chromium import ChromiumProcess
-from cyberaudit.probes.privacy.consent import click_reject
+from cyberaudit.probes.privacy.consent import click_accept, click_reject
 from cyberaudit.probes.privacy.evidence import ObservedCookie, ObservedRequest, PageEvidence, StorageKey
 from cyberaudit.probes.privacy.interact import INIT_SCRIPT, canvas_reads, fill_forms
 
@@ -51,14 +51,6 @@ MAX_BODY = 64 * 1024  # of each POST body or WebSocket frame kept for the canary
 MAX_BODIES = 8 * 1024 * 1024  # of all bodies kept for one page: a chatty recorder must not fill memory
 _TYPED_SETTLE_MS = 1200  # after typing: time for blur handlers and batched beacons to send
 _SETTLE_MS = 2500  # after "load": time for tag managers to fire their tags
-_CONSENT_SELECTORS = (
-    "#onetrust-accept-btn-handler", "#CybotCookiebotDialogBodyLevelButtonLevelOptinAllowAll",
-    "#CybotCookiebotDialogBodyButtonAccept", "[data-cky-tag=accept-button]", "#didomi-notice-agree-button",
-    "[data-testid=uc-accept-all-button]", ".osano-cm-accept-all", "#truste-consent-button", ".cc-allow",
-    "#termly-code-snippet-support .t-acceptAllButton", ".iubenda-cs-accept-btn",
-)
-_CONSENT_TEXT = re.compile(r"^\s*(accept( all)?( cookies)?|allow( all)?( cookies)?|i agree|agree( and close)?|"
-                           r"ok(ay)?|got it|i accept|yes,? i agree)\s*[.!]?\s*$", re.IGNORECASE)
 
 
 def chromium_path() -> str | None:
@@ -185,27 +177,6 @@ def _frame_documents(page: object) -> list[tuple[str, str]]:
         except Exception:  # a frame detached while it was read: nothing to add
             continue
     return out
-
-
-def _accept_consent(page: object, timeout_ms: int) -> bool:
-    """Best effort: click a cookie banner's accept button (known ids first, then button text)."""
-    for selector in _CONSENT_SELECTORS:
-        loc = page.locator(selector)  # type: ignore[attr-defined]
-        try:
-            if loc.count() and loc.first.is_visible():
-                loc.first.click(timeout=timeout_ms)
-                return True
-        except Exception:
-            continue
-    for role in ("button", "link"):
-        loc = page.get_by_role(role, name=_CONSENT_TEXT)  # type: ignore[attr-defined]
-        try:
-            if loc.count():
-                loc.first.click(timeout=timeout_ms)
-                return True
-        except Exception:
-            continue
-    return False
 
 
 def _short(exc: BaseException) -> str:
@@ -377,7 +348,7 @@ def _render_one(context: object, page_name: str, url: str, deadline: float, cons
             final_url = page.url
             _settle(page, deadline, _SETTLE_MS)
             before_click = tuple(requests)
-            if consent == "accept" and _accept_consent(page, 1500):
+            if consent == "accept" and click_accept(page, 1500):
                 clicked = "accepted"
             elif consent == "reject" and click_reject(page, 1500):
                 clicked = "rejected"

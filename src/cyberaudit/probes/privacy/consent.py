@@ -1,10 +1,18 @@
-"""Clicking a cookie banner's "Reject" button, to see what still loads after a visitor says no."""
+"""Clicking a cookie banner's "Accept" or "Reject" button, to see what loads after a visitor's choice."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+_ACCEPT_SELECTORS = (
+    "#onetrust-accept-btn-handler", "#CybotCookiebotDialogBodyLevelButtonLevelOptinAllowAll",
+    "#CybotCookiebotDialogBodyButtonAccept", "[data-cky-tag=accept-button]", "#didomi-notice-agree-button",
+    "[data-testid=uc-accept-all-button]", ".osano-cm-accept-all", "#truste-consent-button", ".cc-allow",
+    "#termly-code-snippet-support .t-acceptAllButton", ".iubenda-cs-accept-btn",
+)
+_ACCEPT_TEXT = re.compile(r"^\s*(accept( all)?( cookies)?|allow( all)?( cookies)?|i agree|agree( and close)?|"
+                          r"ok(ay)?|got it|i accept|yes,? i agree)\s*[.!]?\s*$", re.IGNORECASE)
 _REJECT_SELECTORS = (
     "#onetrust-reject-all-handler", "#CybotCookiebotDialogBodyButtonDecline", "[data-cky-tag=reject-button]",
     "#didomi-notice-disagree-button", "[data-testid=uc-deny-all-button]", ".osano-cm-denyAll", ".cc-deny",
@@ -16,9 +24,19 @@ _REJECT_TEXT = re.compile(r"^\s*(reject( all)?( cookies)?|decline( all)?( cookie
                           re.IGNORECASE)
 
 
+def click_accept(page: Any, timeout_ms: int) -> bool:
+    """Best effort: click the banner's accept button."""
+    return _click(page, _ACCEPT_SELECTORS, _ACCEPT_TEXT, timeout_ms)
+
+
 def click_reject(page: Any, timeout_ms: int) -> bool:
-    """Best effort: click the banner's reject button (known ids first, then button text)."""
-    for selector in _REJECT_SELECTORS:
+    """Best effort: click the banner's reject button."""
+    return _click(page, _REJECT_SELECTORS, _REJECT_TEXT, timeout_ms)
+
+
+def _click(page: Any, selectors: tuple[str, ...], text: re.Pattern[str], timeout_ms: int) -> bool:
+    # known banner ids first, then a button or link whose whole text says the choice
+    for selector in selectors:
         loc = page.locator(selector)
         try:
             if loc.count() and loc.first.is_visible():
@@ -27,7 +45,7 @@ def click_reject(page: Any, timeout_ms: int) -> bool:
         except Exception:
             continue
     for role in ("button", "link"):
-        loc = page.get_by_role(role, name=_REJECT_TEXT)
+        loc = page.get_by_role(role, name=text)
         try:
             if loc.count():
                 loc.first.click(timeout=timeout_ms)
