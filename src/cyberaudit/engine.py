@@ -10,6 +10,7 @@ import queue
 import threading
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -102,16 +103,34 @@ def run_tasks(tasks: list[Task], make_context: ContextFactory, *, concurrency: i
     probes = available_probes() if probes is None else probes
     results: dict[tuple[str, str, str], TaskResult] = {}
     done_q: queue.Queue[tuple[tuple[str, str, str], TaskResult]] = queue.Queue()
-    pending = list(tasks)
     running: dict[tuple[str, str, str], tuple[Task, float, float]] = {}  # key → task, start, hard stop
     total = len(tasks)
     started_at = time.monotonic()
     scan_deadline = started_at + max_time if max_time else None
+    # Tasks wait on the planned tasks they need; a finished task releases its waiters. Kept as
+    # counts and lists, so a plan of many thousands of tasks is scheduled in linear time.
+    planned = {t.key for t in tasks}
+    ready: deque[Task] = deque()
+    waiters: dict[tuple[str, str, str], list[Task]] = {}
+    blocked: dict[tuple[str, str, str], int] = {}
+    for task in tasks:
+        needs = [k for k in _dep_keys(task, probes) if k in planned]
+        if needs:
+            blocked[task.key] = len(needs)
+            for k in needs:
+                waiters.setdefault(k, []).append(task)
+        else:
+            ready.append(task)
     observer.started(total)
 
     def finish(task: Task, result: TaskResult) -> None:
         results[task.key] = result
         observer.task_done(task, result, len(results), total)
+        for waiter in waiters.pop(task.key, ()):
+            blocked[waiter.key] -= 1
+            if not blocked[waiter.key]:
+                del blocked[waiter.key]
+                ready.append(waiter)
 
     def worker(task: Task, ctx: ProbeContext, start: float) -> None:
         probe = probes[task.probe]
@@ -122,7 +141,7 @@ def run_tasks(tasks: list[Task], make_context: ContextFactory, *, concurrency: i
             if not isinstance(output, ProbeOutput):
                 raise TypeError(f"probe {task.probe} returned {type(output).__name__}, not ProbeOutput")
             run = ProbeRun(task.probe, "ok", _ms(start))
-            if network:
+            if network and not getattr(probe, "redacts_urls", False):
                 # every address a server named enters the Result here, query values replaced
                 output = ProbeOutput(safe_facts(output.facts), safe_facts(output.errors), output.artifacts)
         except ProbeError as exc:
@@ -137,28 +156,28 @@ def run_tasks(tasks: list[Task], make_context: ContextFactory, *, concurrency: i
                                                f"{type(exc).__name__}: {exc}{where}"))
         done_q.put((task.key, TaskResult(output, run)))
 
-    while pending or running:
+    while ready or running or blocked:
         now = time.monotonic()
         if scan_deadline is not None and now >= scan_deadline:
             for task, start, _ in running.values():
                 finish(task, TaskResult(None, ProbeRun(task.probe, "timeout", _ms(start),
                                                        f"the scan's overall time limit ({max_time:g}s) "
                                                        f"was reached")))
-            for task in pending:
+            running.clear()
+            left = [t for t in tasks if t.key not in results]
+            for task in left:
                 finish(task, TaskResult(None, ProbeRun(task.probe, "timeout", 0,
                                                        f"not started: the scan's overall time limit "
                                                        f"({max_time:g}s) was reached")))
-            running.clear()
-            pending.clear()
+            ready.clear()
+            blocked.clear()
             break
-        for task in list(pending):
-            if len(running) >= concurrency:
-                break
-            deps = probes[task.probe].requires
-            dep_keys = [(d, task.target.kind, task.target.id) for d in deps]
-            if any(k not in results for k in dep_keys if any(t.key == k for t in tasks)):
+        while ready and len(running) < concurrency:
+            task = ready.popleft()
+            if task.key in results:
                 continue
-            pending.remove(task)
+            deps = probes[task.probe].requires
+            dep_keys = _dep_keys(task, probes)
             failed = [results[k] for k in dep_keys if k in results and results[k].output is None]
             if failed:
                 reason = "; ".join(f"{r.run.probe}: {r.run.error}" for r in failed)
@@ -176,10 +195,12 @@ def run_tasks(tasks: list[Task], make_context: ContextFactory, *, concurrency: i
             threading.Thread(target=worker, args=(task, ctx, start), daemon=True,
                              name=f"probe-{task.probe}-{task.target.id}").start()
         if not running:
-            if pending:  # only tasks whose dependencies are missing from the plan remain
-                for task in pending:
-                    finish(task, TaskResult(None, ProbeRun(task.probe, "error", 0, "dependency not planned")))
-                pending.clear()
+            if ready:  # finished without starting anything new (every ready task failed a dependency)
+                continue
+            # only tasks that wait on each other remain
+            for task in [t for t in tasks if t.key in blocked]:
+                finish(task, TaskResult(None, ProbeRun(task.probe, "error", 0, "dependency not planned")))
+            blocked.clear()
             break
         wait_until = min(stop for _, _, stop in running.values())
         if scan_deadline is not None:
@@ -200,6 +221,10 @@ def run_tasks(tasks: list[Task], make_context: ContextFactory, *, concurrency: i
             finish(task, result)
     observer.finished()
     return results
+
+
+def _dep_keys(task: Task, probes: Mapping[str, Probe]) -> list[tuple[str, str, str]]:
+    return [(d, task.target.kind, task.target.id) for d in probes[task.probe].requires]
 
 
 def _ms(start: float) -> int:

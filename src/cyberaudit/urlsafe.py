@@ -24,6 +24,7 @@ _RELATIVE = re.compile(r"(?<![\w/.:%~+-])(?:/[^\s\"'<>`\\?#;]*(?:[?#;][^\s\"'<>`
 _TRAILING = ".,;:!)]}'\""
 # A CSP nonce is a per-response random value: kept, it only makes two reports of one site differ.
 _NONCE = re.compile(r"(['\"]?nonce-)[A-Za-z0-9+/_=-]+", re.IGNORECASE)
+_MAY_HOLD = re.compile(r"//|[?#;]|nonce-", re.IGNORECASE)
 # Fact keys whose string value is a whole address (relative ones included): redacted as one URL.
 URL_KEYS = frozenset({"url", "final_url", "location", "action", "frame", "href", "src"})
 
@@ -89,7 +90,9 @@ def safe_text(text: str) -> str:
 
     CSP nonces (`'nonce-…'`) are replaced too.
     """
-    if not isinstance(text, str) or not text or not any(c in text for c in "/?#;-"):
+    # every pattern below needs "//", "?", "#", ";" or a nonce: most text has none, and one C-level
+    # search settles it
+    if not isinstance(text, str) or not _MAY_HOLD.search(text):
         return text
     if "nonce-" in text.lower():
         text = _NONCE.sub(lambda m: m.group(1) + REDACTED, text)

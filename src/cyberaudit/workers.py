@@ -18,7 +18,7 @@ from typing import Any
 from cyberaudit.engine import Observer, Task, TaskResult
 from cyberaudit.errors import CyberauditError, InputError
 from cyberaudit.merge import merge_results
-from cyberaudit.result import ProbeRun, Result, result_from_dict
+from cyberaudit.result import ProbeRun, Result
 from cyberaudit.scan import ScanRequest, run_scan
 from cyberaudit.shards import Shard
 from cyberaudit.targets import Target
@@ -66,7 +66,7 @@ class _QueueObserver:
 def _worker(request: ScanRequest, index: int, q: Any) -> None:
     try:
         result = run_scan(request, observer=_QueueObserver(q, index))
-        q.put(("result", index, result.to_json()))
+        q.put(("result", index, result))  # pickled: a Result made here needs no schema check
     except InputError as exc:
         q.put(("input_error", index, str(exc)))
     except CyberauditError as exc:
@@ -111,9 +111,7 @@ def run_in_workers(request: ScanRequest, workers: int, observer: Observer | None
                     observer.task_done(Task(probe, Target(tkind, tid)), TaskResult(None, ProbeRun(*run)),
                                        done, sum(totals.values()))
             elif kind == "result":
-                import json
-
-                results[index] = result_from_dict(json.loads(msg[2]))
+                results[index] = msg[2]
             else:
                 failure = (kind, msg[2])
     finally:

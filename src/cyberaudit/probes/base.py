@@ -89,5 +89,7 @@ class Probe(Protocol):
     scopes: frozenset[TargetKind]
     requires: tuple[str, ...]  # probes whose output this one reads (same target), run first
     facts: tuple[FactSpec, ...]
+    # optional `redacts_urls = True`: the probe passes its own output through urlsafe.safe_facts,
+    # so the engine does not make a second pass over it
 
     def run(self, target: Target, ctx: ProbeContext) -> ProbeOutput: ...

@@ -136,6 +136,7 @@ class EmailProbe:
     title = "Mail domain: SPF, DMARC, DKIM, MTA-STS, TLS-RPT, CAA and DNSSEC"
     scopes = frozenset({"mail_domain"})
     requires: tuple[str, ...] = ()
+    redacts_urls = True  # its own output passes through safe_facts: the engine need not repeat it
     facts = FACTS
 
     def run(self, target: Target, ctx: ProbeContext) -> ProbeOutput:

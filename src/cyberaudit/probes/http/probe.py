@@ -81,6 +81,7 @@ class HttpProbe:
     title = "Web security: HTTPS redirect, security headers, cookies, mixed content, forms, security.txt"
     scopes = frozenset({"website"})
     requires: tuple[str, ...] = ()
+    redacts_urls = True  # its own output passes through safe_facts: the engine need not repeat it
     facts = FACTS
 
     def run(self, target: Target, ctx: ProbeContext) -> ProbeOutput:

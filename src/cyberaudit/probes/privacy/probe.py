@@ -211,6 +211,7 @@ class PrivacyProbe:
     title = "Third-party trackers, form destinations and privacy-policy link"
     scopes: frozenset[TargetKind] = frozenset({"website"})
     requires: tuple[str, ...] = ("http",)
+    redacts_urls = True  # its own output passes through safe_facts: the engine need not repeat it
     facts = FACTS
 
     def run(self, target: Target, ctx: ProbeContext) -> ProbeOutput:

@@ -8,6 +8,7 @@ OpenSSL 3 and later ship no RC4, DES, 3DES or EXPORT suites, yet old servers sti
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 # code point → IANA name (without the TLS_ prefix). Kerberos suites are left out: no web server
 # offers them and OpenSSL dropped them long ago.
@@ -113,6 +114,7 @@ def parts(name: str) -> tuple[str, str, str]:
     return kex, cipher, mac
 
 
+@cache
 def classes_of(name: str) -> frozenset[str]:
     """Every class a suite belongs to (a suite may sit in several: DH_anon + RC4)."""
     kex, cipher, mac = parts(name)
@@ -136,12 +138,21 @@ def classes_of(name: str) -> frozenset[str]:
 
 def suites_in(cls: str) -> list[int]:
     """Code points of the class, in table order."""
-    return [code for code, name in SUITES.items() if cls in classes_of(name)]
+    return list(_suites_in(cls))
+
+
+@cache
+def _suites_in(cls: str) -> tuple[int, ...]:
+    return tuple(code for code, name in SUITES.items() if cls in classes_of(name))
 
 
 def suites_in_any(classes: Iterable[str]) -> list[int]:
-    wanted = set(classes)
-    return [code for code, name in SUITES.items() if wanted & classes_of(name)]
+    return list(_suites_in_any(frozenset(classes)))
+
+
+@cache
+def _suites_in_any(wanted: frozenset[str]) -> tuple[int, ...]:
+    return tuple(code for code, name in SUITES.items() if wanted & classes_of(name))
 
 
 def name_of(code: int) -> str:
