@@ -12,7 +12,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from cyberaudit.errors import CyberauditError, ProbeError
@@ -123,8 +123,17 @@ def run_tasks(tasks: list[Task], make_context: ContextFactory, *, concurrency: i
             ready.append(task)
     observer.started(total)
 
+    # Artifacts (page bodies) are for dependent probes only: dropped once the last one has started,
+    # so memory does not grow with the number of targets
+    readers = {k: len(v) for k, v in waiters.items()}
+
+    def without_artifacts(result: TaskResult) -> TaskResult:
+        if result.output is None or not result.output.artifacts:
+            return result
+        return TaskResult(replace(result.output, artifacts={}), result.run)
+
     def finish(task: Task, result: TaskResult) -> None:
-        results[task.key] = result
+        results[task.key] = result if readers.get(task.key) else without_artifacts(result)
         observer.task_done(task, result, len(results), total)
         for waiter in waiters.pop(task.key, ()):
             blocked[waiter.key] -= 1
@@ -186,6 +195,11 @@ def run_tasks(tasks: list[Task], make_context: ContextFactory, *, concurrency: i
                                                        f"run ({reason})")))
                 continue
             deps_out = {k[0]: results[k].output for k in dep_keys if k in results}
+            for k in dep_keys:
+                if k in readers:
+                    readers[k] -= 1
+                    if not readers[k] and k in results:
+                        results[k] = without_artifacts(results[k])
             start = time.monotonic()
             deadline = start + timeout
             if scan_deadline is not None:
