@@ -668,27 +668,34 @@ def rules_list(
     fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help="text or json")] = "text",
 ) -> None:
     """List the rules of the built-in packs and any --pack."""
-    from rich.table import Table
+    from dataclasses import asdict
 
-    from cyberaudit.packs import load_rule_set
+    from cyberaudit.ruleindex import RuleSummary, rule_index
 
     if fmt not in ("text", "json"):
         raise InputError(f"unknown format {fmt!r} (text or json)")
-    rs = load_rule_set([str(p) for p in (pack or [])])
-    selected = [r for r in rs.rules.values() if category is None or r.model.category == category]
+    if pack:
+        from cyberaudit.packs import load_rule_set
+
+        rs = load_rule_set([str(p) for p in pack])
+        rules = [RuleSummary(r.id, r.model.title, r.model.category, r.model.severity, r.model.scope,
+                             r.model.probe, r.pack) for r in rs.rules.values()]
+    else:
+        rules = rule_index()  # the shipped packs: kept between runs, so no YAML or pydantic to load
+    selected = [r for r in rules if category is None or r.category == category]
     if category is not None and not selected:
-        cats = sorted({r.model.category for r in rs.rules.values()})
+        cats = sorted({r.category for r in rules})
         raise InputError(f"no rules in category {category!r} (categories: {', '.join(cats)})")
     if fmt == "json":
-        typer.echo(json.dumps([{"id": r.id, "title": r.model.title, "category": r.model.category,
-                                "severity": r.model.severity, "scope": r.model.scope, "probe": r.model.probe,
-                                "pack": r.pack} for r in selected], indent=2))
+        typer.echo(json.dumps([asdict(r) for r in selected], indent=2))
         return
+    from rich.table import Table
+
     table = Table(show_edge=False)
     for col in ("Id", "Severity", "Scope", "Title"):
         table.add_column(col)
     for r in selected:
-        table.add_row(r.id, r.model.severity, r.model.scope, r.model.title)
+        table.add_row(r.id, r.severity, r.scope, r.title)
     _stdout().print(table)
 
 
