@@ -46,6 +46,14 @@ def run_cli_subprocess(*args: str, cwd: Path | None = None, env: dict | None = N
     return CliRun(proc.returncode, proc.stdout, proc.stderr)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_dir(tmp_path_factory):
+    """`rules list` keeps its index under CYBERAUDIT_CACHE_DIR: the suite's, not the user's ~/.cache."""
+    if not os.environ.get("CYBERAUDIT_CACHE_DIR"):
+        os.environ["CYBERAUDIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+
+
 @pytest.fixture
 def write(tmp_path):
     """Write a dedented text file under tmp_path and return its path."""

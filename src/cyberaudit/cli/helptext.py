@@ -41,8 +41,19 @@ def _argument_name(param: Any) -> str:
     return name + ("..." if param.nargs != 1 else "")
 
 
+def _quick_help_option(option: Any) -> Any:
+    # Not given, the help flag reads None, which typer coerces through a pydantic TypeAdapter: that
+    # imports pydantic for every command. False, a bool already, is passed through as it is.
+    if option is not None and option.default is None:
+        option.default = False
+    return option
+
+
 class PlainCommand(TyperCommand):
     """A command whose usage line and argument list name each argument once, in capitals."""
+
+    def get_help_option(self, ctx: typer.Context) -> Any:
+        return _quick_help_option(super().get_help_option(ctx))
 
     def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
         pieces = [self.options_metavar] if self.options_metavar else []
@@ -73,6 +84,9 @@ class PlainCommand(TyperCommand):
 
 class PlainGroup(TyperGroup):
     """A command group whose command list shows each command's whole first sentence, never cut."""
+
+    def get_help_option(self, ctx: typer.Context) -> Any:
+        return _quick_help_option(super().get_help_option(ctx))
 
     def format_commands(self, ctx: typer.Context, formatter: Any) -> None:
         rows = [(name, cmd.get_short_help_str(limit=10_000)) for name in self.list_commands(ctx)

@@ -8,27 +8,27 @@ SIGTERM (143) or SIGHUP (129), after every child process has been ended.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import os
-import platform
 import signal
 import sys
-import tempfile
 import threading
-import traceback
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from cyberaudit import __version__
 from cyberaudit.cli.helptext import HELP_OPTIONS, SCAN_EPILOG, PlainApp, PlainGroup
 from cyberaudit.errors import CyberauditError, InputError
-from cyberaudit.scoring import display_score
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# `--help` and every command's start import only typer: rich, pydantic, the probes and the renderers
+# are imported inside the commands that use them (tests/cli/test_startup_imports.py keeps it so).
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 app = PlainApp(
@@ -46,10 +46,14 @@ app.add_typer(rules_app, name="rules")
 
 
 def _stdout() -> Console:
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=False)
 
 
 def _stderr() -> Console:
+    from rich.console import Console
+
     # soft_wrap: without a terminal, each message stays on one line in CI logs
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -378,6 +382,8 @@ def _render_options(title, organization, logo, template_dir, redact, redact_cook
 
 
 def _print_changes(changes, out: Console) -> None:  # type: ignore[no-untyped-def]
+    from cyberaudit.scoring import display_score
+
     s = changes.score
     score = (f"score {display_score(s.old_score)} -> {display_score(s.new_score)} ({s.delta:+.1f})"
              if s.delta is not None
@@ -662,27 +668,34 @@ def rules_list(
     fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help="text or json")] = "text",
 ) -> None:
     """List the rules of the built-in packs and any --pack."""
-    from rich.table import Table
+    from dataclasses import asdict
 
-    from cyberaudit.packs import load_rule_set
+    from cyberaudit.ruleindex import RuleSummary, rule_index
 
     if fmt not in ("text", "json"):
         raise InputError(f"unknown format {fmt!r} (text or json)")
-    rs = load_rule_set([str(p) for p in (pack or [])])
-    selected = [r for r in rs.rules.values() if category is None or r.model.category == category]
+    if pack:
+        from cyberaudit.packs import load_rule_set
+
+        rs = load_rule_set([str(p) for p in pack])
+        rules = [RuleSummary(r.id, r.model.title, r.model.category, r.model.severity, r.model.scope,
+                             r.model.probe, r.pack) for r in rs.rules.values()]
+    else:
+        rules = rule_index()  # the shipped packs: kept between runs, so no YAML or pydantic to load
+    selected = [r for r in rules if category is None or r.category == category]
     if category is not None and not selected:
-        cats = sorted({r.model.category for r in rs.rules.values()})
+        cats = sorted({r.category for r in rules})
         raise InputError(f"no rules in category {category!r} (categories: {', '.join(cats)})")
     if fmt == "json":
-        typer.echo(json.dumps([{"id": r.id, "title": r.model.title, "category": r.model.category,
-                                "severity": r.model.severity, "scope": r.model.scope, "probe": r.model.probe,
-                                "pack": r.pack} for r in selected], indent=2))
+        typer.echo(json.dumps([asdict(r) for r in selected], indent=2))
         return
+    from rich.table import Table
+
     table = Table(show_edge=False)
     for col in ("Id", "Severity", "Scope", "Title"):
         table.add_column(col)
     for r in selected:
-        table.add_row(r.id, r.model.severity, r.model.scope, r.model.title)
+        table.add_row(r.id, r.severity, r.scope, r.title)
     _stdout().print(table)
 
 
@@ -739,6 +752,11 @@ def rules_validate(paths: Annotated[list[Path], typer.Argument(metavar="PATH", h
 
 
 def _crash_log(exc: BaseException) -> Path:
+    import datetime as dt
+    import platform
+    import tempfile
+    import traceback
+
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     base = Path(os.environ.get("CYBERAUDIT_CRASH_DIR") or tempfile.gettempdir())
     path = base / f"cyberaudit-crash-{stamp}-{os.getpid()}.log"
@@ -821,36 +839,36 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(argv: list[str] | None) -> int:
-    err = _stderr()
     try:
         rv = app(args=argv, standalone_mode=False, prog_name="cyberaudit")
         code = rv if isinstance(rv, int) else EXIT_OK
     except typer.Exit as exc:
         code = exc.exit_code
     except typer.Abort:
-        err.print("aborted", markup=False)
+        _stderr().print("aborted", markup=False)
         code = EXIT_INPUT
     except typer.TyperException as exc:  # usage errors: bad option, missing argument
         show = getattr(exc, "show", None)
         if show is not None:
             show()
         else:
-            err.print(f"error: {exc}", markup=False, highlight=False)
+            _stderr().print(f"error: {exc}", markup=False, highlight=False)
         code = EXIT_INPUT
     except InputError as exc:
+        err = _stderr()  # each console is made only when needed: `--help` does not import rich
         for line in exc.lines():  # several problems of one file: one line each
             err.print(f"error: {line}", markup=False, highlight=False, soft_wrap=True)
         code = EXIT_INPUT
     except CyberauditError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        _stderr().print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
         code = EXIT_INPUT
     except KeyboardInterrupt:
-        err.print("interrupted", markup=False)
+        _stderr().print("interrupted", markup=False)
         code = 130
     except Exception as exc:
         log = _crash_log(exc)
-        err.print(f"internal error: {type(exc).__name__}: {exc}\nThis is a bug in cyberaudit. A crash log "
-                  f"was written to {log}; please attach it to a bug report.", markup=False, highlight=False)
+        _stderr().print(f"internal error: {type(exc).__name__}: {exc}\nThis is a bug in cyberaudit. A crash "
+                        f"log was written to {log}; please attach it to a bug report.", markup=False, highlight=False)
         code = EXIT_INTERNAL
     return code
 
