@@ -530,6 +530,14 @@ class _Collector:
                          options=tuple(fd.options), context=fd.context)
 
     def _label_of(self, fd: _FieldDraft, label_for: dict[str, str]) -> str | None:
+        label = self._own_label(fd, label_for)
+        hint = _collapse(fd.placeholder or "")
+        # a placeholder often asks the real question under a generic label ("Message")
+        if label and hint and hint.lower() not in label.lower() and label.lower() not in hint.lower():
+            return f"{label} ({hint})"[:MAX_TEXT_CHARS]
+        return label
+
+    def _own_label(self, fd: _FieldDraft, label_for: dict[str, str]) -> str | None:
         if fd.id and fd.id in label_for:
             return label_for[fd.id]
         if fd.wrapping_label is not None:
