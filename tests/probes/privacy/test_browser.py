@@ -56,7 +56,7 @@ def test_injected_trackers_are_found_by_the_browser(world):
     assert out.facts["mode"] == "browser" and out.facts["sees_injected_tags"] is True
     products = {t["product"]: t for t in out.facts["trackers"]}
     # app.js adds GTM and the Meta pixel; the GTM container then adds Hotjar
-    assert {"Google Tag Manager", "Meta Pixel", "Hotjar", "Google Analytics"} <= set(products)
+    assert {"Google Tag Manager", "Meta Pixel", "Hotjar", "Google Analytics 4"} <= set(products)
     assert products["Google Tag Manager"]["evidence"].startswith("https://www.googletagmanager.com/gtm.js")
     assert "Hotjar" in {t["product"] for t in out.facts["session_replay"]}
     assert "Meta Pixel" in {t["product"] for t in out.facts["advertising"]}

@@ -38,7 +38,7 @@ def test_parties():
     ("reasonForVisit", None, "text", "health"),
     ("date_of_birth", None, "date", "identity"),
     ("ssn", None, "text", "identity"),
-    ("insuranceProvider", None, "text", "health"),
+    ("insuranceProvider", None, "text", "identity"),  # who pays, not what the visitor's health is
     ("member_id", "Insurance member ID", "text", "identity"),
     ("email", None, "email", "contact"),
     ("f3", None, "tel", "contact"),
@@ -47,3 +47,23 @@ def test_parties():
 ])
 def test_field_kinds(name, label, type_, kind):
     assert field_kind(name, label, type_) == kind
+
+
+@pytest.mark.parametrize("label, type_, options, context, kind", [
+    (None, "select", ("Anxiety & panic", "Depression", "Eating disorders"), "I'd like help with", "health"),
+    ("Anxiety & panic", "checkbox", (), None, "health"),
+    ("Type here", "textarea", (), "What brings you here?", "health"),
+    (None, "textarea", (), "What\u2019s going on?", "health"),
+    ("Reason for visit", "text", (), None, "health"),
+    ("Describe your symptoms", "textarea", (), None, "health"),
+    ("Message", "textarea", (), "Send us a note", None),
+    # a consent or marketing choice is never a health question, whatever was asked before it
+    ("I agree to receive text messages (SMS) about my appointments", "checkbox", (), "Describe your symptoms", None),
+    ("Sign me up for the newsletter", "checkbox", (), "What brings you here?", None),
+    ("How did you hear about us?", "select", ("Doctor referral", "Psychology Today"), None, None),
+    # a question before a labelled one-line field is that field's own business
+    ("Email", "email", (), "What brings you here?", "contact"),
+    ("Address", "text", (), None, "contact"),  # "address" does not hold the stem "stress"
+])
+def test_health_questions_from_options_context_and_labels(label, type_, options, context, kind):
+    assert field_kind("", label, type_, options, context) == kind

@@ -28,8 +28,11 @@ def test_builtin_database_is_shipped_inside_the_package():
 
 @pytest.mark.parametrize("snippet, product", [
     ("fbq('init', '1');", "Meta Pixel"),
-    ('gtag("config", "G-ABC");', "Google Analytics"),
-    ("gtag('config', 'AW-123');", "Google Ads conversion tracking and remarketing"),
+    ('gtag("config", "G-ABC");', "Google Analytics 4"),
+    ("gtag('config', 'AW-123');", "Google Ads"),
+    ("_gaq.push(['_setAccount', 'UA-1-1']);", "Universal Analytics"),
+    ("var pageTracker = _gat._getTracker('UA-1-1');", "Universal Analytics"),
+    ("(function(){var s=document.createElement('script');s.src='//25.tctm.co/t.js';})()", "CallTrackingMetrics call tracking"),
     ("h._hjSettings={hjid:1,hjsv:6};", "Hotjar"),
     ("ttq.load('X'); ttq.page();", "TikTok Pixel"),
     ('_linkedin_partner_id = "1";', "LinkedIn Insight Tag"),
@@ -62,8 +65,50 @@ def test_longest_domain_wins_and_parents_match():
 def test_cookie_names_map_to_their_tracker():
     db = builtin_database()
     assert db.match_cookie("_fbp").product == "Meta Pixel"
-    assert db.match_cookie("_ga_XYZ123").product == "Google Analytics"
+    assert db.match_cookie("_ga_XYZ123").product == "Google Analytics 4"
     assert db.match_cookie("session") is None
+
+
+@pytest.mark.parametrize("url, product", [
+    ("https://www.googletagmanager.com/gtag/js?id=G-ABC123DEF4", "Google Analytics 4"),
+    ("https://www.googletagmanager.com/gtag/js?id=AW-123456789", "Google Ads"),
+    ("https://www.googletagmanager.com/gtag/js?id=UA-1234567-1", "Universal Analytics"),
+    ("https://www.googletagmanager.com/gtag/js?id=DC-1234567", "Floodlight (Campaign Manager 360)"),
+    ("https://www.googletagmanager.com/gtag/js?id=GT-ABCD1234", "Google tag"),
+    ("https://www.googletagmanager.com/gtag/js", "Google tag"),
+    ("https://www.googletagmanager.com/gtm.js?id=GTM-AB12CD", "Google Tag Manager"),
+    ("https://www.googletagmanager.com/ns.html?id=GTM-AB12CD", "Google Tag Manager"),
+    ("https://sgtm.lakeside.example/gtm.js?id=GTM-AB12CD", "Google Tag Manager"),  # server-side tagging
+    ("https://ssl.google-analytics.com/ga.js", "Universal Analytics"),
+    ("https://www.google-analytics.com/analytics.js", "Universal Analytics"),
+    ("https://www.google-analytics.com/urchin.js", "Universal Analytics"),
+    ("https://region1.google-analytics.com/g/collect?v=2&tid=G-ABC123DEF4", "Google Analytics 4"),
+    ("https://googleads.g.doubleclick.net/pagead/viewthroughconversion/123/", "Google Ads"),
+    ("https://www.facebook.com/tr?id=1234&ev=PageView", "Meta Pixel"),
+    ("https://www.facebook.com/plugins/page.php?href=x", "Facebook social plugins and content"),
+    ("https://connect.facebook.net/en_US/sdk.js", "Facebook social plugins and content"),
+    ("https://connect.facebook.net/en_US/fbevents.js", "Meta Pixel"),
+])
+def test_addresses_name_the_product_by_tag_id_then_path_then_host(url, product):
+    assert builtin_database().match_url(url)[0].product == product
+
+
+def test_an_id_on_a_first_party_address_that_is_no_tag_loader_names_nothing():
+    assert builtin_database().match_url("https://lakeside.example/app.js?id=G-ABC123DEF4") is None
+
+
+def test_tag_ids_are_found_quoted_in_code_and_as_words_in_attributes():
+    db = builtin_database()
+    code = "gtag('config', 'G-ABC1234567'); x = \"GTM-AB12CD\"; var font = 'G-SANS'; // G-ZZZ99999 in a comment"
+    assert {(e.product, i) for e, i in db.find_ids(code)} == {
+        ("Google Analytics 4", "G-ABC1234567"), ("Google Tag Manager", "GTM-AB12CD")}
+    assert {i for _e, i in db.find_ids("G-ABC12345, AW-1234567", quoted=False)} == {"G-ABC12345", "AW-1234567"}
+
+
+def test_every_entry_written_with_ids_or_urls_names_its_vendor_documentation():
+    for entry in builtin_database().entries:
+        if entry.ids or entry.urls:
+            assert entry.reference and entry.reference.startswith("https://"), entry.product
 
 
 @pytest.mark.parametrize("entry, line, message", [
@@ -73,6 +118,9 @@ def test_cookie_names_map_to_their_tracker():
     ("- {company: A, product: B, category: analytics}", 4, "at least one domain or signature"),
     ("- {company: A, product: B, category: analytics, domains: [a.example], colour: red}", 4, "unknown key"),
     ("- {company: A, product: B, category: analytics, signatures: [ab]}", 4, "at least 5 characters"),
+    ("- {company: A, product: B, category: analytics, ids: [G]}", 4, "ID prefixes"),
+    ("- {company: A, product: B, category: analytics, urls: [nohost]}", 4, "host/path prefix"),
+    ("- {company: A, product: B, category: analytics, domains: [a.example], reference: ftp://x}", 4, "https://"),
 ])
 def test_bad_entries_name_file_and_line(tmp_path, entry, line, message):
     path = tmp_path / "db.yaml"

@@ -32,6 +32,13 @@ _JS_TYPES = {"", "text/javascript", "application/javascript", "module", "text/ec
              "application/ecmascript", "application/x-javascript", "text/jscript"}
 _FIELD_TYPES_SKIPPED = {"submit", "button", "reset", "image"}
 _WS = re.compile(r"\s+")
+# Script types that hold templates, not code or data: their text is markup for later, not a tag.
+_TEMPLATE_TYPES = ("text/template", "text/x-template", "text/html", "text/x-handlebars-template",
+                   "text/x-tmpl", "text/ng-template", "text/x-jquery-tmpl", "text/x-mustache")
+MAX_OPTIONS = 60  # option texts kept per select
+MAX_ID_TEXTS = 4000  # elements whose text is kept for aria-labelledby
+MAX_CONTEXT_CHARS = 200
+MAX_ATTR_VALUE = 300
 
 
 @dataclass(frozen=True)
@@ -48,11 +55,23 @@ class Resource:
 
 @dataclass(frozen=True)
 class FormField:
-    """One named input of a form; `label` is the best human label found, or None."""
+    """One input a visitor fills in; `label` is the best human label found, or None.
+
+    `name` is "" for an input a script reads by its id; `options` are a select's option texts;
+    `context` is the text just before the field (a question written as a paragraph, a legend).
+    """
 
     name: str
     type: str
     label: str | None = None
+    id: str | None = None
+    options: tuple[str, ...] = ()
+    context: str | None = None
+
+    @property
+    def key(self) -> str:
+        """What names the field in a report: its name, else its id, else its label."""
+        return self.name or self.id or self.label or self.type
 
 
 @dataclass(frozen=True)
@@ -98,6 +117,15 @@ class HtmlDocument:
     meta_refresh: str | None = None
     truncated: bool = False  # the input was longer than MAX_HTML_CHARS or a list hit MAX_ITEMS
     partial: str | None = None  # why only part of the page could be read (what a browser stops at, a bound)
+    # (script type, text) of scripts that are not JavaScript: JSON configuration, or a tag a
+    # consent tool holds back as text/plain until the visitor agrees
+    data_scripts: tuple[tuple[str, str], ...] = ()
+    # (tag, attribute, value) of data-* attributes: page builders keep tag IDs there for their scripts
+    data_attributes: tuple[tuple[str, str, str], ...] = ()
+    # inputs outside any <form> (site builders send them from a script) and whether the page has a
+    # button outside a form to send them with
+    loose_fields: tuple[FormField, ...] = ()
+    loose_button: bool = False
 
 
 def parse_html(html: str, page_url: str, *, deadline: float | None = None, cut: bool = False) -> HtmlDocument:
@@ -153,6 +181,10 @@ class _FieldDraft:
     form_attr: str | None
     wrapping_label: int | None = None  # index of the enclosing <label>
     form_index: int | None = None
+    labelledby: str | None = None
+    title: str | None = None
+    context: str | None = None
+    options: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -189,7 +221,20 @@ class _Collector:
         self.submitters: list[_Submitter] = []
         self.labels: list[_LabelDraft] = []
         self.inline_scripts: list[str] = []
+        self.data_scripts: list[tuple[str, str]] = []
+        self.data_attributes: list[tuple[str, str, str]] = []
+        self.loose_button = False
         self.overflow = False
+        self._script_type: str | None = None  # set while a non-JavaScript script's text is read
+        self._skip_text = 0  # inside <style> or <textarea>: not text a visitor reads as a question
+        self._select: _FieldDraft | None = None
+        self._option: list[str] | None = None
+        self._recent: list[str] = []  # visible text since the last field: a question written before it
+        self._recent_len = 0
+        self._id_stack: list[tuple[str, str]] = []  # open elements with an id whose text is kept
+        self.id_text: dict[str, list[str]] = {}
+        self._legend: list[str] | None = None
+        self._fieldset_legend: list[str | None] = []
         self._noscript = 0
         self._form: _FormDraft | None = None
         self._label: int | None = None
@@ -219,6 +264,12 @@ class _Collector:
         a: dict[str, str] = {}
         for k, v in attrs:
             a.setdefault(k, v if v is not None else "")
+            if k.startswith("data-") and v and len(self.data_attributes) < MAX_ITEMS:
+                self.data_attributes.append((tag, k, v[:MAX_ATTR_VALUE]))
+        element_id = a.get("id", "").strip()
+        if element_id and tag not in _VOID_TAGS and len(self.id_text) < MAX_ID_TEXTS:
+            self.id_text.setdefault(element_id, [])
+            self._id_stack.append((tag, element_id))
         if tag == "base":
             if self.base_href is None and a.get("href", "").strip():
                 self.base_href = a["href"].strip()
@@ -228,10 +279,19 @@ class _Collector:
         elif tag == "noscript":
             self._noscript += 1
         elif tag == "script":
+            stype = a.get("type", "").strip().lower()
             if "src" in a:
                 self._resource(tag, "src", a["src"])
-            elif a.get("type", "").strip().lower() in _JS_TYPES:
+            elif stype in _JS_TYPES:
                 self._script, self._script_len = [], 0
+            elif not stype.startswith(_TEMPLATE_TYPES):
+                self._script, self._script_len, self._script_type = [], 0, stype
+            if stype not in _JS_TYPES:  # a script a consent tool holds back keeps its address in data-src
+                for key in ("data-src", "data-cookieblock-src", "data-lazy-src"):
+                    if a.get(key):
+                        self._resource(tag, key, a[key])
+        elif tag == "style":
+            self._skip_text += 1
         elif tag in ("img", "source"):
             self._resource(tag, "src", a.get("src"))
             for url in srcset_urls(a.get("srcset", "")):
@@ -267,7 +327,21 @@ class _Collector:
         elif tag == "label":
             if self._add(self.labels, _LabelDraft(for_id=a.get("for"))):
                 self._label = len(self.labels) - 1
-        elif tag in ("input", "textarea", "select", "button"):
+        elif tag == "option":
+            self._end_option()  # an option's end tag may be left out
+            if self._select is not None and len(self._select.options) < MAX_OPTIONS:
+                self._option = []
+        elif tag == "fieldset":
+            self._fieldset_legend.append(None)
+        elif tag == "legend":
+            self._legend = []
+        elif tag in ("input", "textarea", "select", "button") or (
+                a.get("role", "").strip().lower() == "button" and self._form is None):
+            if tag not in ("input", "textarea", "select", "button"):
+                self.loose_button = True
+                return
+            if tag == "textarea":
+                self._skip_text += 1
             ftype = tag if tag not in ("input", "button") else a.get("type", "").strip().lower()
             if tag == "input":
                 ftype = ftype or "text"
@@ -276,18 +350,34 @@ class _Collector:
             if submits and "formaction" in a:
                 self._add(self.submitters, _Submitter(
                     a["formaction"], a.get("form"), len(self.forms) - 1 if self._form is not None else None))
+            if self._form is None and (tag == "button" or ftype in _FIELD_TYPES_SKIPPED):
+                self.loose_button = True
             if tag == "button":
                 return
             if tag == "input" and ftype == "image":
                 self._resource(tag, "src", a.get("src"))
             name = a.get("name", "").strip()
-            if name and ftype not in _FIELD_TYPES_SKIPPED:
-                draft = _FieldDraft(name=name, type=ftype, id=a.get("id"),
+            # a field without a name is still filled in when a script reads it by id; an unnamed
+            # hidden input carries nothing
+            if ftype not in _FIELD_TYPES_SKIPPED and (name or ftype != "hidden"):
+                draft = _FieldDraft(name=name, type=ftype, id=a.get("id", "").strip() or None,
                                     placeholder=a.get("placeholder"), aria_label=a.get("aria-label"),
-                                    form_attr=a.get("form"), wrapping_label=self._label)
+                                    form_attr=a.get("form"), wrapping_label=self._label,
+                                    labelledby=a.get("aria-labelledby"), title=a.get("title"),
+                                    context=self._context())
                 if self._form is not None:
                     draft.form_index = len(self.forms) - 1
-                self._add(self.fields, draft)
+                if self._add(self.fields, draft) and tag == "select":
+                    self._select = draft
+
+    def _context(self) -> str | None:
+        """The question written before a field: the fieldset's legend, else the text since the last field."""
+        text = _collapse(" ".join(self._recent))[-MAX_CONTEXT_CHARS:]
+        self._recent, self._recent_len = [], 0
+        legend = next((t for t in reversed(self._fieldset_legend) if t), None)
+        if legend and text and legend not in text:
+            return f"{legend} {text}"[-MAX_CONTEXT_CHARS:]
+        return legend or text or None
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -301,14 +391,41 @@ class _Collector:
         elif tag == "noscript":
             self._noscript = max(0, self._noscript - 1)
         elif tag == "script" and self._script is not None:
-            self._add(self.inline_scripts, "".join(self._script))
-            self._script = None
+            if self._script_type is not None:
+                self._add(self.data_scripts, (self._script_type, "".join(self._script)))
+            else:
+                self._add(self.inline_scripts, "".join(self._script))
+            self._script, self._script_type = None, None
+        elif tag in ("style", "textarea"):
+            self._skip_text = max(0, self._skip_text - 1)
+        elif tag == "select":
+            self._end_option()
+            self._select = None
+        elif tag == "option":
+            self._end_option()
+        elif tag == "legend" and self._legend is not None:
+            if self._fieldset_legend:
+                self._fieldset_legend[-1] = _collapse(" ".join(self._legend))[:MAX_TEXT_CHARS] or None
+            self._legend = None
+        elif tag == "fieldset" and self._fieldset_legend:
+            self._fieldset_legend.pop()
         elif tag in ("a", "area"):
             self._link_text = None
         elif tag == "form":
             self._form = None
         elif tag == "label":
             self._label = None
+        if self._id_stack and any(t == tag for t, _i in self._id_stack):
+            while self._id_stack:  # close the element and any left open inside it
+                if self._id_stack.pop()[0] == tag:
+                    break
+
+    def _end_option(self) -> None:
+        if self._option is not None and self._select is not None:
+            text = _collapse(" ".join(self._option))[:100]
+            if text:
+                self._select.options.append(text)
+        self._option = None
 
     def handle_data(self, data: str) -> None:
         if self._script is not None:  # script text has no character references
@@ -317,9 +434,22 @@ class _Collector:
                 self._script.append(data[:room])
                 self._script_len += min(room, len(data))
             return
-        if self._title_text is None and self._link_text is None and self._label is None:
+        if self._skip_text or not data.strip():
             return
         data = html.unescape(data[:MAX_TEXT_CHARS])  # only the text kept is decoded
+        if self._recent_len < 4 * MAX_CONTEXT_CHARS and self._title_text is None and self._select is None:
+            self._recent.append(data)
+            self._recent_len += len(data)
+        if self._option is not None:
+            self._option.append(data)
+        if self._legend is not None and sum(map(len, self._legend)) < MAX_TEXT_CHARS:
+            self._legend.append(data)
+        for _tag, element_id in self._id_stack[-8:]:
+            kept = self.id_text.get(element_id)
+            if kept is not None and sum(map(len, kept)) < MAX_TEXT_CHARS:
+                kept.append(data)
+        if self._title_text is None and self._link_text is None and self._label is None:
+            return
         if self._title_text is not None:
             self._title_text.append(data[:MAX_TEXT_CHARS])
         if self._link_text is not None and sum(map(len, self._link_text)) < MAX_TEXT_CHARS:
@@ -333,7 +463,10 @@ class _Collector:
 
     def build(self, page_url: str, truncated: bool, partial: str | None = None) -> HtmlDocument:
         if self._script is not None:  # an unclosed <script> at the end of input
-            self._add(self.inline_scripts, "".join(self._script))
+            if self._script_type is not None:
+                self._add(self.data_scripts, (self._script_type, "".join(self._script)))
+            else:
+                self._add(self.inline_scripts, "".join(self._script))
         if self._title_text is not None and self.title is None:
             self.title = _collapse("".join(self._title_text))
         base = _base_url(page_url, self.base_href)
@@ -344,30 +477,38 @@ class _Collector:
             Link(href=href, absolute=_join(base, href), text=_collapse(" ".join(text))[:MAX_TEXT_CHARS],
                  rel=(_collapse(rel).lower() or None) if rel else None)
             for href, rel, text in self.links)
+        forms, loose = self._forms(page_url, base)
         return HtmlDocument(
             title=self.title or None,
             base_url=base,
             resources=resources,
-            forms=self._forms(page_url, base),
+            forms=forms,
             inline_scripts=tuple(self.inline_scripts),
             links=links,
             meta_refresh=_join(base, self.meta_refresh) if self.meta_refresh else None,
             truncated=truncated or self.overflow,
             partial=partial,
+            data_scripts=tuple(self.data_scripts),
+            data_attributes=tuple(self.data_attributes),
+            loose_fields=loose,
+            loose_button=self.loose_button,
         )
 
-    def _forms(self, page_url: str, base: str) -> tuple[Form, ...]:
+    def _forms(self, page_url: str, base: str) -> tuple[tuple[Form, ...], tuple[FormField, ...]]:
         by_id = {f.id: i for i, f in enumerate(self.forms) if f.id}
         label_for: dict[str, str] = {}
         for label in self.labels:
             text = _collapse(" ".join(label.text))
             if label.for_id and text:
                 label_for.setdefault(label.for_id, text)
+        loose: list[_FieldDraft] = []
         for fd in self.fields:
             # a field's form= attribute wins over the form it sits in, as in browsers
             index = by_id.get(fd.form_attr) if fd.form_attr else fd.form_index
             if index is not None:
                 self.forms[index].fields.append(fd)
+            elif not fd.form_attr:
+                loose.append(fd)
         for sub in self.submitters:
             index = by_id.get(sub.form_attr) if sub.form_attr else sub.form_index
             if index is not None:
@@ -378,14 +519,25 @@ class _Collector:
             action = (form.action or "").strip()
             # an absent or empty action submits to the document's own URL, not the <base>
             absolute = _join(base, action) if action else page_url.split("#")[0]
-            fields = tuple(FormField(name=fd.name, type=fd.type, label=self._label_of(fd, label_for))
-                           for fd in form.fields)
+            fields = tuple(self._field(fd, label_for) for fd in form.fields)
             submit_actions = tuple(u for u in dict.fromkeys(form.submit_actions) if u != absolute)
             out.append(Form(action=action, absolute_action=absolute, method=form.method, fields=fields,
                             submit_actions=submit_actions))
-        return tuple(out)
+        return tuple(out), tuple(self._field(fd, label_for) for fd in loose)
+
+    def _field(self, fd: _FieldDraft, label_for: dict[str, str]) -> FormField:
+        return FormField(name=fd.name, type=fd.type, label=self._label_of(fd, label_for), id=fd.id,
+                         options=tuple(fd.options), context=fd.context)
 
     def _label_of(self, fd: _FieldDraft, label_for: dict[str, str]) -> str | None:
+        label = self._own_label(fd, label_for)
+        hint = _collapse(fd.placeholder or "")
+        # a placeholder often asks the real question under a generic label ("Message")
+        if label and hint and hint.lower() not in label.lower() and label.lower() not in hint.lower():
+            return f"{label} ({hint})"[:MAX_TEXT_CHARS]
+        return label
+
+    def _own_label(self, fd: _FieldDraft, label_for: dict[str, str]) -> str | None:
         if fd.id and fd.id in label_for:
             return label_for[fd.id]
         if fd.wrapping_label is not None:
@@ -393,10 +545,18 @@ class _Collector:
             text = _collapse(" ".join(label.text))
             if text and (not label.for_id or label.for_id == fd.id):
                 return text
-        for candidate in (fd.placeholder, fd.aria_label):
+        if fd.labelledby:  # aria-labelledby names the elements whose text is the label
+            text = _collapse(" ".join(" ".join(self.id_text.get(ref, ())) for ref in fd.labelledby.split()[:5]))
+            if text:
+                return text[:MAX_TEXT_CHARS]
+        for candidate in (fd.aria_label, fd.placeholder, fd.title):
             if candidate and candidate.strip():
                 return _collapse(candidate)
         return None
+
+
+_VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+                        "track", "wbr"})
 
 
 def _collapse(text: str) -> str:

@@ -32,14 +32,19 @@ BROWSER_NOTE = (
 CONSENT_NONE = "without clicking any cookie banner (what a visitor gets before consenting)"
 CONSENT_ACCEPTED = "after trying to accept the cookie banner (best effort)"
 
-_INLINE_URL = re.compile(r"(?:https?:)?//((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62})",
-                         re.IGNORECASE)
+_INLINE_URL = re.compile(r"(?:https?:)?//((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62})"
+                         r"(/[^\s'\"`\\<>()]{0,300})?", re.IGNORECASE)
 _POLICY_LINK = re.compile(r"privacy|datenschutz|confidentialit|donn[ée]es personnelles|privacidad|"
                           r"privacit|\bhipaa\b|notice of privacy practices", re.IGNORECASE)
 _SEARCH_NAMES = {"q", "s", "search", "query", "keyword", "keywords"}
 _DATA_TYPES = {"text", "textarea", "email", "tel", "date", "number", "select", "radio", "checkbox", "file",
                "url", "password", "datetime-local", "month"}
 _MAX_INLINE_SCRIPT = 256 * 1024
+# <link rel> values that only warm up a connection: nothing is loaded, so no tag runs
+_HINT_RELS = {"preconnect", "dns-prefetch"}
+# a group of inputs outside any <form> collects data when a visitor can type into one of them
+# (checkbox-only groups outside forms are mostly cookie-banner switches)
+_TYPED = {"text", "textarea", "email", "tel", "date", "number", "url", "file", "datetime-local", "month", ""}
 MAX_LIST = 500  # items a list fact keeps; the Result stays readable whatever a page holds
 
 
@@ -51,6 +56,7 @@ class _Collected:
     forms: list[dict[str, Any]] = field(default_factory=list)
     form_pages: list[str] = field(default_factory=list)
     policy: dict[str, Any] | None = None
+    hints: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     cookies: list[dict[str, Any]] = field(default_factory=list)
     storage: list[dict[str, Any]] = field(default_factory=list)
 
@@ -95,9 +101,26 @@ class _PageScanner:
                 self._hosts[host] = known
         return known
 
-    def host_seen(self, host: str, page: str, evidence: str, how: str, known_only: bool = False) -> None:
-        """Classify one host the page loads from or sends to."""
+    def url_seen(self, url: str, page: str, how: str, known_only: bool = False) -> None:
+        """Classify one address the page loads from or sends to: by its tag ID, path and host."""
+        host = _host(url)
+        if host is None:
+            return
         party, processor, match, reg = self._classify(host)
+        if party == "third" and match is not None:
+            match = self.db.match_url(url) or match
+        elif party == "first":
+            # a tag served from the practice's own domain (server-side tagging) is named by its ID
+            tagged = self.db.match_url(url)
+            if tagged is not None and tagged[0].tracks:
+                self.tracker(tagged[0], page, url, how, None)
+            return
+        self.host_seen(host, page, url, how, known_only, (party, processor, match, reg))
+
+    def host_seen(self, host: str, page: str, evidence: str, how: str, known_only: bool = False,
+                  known: tuple[str, str | None, tuple[TrackerEntry, str] | None, str] | None = None) -> None:
+        """Classify one host the page loads from or sends to."""
+        party, processor, match, reg = known or self._classify(host)
         if party == "first" or (known_only and party == "third" and match is None):
             return
         if party == "processor":
@@ -128,35 +151,74 @@ class _PageScanner:
             "name": f"{entry.product} by {entry.company} ({entry.category}) on {page}: {_brief(evidence)}",
             "company": entry.company, "product": entry.product, "category": entry.category,
             "page": page, "evidence": evidence[:300], "detected_by": how, "source": entry.source,
-            "domain": domain, "hits": 1, "methods": [how]}
+            "domain": domain, "hits": 1, "methods": [how], "reference": entry.reference}
 
     def document(self, page: str, doc: HtmlDocument, in_frame: str | None = None) -> None:
         for res in doc.resources:
-            if res.tag == "link" and res.rel and "privacy-policy" in res.rel.split():
+            rels = set(res.rel.split()) if res.tag == "link" and res.rel else set()
+            if "privacy-policy" in rels:
                 self._policy(page, res.absolute, "link rel=privacy-policy")
                 continue
-            host = _host(res.absolute)
-            if host is None:
+            if rels and rels <= _HINT_RELS:
+                self._hint(page, res.absolute, " ".join(sorted(rels)))
                 continue
             if res.in_noscript:
                 how = "noscript pixel" if res.tag == "img" else f"noscript {res.tag}"
+            elif res.attr.startswith("data-"):
+                how = "script held until consent"
             else:
                 how = res.tag
-            self.host_seen(host, page, res.absolute, how)
+            self.url_seen(res.absolute, page, how)
         for code in doc.inline_scripts:
-            code = code[:_MAX_INLINE_SCRIPT]
-            for entry, signature in self.db.match_script(code):
+            self._code(page, code, "inline script")
+        for kind, code in doc.data_scripts:
+            # JSON a first-party script reads (tag IDs in its settings), or a tag a consent tool holds
+            # back as text/plain until the visitor agrees: both say which tags the page runs
+            json_like = "json" in kind
+            self._code(page, code, "JSON configuration" if json_like else "script held until consent")
+        for tag, attr, value in doc.data_attributes:
+            for entry, tag_id in self.db.find_ids(value, quoted=False):
                 if entry.tracks:
-                    self.tracker(entry, page, signature, "inline script signature", None)
-            for m in _INLINE_URL.finditer(code):
-                # only hosts a list knows: inline code names many URLs it never loads (XML namespaces)
-                self.host_seen(m.group(1).lower(), page, m.group(0), "inline script URL", known_only=True)
+                    self.tracker(entry, page, f"<{tag} {attr}=\"{tag_id}\">", "data- attribute", None)
         for link in doc.links:
             if _POLICY_LINK.search(f"{link.text} {link.href}"):
                 self._policy(page, link.absolute, link.text or link.href)
                 break
         for form in doc.forms:
             self._form(page, form, in_frame)
+        if doc.loose_fields and doc.loose_button:
+            self._loose_form(page, doc, in_frame)
+
+    def _code(self, page: str, code: str, how: str) -> None:
+        code = code[:_MAX_INLINE_SCRIPT]
+        for entry, signature in self.db.match_script(code):
+            if entry.tracks:
+                self.tracker(entry, page, signature, f"{how} signature", None)
+        for entry, tag_id in self.db.find_ids(code):
+            if entry.tracks:
+                self.tracker(entry, page, tag_id, f"{how} tag ID", None)
+        for m in _INLINE_URL.finditer(code):
+            # only hosts a list knows: inline code names many URLs it never loads (XML namespaces)
+            url = m.group(0) if m.group(0).lower().startswith("http") else "https:" + m.group(0)
+            self.url_seen(url, page, f"{how} URL", known_only=True)
+
+    def _hint(self, page: str, url: str, rel: str) -> None:
+        host = _host(url)
+        if host is None or self.parties.classify(host) != "third":
+            return
+        match = self.db.match_host(host)
+        self.out.hints.setdefault((host, page), {
+            "domain": host, "page": page, "rel": rel,
+            "company": match[0].company if match else None, "product": match[0].product if match else None,
+            "tracker": bool(match and match[0].tracks)})
+
+    def _loose_form(self, page: str, doc: HtmlDocument, in_frame: str | None) -> None:
+        typed = [f for f in doc.loose_fields if f.type in _TYPED and f.key.lower() not in _SEARCH_NAMES]
+        if not typed:
+            return  # a lone search box or a banner's switches: nothing a visitor sends about themselves
+        form = Form(action="", absolute_action=doc.base_url.split("#")[0], method="POST",
+                    fields=doc.loose_fields)
+        self._form_destination(page, form, "", in_frame, form_element=False)
 
     def _policy(self, page: str, url: str, text: str) -> None:
         if self.out.policy is None:
@@ -167,7 +229,8 @@ class _PageScanner:
         for action in form.destinations:
             self._form_destination(page, form, action, in_frame)
 
-    def _form_destination(self, page: str, form: Form, action: str, in_frame: str | None) -> None:
+    def _form_destination(self, page: str, form: Form, action: str, in_frame: str | None,
+                          form_element: bool = True) -> None:
         scheme = urlsplit(action).scheme.lower() if action else ""
         host = _host(action) if scheme in ("http", "https") else None
         party = self.parties.classify(host) if host else "first"
@@ -175,16 +238,19 @@ class _PageScanner:
         match = self.db.match_host(host) if host and party == "third" else None
         sensitive = []
         for f in form.fields:
-            kind = field_kind(f.name, f.label, f.type)
+            kind = field_kind(f.name or f.id or "", f.label, f.type, f.options, f.context)
             if kind is not None:
-                sensitive.append({"name": f.name, "label": f.label, "kind": kind})
+                sensitive.append({"name": f.key, "label": f.label, "kind": kind})
         collects = bool(sensitive) or any(
-            f.type in _DATA_TYPES and f.name.lower() not in _SEARCH_NAMES for f in form.fields)
+            f.type in _DATA_TYPES and f.key.lower() not in _SEARCH_NAMES for f in form.fields)
         # a mailto: or javascript: action leaves no data with a web host: name it as written
         destination = host or (safe_url(action) if scheme not in ("http", "https") else "")
         in_frame = safe_url(in_frame) if in_frame else in_frame
         where = f"{page} (in a frame from {_host(in_frame) or in_frame})" if in_frame else page
-        name = f"{form.method} form on {where} to {destination or 'this page'}"
+        if form_element:
+            name = f"{form.method} form on {where} to {destination or 'this page'}"
+        else:
+            name = f"form without a <form> element on {where}, sent by the page's script"
         for kind in ("health", "identity"):
             shown = [f["label"] or f["name"] for f in sensitive if f["kind"] == kind]
             if shown:
@@ -195,7 +261,7 @@ class _PageScanner:
             "destination": destination,
             "third_party": party == "third", "processor": processor,
             "tracker": match[0].company if match and match[0].tracks else None,
-            "collects_data": collects, "fields": len(form.fields),
+            "collects_data": collects, "fields": len(form.fields), "form_element": form_element,
             "sensitive_fields": sensitive,
             "health_fields": [s["name"] for s in sensitive if s["kind"] == "health"]})
         if collects and page not in self.out.form_pages:
@@ -206,9 +272,7 @@ class _PageScanner:
 
     def browser_data(self, ev: PageEvidence) -> None:
         for req in ev.requests:
-            host = _host(req.url)
-            if host:
-                self.host_seen(host, ev.page, req.url, f"request ({req.resource_type})")
+            self.url_seen(req.url, ev.page, f"request ({req.resource_type})")
         for cookie in ev.cookies:
             domain = cookie.domain.lstrip(".").lower()
             party = self.parties.classify(domain)
@@ -291,6 +355,7 @@ def analyse(pages: list[PageEvidence], db: TrackerDatabase, parties: Parties, mo
         "trackers_on_form_pages": [t for t in trackers if t["page"] in form_pages][:MAX_LIST],
         "processors": list(out.processors.values())[:MAX_LIST],
         "third_parties": sorted(out.third.values(), key=lambda t: t["domain"])[:MAX_LIST],
+        "connection_hints": list(out.hints.values())[:MAX_LIST],
         "privacy_policy": out.policy or {"present": False, "url": None, "text": None, "page": None},
         "cookies": out.cookies[:MAX_LIST] if mode == "browser" else None,
         "local_storage": out.storage[:MAX_LIST] if mode == "browser" else None,

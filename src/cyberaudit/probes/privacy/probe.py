@@ -35,11 +35,14 @@ _TRACKER_ITEM = (
     ("page", "str", "The configured page it was found on."),
     ("evidence", "str", "The URL requested or the inline-script signature that matched."),
     ("detected_by", "str", "How: script, img, iframe, link, source, noscript pixel, inline script "
-                           "signature, inline script URL, request (TYPE) or cookie."),
+                           "signature, inline script tag ID (G-..., GTM-...), inline script URL, data- "
+                           "attribute, JSON configuration ..., script held until consent ..., request "
+                           "(TYPE) or cookie."),
     ("source", "str", "The tracker list that named it (cyberaudit trackers or a user list)."),
     ("domain", "str?", "The listed domain that matched, when found by host."),
     ("hits", "int", "How many times it was seen on that page."),
     ("methods", "list", "Every way it was detected on that page (detected_by is the first)."),
+    ("reference", "str?", "The vendor's own documentation of the tag, when the list gives it."),
 )
 
 
@@ -107,10 +110,13 @@ FACTS: tuple[FactSpec, ...] = (
     FactSpec("privacy.forms[].processor", "str?", "The declared platform it submits to, if any."),
     FactSpec("privacy.forms[].tracker", "str?", "The company, when the destination is a known tracker."),
     FactSpec("privacy.forms[].collects_data", "bool", "It has fields a visitor fills in (not just a search box)."),
-    FactSpec("privacy.forms[].fields", "int", "Number of named fields."),
+    FactSpec("privacy.forms[].fields", "int", "Number of fields a visitor fills in (named, or read by "
+                                              "id, label or placeholder)."),
+    FactSpec("privacy.forms[].form_element", "bool", "false for inputs outside any <form> that the page's "
+                                                     "script sends (site builders): listed as one form a page."),
     FactSpec("privacy.forms[].sensitive_fields", "list", "Fields whose name or label suggests health, "
                                                          "identity or contact data."),
-    FactSpec("privacy.forms[].sensitive_fields[].name", "str", "Field name."),
+    FactSpec("privacy.forms[].sensitive_fields[].name", "str", "Field name (its id or label when it has none)."),
     FactSpec("privacy.forms[].sensitive_fields[].label", "str?", "Its label."),
     FactSpec("privacy.forms[].sensitive_fields[].kind", "str", "health, identity or contact."),
     FactSpec("privacy.forms[].health_fields", "list", "Names of the fields that suggest health information."),
@@ -126,6 +132,15 @@ FACTS: tuple[FactSpec, ...] = (
     FactSpec("privacy.third_parties[].category", "str", "The list's category, or unknown."),
     FactSpec("privacy.third_parties[].tracker", "bool", "Whether it counts as a tracker."),
     FactSpec("privacy.third_parties[].pages", "list", "Pages it was seen on."),
+    FactSpec("privacy.connection_hints", "list", "preconnect / dns-prefetch links to another party's host: "
+                                                 "they load nothing, so they are notes, never trackers."),
+    FactSpec("privacy.connection_hints[].domain", "str", "The host named."),
+    FactSpec("privacy.connection_hints[].page", "str", "The page."),
+    FactSpec("privacy.connection_hints[].rel", "str", "preconnect, dns-prefetch or both."),
+    FactSpec("privacy.connection_hints[].company", "str?", "The company, when a tracker list knows the host."),
+    FactSpec("privacy.connection_hints[].product", "str?", "The product the host serves, when known."),
+    FactSpec("privacy.connection_hints[].tracker", "bool", "Whether that host would be a tracker if a tag "
+                                                            "loaded from it."),
     FactSpec("privacy.privacy_policy", "object", "The privacy-policy link found, if any."),
     FactSpec("privacy.privacy_policy.present", "bool", "A privacy-policy (or notice of privacy practices) "
                                                        "link was found."),

@@ -1,7 +1,9 @@
 """The tracker database: who is behind a host or an inline-script snippet, and what it does.
 
 The built-in database is data (`cyberaudit/data/trackers.yaml`); user-supplied lists are merged
-into the same `TrackerDatabase` so every match names the list it came from.
+into the same `TrackerDatabase` so every match names the list it came from. One vendor's host can
+serve several products (googletagmanager.com serves the Google tag and Tag Manager containers), so
+an address is matched by its measurement ID first, then by host and path, then by host alone.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from cyberaudit.errors import InputError
 from cyberaudit.lazy import once
@@ -17,8 +20,10 @@ from cyberaudit.resources import data_dir
 from cyberaudit.yamlsrc import YamlDocument, load_yaml
 
 CATEGORIES: tuple[str, ...] = ("advertising", "analytics", "session-replay", "social", "tag-manager",
-                               "customer-interaction", "consent", "cdn-other", "unclassified")
-# Consent managers and plain CDNs are third parties worth listing, but not trackers. "unclassified"
+                               "customer-interaction", "consent", "practice-software", "cdn-other",
+                               "unclassified")
+# Consent managers, plain CDNs and the booking, portal and directory widgets of practice-management
+# platforms (SimplePractice, TherapyNotes, Zocdoc) are third parties worth listing, but not trackers. "unclassified"
 # is what a user's plain domain list gives: the user said those domains track.
 TRACKING_CATEGORIES = frozenset({"advertising", "analytics", "session-replay", "social", "tag-manager",
                                  "customer-interaction", "unclassified"})
@@ -26,6 +31,14 @@ BUILTIN_SOURCE = "cyberaudit trackers"
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$")
 _WS = re.compile(r"\s+")
 _MIN_SIGNATURE = 5
+_ID_PREFIX = re.compile(r"^[A-Z]{1,4}-$")
+# The body of a measurement ID after its prefix (G-ABC123DEF4, UA-1234567-1, GTM-ABCD12, AW-123456789):
+# upper-case letters and digits with at least one digit, so words such as "G-SANS" are not IDs.
+_ID_BODY = r"(?=[A-Z]*[0-9])[A-Z0-9]{4,14}(?:-[0-9]{1,4})?"
+# Query keys that carry a tag's ID, and the loader paths a tag is served from on any host
+# (server-side tagging serves gtm.js from the practice's own domain).
+_ID_KEYS = ("id", "tid", "ids")
+_LOADER_PATHS = ("/gtm.js", "/gtag/js", "/ns.html", "/gtag/destination")
 
 
 def normalise_script(text: str) -> str:
@@ -48,6 +61,9 @@ class TrackerEntry:
     signatures: tuple[str, ...] = ()
     source: str = BUILTIN_SOURCE
     cookies: tuple[str, ...] = ()  # names its script sets; a trailing * matches any ending
+    ids: tuple[str, ...] = ()  # measurement-ID prefixes that name this product (G-, AW-, GTM-)
+    urls: tuple[str, ...] = ()  # host/path prefixes on a shared host that name this product
+    reference: str | None = None  # the vendor's own documentation of the tag
 
     def sets_cookie(self, name: str) -> bool:
         return any(name.startswith(c[:-1]) if c.endswith("*") else name == c for c in self.cookies)
@@ -83,6 +99,9 @@ class TrackerDatabase:
     # user lists may hold tens of thousands of domain-only entries: index the few with more
     _scripted: list[TrackerEntry] = field(default_factory=list, repr=False, compare=False)
     _cookied: list[TrackerEntry] = field(default_factory=list, repr=False, compare=False)
+    _by_url: list[tuple[str, re.Pattern[str], int, TrackerEntry]] = field(default_factory=list, repr=False, compare=False)
+    _by_id: dict[str, TrackerEntry] = field(default_factory=dict, repr=False, compare=False)
+    _id_text: list[re.Pattern[str]] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for entry in self.entries:
@@ -92,6 +111,20 @@ class TrackerDatabase:
                 self._scripted.append(entry)
             if entry.cookies:
                 self._cookied.append(entry)
+            for url in entry.urls:
+                host, _, path = url.partition("/")
+                # `*` stands for one path segment (a locale in connect.facebook.net/en_US/sdk.js)
+                pattern = re.compile("/" + "[^/]*".join(map(re.escape, path.split("*"))))
+                self._by_url.append((host, pattern, len(url), entry))
+            for prefix in entry.ids:
+                self._by_id.setdefault(prefix, entry)
+        self._by_url.sort(key=lambda item: -item[2])
+        if self._by_id:
+            prefixes = "|".join(sorted(map(re.escape, self._by_id), key=len, reverse=True))
+            whole = f"(?:{prefixes}){_ID_BODY}"
+            # an ID as a whole value, a quoted string in code, or one item of a list in an attribute
+            self._id_text.extend((re.compile(rf"^\s*({whole})\s*$"),
+                                  re.compile(rf"(?<![A-Za-z0-9_-])({whole})(?![A-Za-z0-9_-])")))
 
     @property
     def domains(self) -> frozenset[str]:
@@ -110,6 +143,57 @@ class TrackerDatabase:
             if entry is not None:
                 return entry, ".".join(labels[i:])
         return None
+
+    def match_id(self, tag_id: str) -> TrackerEntry | None:
+        """The product a measurement ID names by its prefix (G- GA4, AW- Google Ads, GTM- a container)."""
+        if not self._id_text or not self._id_text[0].match(tag_id):
+            return None
+        prefix = tag_id[:tag_id.index("-") + 1]
+        return self._by_id.get(prefix)
+
+    def find_ids(self, text: str, quoted: bool = True) -> list[tuple[TrackerEntry, str]]:
+        """Measurement IDs in code or an attribute value: in quotes (code) or as separate words (`quoted=False`)."""
+        if not self._id_text:
+            return []
+        out: dict[str, TrackerEntry] = {}
+        for m in self._id_text[1].finditer(text):
+            tag_id = m.group(1)
+            if quoted and not (m.start() > 0 and text[m.start() - 1] in "'\"`"
+                               and m.end() < len(text) and text[m.end()] in "'\"`"):
+                continue
+            entry = self.match_id(tag_id)
+            if entry is not None and tag_id not in out:
+                out[tag_id] = entry
+            if len(out) >= 50:
+                break
+        return [(entry, tag_id) for tag_id, entry in out.items()]
+
+    def match_url(self, url: str) -> tuple[TrackerEntry, str] | None:
+        """The product an address loads: by the tag ID in its query, its host and path, or its host."""
+        try:
+            parts = urlsplit(url)
+            host = (parts.hostname or "").lower().rstrip(".")
+            query = parse_qsl(parts.query[:2000])
+        except ValueError:
+            return None
+        if not host:
+            return None
+        path = parts.path or "/"
+        by_host = self.match_host(host)
+        by_path = next(((e, h) for h, prefix, _n, e in self._by_url
+                        if (host == h or host.endswith("." + h)) and prefix.match(path)), None)
+        if self._by_id:
+            loader = path.endswith(_LOADER_PATHS)
+            known = {m[0].company for m in (by_host, by_path) if m is not None}
+            for key, value in query:
+                if key.lower() not in _ID_KEYS:
+                    continue
+                for tag_id in value.split(",")[:5]:
+                    entry = self.match_id(tag_id.strip())
+                    # an ID names the product on its vendor's hosts, or on a tag loader's path anywhere
+                    if entry is not None and (loader or entry.company in known):
+                        return entry, (by_path or by_host or (entry, host))[1]
+        return by_path or by_host
 
     def match_script(self, code: str) -> list[tuple[TrackerEntry, str]]:
         """Entries whose signatures occur in inline code, with the signature that matched."""
@@ -144,7 +228,8 @@ def _text(doc: YamlDocument, item: dict[str, Any], key: str, loc: tuple[Any, ...
 def _entry(doc: YamlDocument, item: Any, loc: tuple[Any, ...], source: str) -> TrackerEntry:
     if not isinstance(item, dict):
         raise doc.error(loc, "a tracker entry must be a mapping with company, product, category, domains")
-    unknown = set(item) - {"company", "product", "category", "domains", "signatures", "cookies"}
+    unknown = set(item) - {"company", "product", "category", "domains", "signatures", "cookies", "ids", "urls",
+                           "reference"}
     if unknown:
         key = sorted(map(str, unknown))[0]
         raise doc.error((*loc, key), f"unknown key '{key}' in a tracker entry", key=True)
@@ -173,11 +258,24 @@ def _entry(doc: YamlDocument, item: Any, loc: tuple[Any, ...], source: str) -> T
     cookies = item.get("cookies", [])
     if not isinstance(cookies, list) or not all(isinstance(c, str) and c.strip("*") for c in cookies):
         raise doc.error((*loc, "cookies"), "'cookies' must be a list of cookie names")
-    if not clean and not sigs:
+    ids = item.get("ids", [])
+    if not isinstance(ids, list) or not all(isinstance(i, str) and _ID_PREFIX.match(i) for i in ids):
+        raise doc.error((*loc, "ids"), "'ids' must be a list of ID prefixes such as G- or AW-")
+    urls = item.get("urls", [])
+    if not isinstance(urls, list):
+        raise doc.error((*loc, "urls"), "'urls' must be a list of host/path prefixes")
+    for j, u in enumerate(urls):
+        if not isinstance(u, str) or "/" not in u or not valid_domain(u.split("/", 1)[0].lower()):
+            raise doc.error((*loc, "urls", j), f"not a host/path prefix: {u!r}")
+    reference = _text(doc, item, "reference", loc, required=False)
+    if reference is not None and not reference.startswith("https://"):
+        raise doc.error((*loc, "reference"), "'reference' must be an https:// address of the vendor's documentation")
+    if not clean and not sigs and not ids and not urls:
         raise doc.error(loc, "a tracker entry needs at least one domain or signature")
     assert company and product and category
     return TrackerEntry(company, product, category, tuple(clean), tuple(sigs), source,
-                        tuple(c.strip() for c in cookies))
+                        tuple(c.strip() for c in cookies), tuple(ids),
+                        tuple(u.strip().lower().split("?")[0] for u in urls), reference)
 
 
 def load_database(path: str | Path) -> TrackerDatabase:
