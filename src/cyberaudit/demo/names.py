@@ -18,6 +18,7 @@ THIRD_PARTY_HOSTS: tuple[str, ...] = (
     "static.hotjar.com",
     "script.hotjar.com",
     "submit.jotform.com",
+    "cdn.callrail.com",
 )
 
 PAGES: tuple[str, ...] = ("/", "/contact", "/intake")
