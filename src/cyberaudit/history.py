@@ -57,7 +57,7 @@ def save_result(result: Result, directory: str | Path) -> Path:
     except OSError as exc:
         raise InputError(f"cannot create history folder: {exc.strerror}", directory) from None
     stem = f"result-{_stamp(result)}"
-    data = result.to_json().encode("utf-8")
+    data = result.to_json()
     for n in range(1, 1000):
         path = directory / (f"{stem}.json" if n == 1 else f"{stem}-{n}.json")
         try:

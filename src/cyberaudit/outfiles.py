@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from cyberaudit.errors import InputError
@@ -53,8 +54,8 @@ def make_dirs(folder: str | Path) -> Path:
     return folder
 
 
-def write_private(path: str | Path, data: str | bytes, *, exclusive: bool = False) -> Path:
-    """Write `data` (text as UTF-8) to `path` with the private file mode, replacing any earlier content.
+def write_private(path: str | Path, data: str | bytes | Iterable[str], *, exclusive: bool = False) -> Path:
+    """Write `data` (text as UTF-8; or text in pieces) to `path` with the private file mode, replacing any earlier content.
 
     An existing file gets the private mode too. With `exclusive`, an existing file raises
     FileExistsError instead. OSError is left to the caller, which knows what the file was for.
@@ -68,10 +69,13 @@ def write_private(path: str | Path, data: str | bytes, *, exclusive: bool = Fals
             # someone else's file we may write to: its mode is theirs to set
             with contextlib.suppress(PermissionError):
                 os.fchmod(fd, mode)
-        payload = data.encode("utf-8") if isinstance(data, str) else data
         with os.fdopen(fd, "wb") as fh:
             fd = -1
-            fh.write(payload)
+            if isinstance(data, (str, bytes)):
+                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            else:  # a large Result is written as it is encoded, never held whole
+                for piece in data:
+                    fh.write(piece.encode("utf-8"))
     finally:
         if fd != -1:
             os.close(fd)

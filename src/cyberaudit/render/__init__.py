@@ -114,7 +114,8 @@ def write_report(result: Result, path: str | Path, fmt: Format, options: RenderO
         from cyberaudit.redact import redact_result
 
         result = redact_result(result, cookies=options.redact_cookies)
-    out = fmt.renderer()(result, options)
+    # JSON is written in pieces as it is encoded: a Result of thousands of targets is never held whole
+    out = result.json_chunks() if fmt.name == "json" else fmt.renderer()(result, options)
     path = check_writable(path)
     try:
         write_private(path, out)  # 0600: a report names the practice, its people and its weaknesses
