@@ -15,7 +15,7 @@ from cyberaudit.errors import InputError
 
 MB = 1024 * 1024
 MAX_YAML_BYTES = 4 * MB  # profiles, packs, platform catalogues: the built-in ones are under 40 kB
-MAX_RESULT_BYTES = 64 * MB  # a Result of 200 targets is about 5 MB
+MAX_RESULT_BYTES = 256 * MB  # a Result is about 45 kB per website: 5,000 websites, some 230 MB
 MAX_LIST_BYTES = 64 * MB  # tracker lists: the largest public hosts lists are around 30 MB
 DEFAULT_MAX_BYTES = MAX_YAML_BYTES
 

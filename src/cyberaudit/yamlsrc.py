@@ -49,7 +49,7 @@ _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 _SCALAR_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 MAX_DEPTH = 50  # the built-in packs nest 13 levels deep at most
 MAX_KEYS = 1_000  # keys in one mapping: no section of a profile or pack comes near
-MAX_NODES = 20_000  # values in one file: the built-in platform catalogue has 2,500
+MAX_NODES = 200_000  # values in one file: the platform catalogue has 2,500; a profile of 20,000 websites, 100,000
 MAX_NUMBER_CHARS = 40
 # What YAML 1.1 allows in a stream (PyYAML's own check, which would raise before any handling)
 _NOT_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
