@@ -76,3 +76,34 @@ DEEP_SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 <url><loc>https://lakeside.test/insurance</loc></url><url><loc>https://elsewhere.test/x</loc></url>
 </urlset>"""
+
+# A chat widget's WebSocket that receives the e-mail address as it is typed; trackers that arrive at
+# run time: the Meta pixel added by the page's own script after a timeout, Hotjar inside a vendor's
+# frame; a select of concerns whose pick an analytics tag sends on change.
+CHAT_PAGE = """<!doctype html><html><head><title>Contact</title><script src="/chat.js"></script></head><body>
+<form action="/thanks" method="post">
+<label for="e">E-mail</label><input id="e" type="email" name="email">
+<label for="c">What would you like help with?</label>
+<select id="c" name="concern"><option value="">Choose one</option><option value="anxiety-panic">Anxiety &amp; panic</option>
+<option value="depression">Depression</option></select>
+<label><input type="radio" name="mode" value="telehealth-video"> Video sessions</label>
+<label><input type="checkbox" name="sms_ok" value="sms-reminders"> Text me reminders</label>
+<button>Send</button></form>
+<iframe src="https://forms.intake-hub.test/frame" width="300" height="100"></iframe></body></html>"""
+CHAT_JS = """(function(){
+  var ws = new WebSocket('wss://' + ['cdn', 'listed-only', 'test'].join('.') + '/live');
+  document.addEventListener('blur', function(e){
+    if (e.target.type === 'email' && e.target.value && ws.readyState === 1)
+      ws.send(JSON.stringify({visitor: {email: e.target.value}}));
+  }, true);
+  document.addEventListener('change', function(e){
+    if (e.target.tagName === 'SELECT')
+      new Image().src = 'https://' + ['www', 'google-analytics', 'com'].join('.') + '/g/collect?v=2&en=select&ep.c='
+        + encodeURIComponent(e.target.options[e.target.selectedIndex].text);
+  }, true);
+  setTimeout(function(){ var s = document.createElement('script');
+    s.src = 'https://' + ['connect', 'facebook', 'net'].join('.') + '/en_US/fbevents.js'; document.head.appendChild(s); }, 1200);
+})();"""
+VENDOR_FRAME = """<!doctype html><html><body><p>Book with us</p><script>setTimeout(function(){
+  var s = document.createElement('script'); s.src = 'https://static.hotjar.com/c/hotjar-42.js';
+  document.body.appendChild(s); }, 500);</script></body></html>"""

@@ -14,6 +14,7 @@ from cyberaudit.targets import Target
 
 from . import behaviour_pages as pages
 from .world import JS, TRACKER_ROUTES, World, outcomes, run_privacy, website
+from .wsserver import WebSocketServer
 
 needs_browser = pytest.mark.skipif(chromium_path() is None, reason="no Chromium installed")
 pytestmark = [pytest.mark.browser]
@@ -31,7 +32,11 @@ def world(tmp_path_factory):
                                        "static.hotjar.com"))
     booking = Route(200, pages.BOOKING_FORM)
     w.serve({"/booking": booking, "/": booking, "/privacy": Route(200, "<p>policy</p>")}, ("sunny.test",))
-    w.serve({"/": Route(200, pages.FINGERPRINT_HOME)}, ("hidden.test",))
+    w.serve({"/": Route(200, pages.FINGERPRINT_HOME), "/chat": Route(200, pages.CHAT_PAGE),
+             "/chat.js": Route(200, pages.CHAT_JS, JS)}, ("hidden.test",))
+    w.serve({"/frame": Route(200, pages.VENDOR_FRAME)}, ("forms.intake-hub.test",))
+    w.ws = WebSocketServer(w.tls).start()
+    w.connect_to[("cdn.listed-only.test", 443)] = ("127.0.0.1", w.ws.port)
     w.serve({"/": Route(200, pages.CONSENT_BOTH), "/honest": Route(200, pages.CONSENT_HONEST)},
             ("consent.test",))
     w.serve({"/": Route(200, pages.DEEP_HOME), "/about": Route(200, pages.DEEP_ABOUT),
@@ -40,6 +45,7 @@ def world(tmp_path_factory):
              "/insurance": Route(200, pages.DEEP_TEAM)},
             ("lakeside.test",))
     yield w
+    w.ws.stop()
     w.stop()
 
 
@@ -83,6 +89,24 @@ def test_static_scan_says_it_could_not_check_typed_input(world):
     result = outcomes(out)
     assert result["PRIV-FORM-INPUT-LEAK"] == "not_applicable"  # it says it needs --browser, not a guess
     assert result["PRIV-HEALTH-URL-TO-THIRD-PARTY"] == result["PRIV-CONSENT-IGNORED"] == "not_applicable"
+
+
+@needs_browser
+def test_typed_email_in_a_websocket_frame_and_trackers_added_at_run_time_are_found(world):
+    out = run_privacy(website("https://hidden.test/chat", ["/chat"]), world.network(), browser=True, seconds=60)
+    leaks = {(x["field"], x["recipient"], x["where"]) for x in out.facts["form_input_leaks"]}
+    assert ("email", "cdn.listed-only.test", "body") in leaks  # the WebSocket frame
+    assert any(TYPED_EMAIL.encode() in m for m in world.ws.messages)  # the server really got it
+    # the option picked in the select, sent by the analytics tag on change; radios and checkboxes picked too
+    assert ("concern", "www.google-analytics.com", "url") in leaks
+    typed = {t["field"]: (t["kind"], t["value"]) for t in out.facts["typed_fields"]}
+    assert typed["concern"] == ("health", "anxiety-panic") and typed["mode"][1] == "telehealth-video"
+    assert typed["sms_ok"] == ("choice", "sms-reminders")
+    assert outcomes(out)["PRIV-FORM-INPUT-LEAK"] == "fail"
+    # the pixel added 1.2 s after load by the page's own script, Hotjar added inside a vendor's frame
+    products = {t["product"]: t for t in out.facts["trackers"]}
+    assert {"Meta Pixel", "Hotjar"} <= set(products)
+    assert products["Hotjar"]["evidence"].startswith("https://static.hotjar.com/c/hotjar-42.js")
 
 
 @needs_browser

@@ -6,7 +6,14 @@ import base64
 import hashlib
 import json
 
-from cyberaudit.probes.privacy.canaries import Field, canary_kind, canary_value, find_leaks
+from cyberaudit.probes.privacy.canaries import (
+    Field,
+    Typed,
+    canary_kind,
+    canary_value,
+    find_leaks,
+    request_texts,
+)
 from cyberaudit.probes.privacy.evidence import ObservedRequest
 from cyberaudit.probes.privacy.pixels import decode, health_terms
 
@@ -45,9 +52,20 @@ def test_typed_values_are_found_base64_in_json_and_md5_hashed():
     payload = json.dumps({"d": base64.b64encode(name.encode()).decode(),
                           "m": hashlib.md5(email.encode()).hexdigest()}).encode()
     sent = [ObservedRequest("https://rec.example/batch", "xhr", method="POST", body=payload)]
-    leaks = {(x.field, x.encoding, x.where) for x in find_leaks({"mail": ("email", email), "who": ("name", name)},
-                                                                sent)}
+    typed = [Typed("mail", "email", (email,)), Typed("who", "name", (name,))]
+    leaks = {(x.field, x.encoding, x.where) for x in find_leaks(typed, sent)}
     assert leaks == {("mail", "md5", "body"), ("who", "base64", "body")}
+
+
+def test_a_picked_option_the_page_sent_anyway_is_not_a_leak():
+    title = ObservedRequest("https://www.google-analytics.com/g/collect?en=page_view&dt=Anxiety%20help", "ping")
+    sent = [ObservedRequest("https://www.google-analytics.com/g/collect?en=select&ep.c=Anxiety", "ping"),
+            ObservedRequest("https://www.facebook.com/tr?ev=Lead&cd[c]=Eating%20disorders", "image")]
+    typed = [Typed("concern", "health", ("anxiety", "Anxiety"), choice=True),
+             Typed("other", "health", ("eating", "Eating disorders"), choice=True)]
+    known = [x for r in [title] for x in request_texts(r)]
+    # "Anxiety" was in the page title sent before anything was picked: proves nothing
+    assert [(x.field, x.encoding) for x in find_leaks(typed, sent, known)] == [("other", "plain")]
 
 
 def test_fields_get_canaries_from_type_label_and_placeholder():

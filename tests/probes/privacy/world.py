@@ -126,12 +126,14 @@ def fetch_pages(network: Network, target: Target, prof: Profile | None = None) -
 
 def run_privacy(target: Target, network: Network, prof: Profile | None = None, *,
                 browser: bool = False, accept_consent: bool = False, seconds: float = 20,
-                profile_dir: Path | None = None, reject_consent: bool = False) -> ProbeOutput:
-    """Run the real privacy probe on a target, after the pages were fetched (static mode)."""
+                profile_dir: Path | None = None, reject_consent: bool = False,
+                with_http: bool = False) -> ProbeOutput:
+    """Run the real privacy probe on a target, after the pages were fetched (static mode, or
+    `with_http` in browser mode, as in a scan)."""
     from cyberaudit.probes.privacy.probe import PROBE
 
     deps = {}
-    if not browser:
+    if not browser or with_http:
         http = http_output(network, target, prof)
         deps["http"] = ProbeOutput(facts={"crawl": http.facts.get("crawl")}, artifacts=http.artifacts)
     ctx = ProbeContext(profile=prof or profile(), network=network,

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from cyberaudit.domains import registrable_domain
 from cyberaudit.probes.base import FactSpec
-from cyberaudit.probes.privacy.canaries import find_leaks
+from cyberaudit.probes.privacy.canaries import Typed, find_leaks, request_texts
 from cyberaudit.probes.privacy.evidence import ObservedRequest, PageEvidence
 from cyberaudit.probes.privacy.parties import Parties
 from cyberaudit.probes.privacy.pixels import decode, health_terms
@@ -31,11 +31,12 @@ def _specs(path: str, what: str, fields: tuple[tuple[str, str, str], ...]) -> tu
 
 
 BEHAVIOUR_FACTS: tuple[FactSpec, ...] = (
-    *_specs("privacy.typed_fields", "Form fields the browser typed a test value into, key by key, without "
-            "ever submitting (browser mode; null in static mode).", (
+    *_specs("privacy.typed_fields", "Form fields the browser typed a test value into, key by key, or picked "
+            "an option in, without ever submitting (browser mode; null in static mode).", (
                 ("page", "str", "The page."), ("field", "str", "The field's name, id or label."),
-                ("kind", "str", "email, phone, name, date of birth, health or text."),
-                ("value", "str", "The test value typed."),
+                ("kind", "str", "email, phone, name, date of birth, health, text or choice (an option picked "
+                                 "in a select, radio group or checkbox)."),
+                ("value", "str", "The test value typed, or the value of the option picked."),
                 ("frame", "str?", "The embedded frame's URL, null for the page itself."))),
     *_specs("privacy.form_input_leaks", "Typed values that reached another party before any submit "
             "(browser mode; null in static mode).", (
@@ -122,14 +123,15 @@ class _Builder:
         return bool(host) and self.parties.classify(host) == "third"
 
     def page(self, ev: PageEvidence) -> None:
-        typed = {}
+        typed = []
         frame_of = {t.field: registrable_domain(_host(t.frame)) for t in ev.typed if t.frame}
         for t in ev.typed:
             self.out["typed_fields"].append({"page": ev.page, "field": t.field, "kind": t.kind, "value": t.value,
                                              "frame": t.frame})
-            typed[t.field] = (t.kind, t.value)
+            typed.append(Typed(t.field, t.kind, (t.value, *t.also), t.choice))
         sent = [r for r in ev.requests if r.after_typing and self.other(_host(r.url))]
-        for leak in find_leaks(typed, sent):
+        known = [ev.url, ev.final_url, *(x for r in ev.requests if not r.after_typing for x in request_texts(r))]
+        for leak in find_leaks(typed, sent, known):
             host = _host(leak.url)
             if leak.field in frame_of and registrable_domain(host) == frame_of[leak.field]:
                 continue  # a form served by another company reaching that company: PRIV-FORM-THIRD-PARTY's case

@@ -1,7 +1,8 @@
 """Browser mode: render pages in headless Chromium (Playwright) and record what they really load.
 
 cyberaudit starts Chromium itself (privacy/chromium.py) and drives it with Playwright over the
-DevTools protocol, so a page that never yields can be stopped at the probe's deadline.
+DevTools protocol; one browser serves every website of a scan (privacy/shared_browser.py), each
+in its own context, and a page that never yields is abandoned at its deadline.
 
 Tag managers inject most trackers at run time, which static HTML cannot show. Chromium runs with a
 fresh profile, resolves names through the scan's --resolve/--connect-to/address:/--nameserver
@@ -12,29 +13,24 @@ every other name instead of reaching the internet. Requests to such names are st
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import os
-import re
 import shutil
 import ssl
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from pathlib import Path
-from urllib.parse import urlsplit
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from cyberaudit.errors import InputError, ProbeError
 from cyberaudit.network import Network, is_ip, site_of
-from cyberaudit.probes.privacy.chromium import ChromiumProcess
-from cyberaudit.probes.privacy.consent import click_accept, click_reject
-from cyberaudit.probes.privacy.evidence import ObservedCookie, ObservedRequest, PageEvidence, StorageKey
-from cyberaudit.probes.privacy.interact import INIT_SCRIPT, canvas_reads, fill_forms
+from cyberaudit.probes.privacy.evidence import PageEvidence
+from cyberaudit.probes.privacy.interact import INIT_SCRIPT
+from cyberaudit.probes.privacy.page_render import PageRecord, Visit, _short, render_page
+from cyberaudit.probes.privacy.shared_browser import SharedBrowser, lease
 
 ENV_CHROMIUM = "CYBERAUDIT_CHROMIUM"
 _CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -44,13 +40,6 @@ INSTALL_HINT = ("--browser needs Chromium and Playwright for Python: install Chr
 CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage")
-MAX_REQUESTS_PER_PAGE = 2000
-MAX_FRAMES = 20
-MAX_FRAME_HTML = 1024 * 1024
-MAX_BODY = 64 * 1024  # of each POST body or WebSocket frame kept for the canary search
-MAX_BODIES = 8 * 1024 * 1024  # of all bodies kept for one page: a chatty recorder must not fill memory
-_TYPED_SETTLE_MS = 1200  # after typing: time for blur handlers and batched beacons to send
-_SETTLE_MS = 2500  # after "load": time for tag managers to fire their tags
 
 
 def chromium_path() -> str | None:
@@ -152,37 +141,9 @@ def trusted_leaf_keys(network: Network, pairs: Iterable[tuple[str, int]], timeou
     return sorted({k for k in found if k})
 
 
-def _storage_keys(page: object) -> list[StorageKey]:
-    out: list[StorageKey] = []
-    for frame in page.frames:  # type: ignore[attr-defined]
-        try:
-            keys = frame.evaluate("() => { try { return Object.keys(window.localStorage) } catch (e) { return [] } }")
-        except Exception:  # a detached or cross-process frame: nothing to read
-            continue
-        parts = urlsplit(frame.url)
-        origin = f"{parts.scheme}://{parts.netloc}"
-        out.extend(StorageKey(origin, str(k)) for k in keys[:500])
-    return out
-
-
-def _frame_documents(page: object) -> list[tuple[str, str]]:
-    """Rendered HTML of embedded frames (an intake form inside a vendor's iframe), capped."""
-    out: list[tuple[str, str]] = []
-    for frame in page.frames[1:MAX_FRAMES + 1]:  # type: ignore[attr-defined]
-        url = frame.url
-        if not url.startswith(("http://", "https://")):
-            continue
-        try:
-            out.append((url, frame.content()[:MAX_FRAME_HTML]))
-        except Exception:  # a frame detached while it was read: nothing to add
-            continue
-    return out
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    first = text[0] if text else type(exc).__name__
-    return re.sub(r"^(Page|Frame|BrowserContext)\.\w+: ", "", first)[:300]
+_OUT_OF_TIME = "not rendered: the probe's time ran out"
+STOPPED = "the page kept the browser busy until the probe's time ran out (the page was stopped)"
+_GRACE = 1.5  # seconds past a page's own bound before it is abandoned from outside
 
 
 def render_pages(pages: list[tuple[str, str]], network: Network, deadline: float, *,
@@ -192,16 +153,13 @@ def render_pages(pages: list[tuple[str, str]], network: Network, deadline: float
                  crawl: Callable[[list[PageEvidence], list[PageEvidence]], tuple[str, str, str] | None]
                  | None = None,
                  ) -> list[PageEvidence]:
-    """Render (page, url) pairs in one fresh Chromium profile, as one visitor browsing in order.
+    """Render (page, url) pairs in one fresh browser context, as one visitor browsing in order.
 
     `crawl`, when given, is shown the pages rendered so far (and the crawled ones that could not be)
     and asked for the next page beyond `pages` as (page, url, how it was found), None when there is
     none. A crawled page that cannot be rendered is left out: a dead link is not a page anyone asked
     to check."""
     executable = executable or check_browser_available()
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
-
     hosts = []
     for _page, url in pages:
         _scheme, host, port = site_of(url)
@@ -214,171 +172,84 @@ def render_pages(pages: list[tuple[str, str]], network: Network, deadline: float
         keys = trusted_leaf_keys(network, plan.mapped, timeout=min(2.0, remaining / 4))
         if keys:
             args.append("--ignore-certificate-errors-spki-list=" + ",".join(keys))
-
+    consent = "reject" if reject_consent else "accept" if accept_consent else None
+    visit = Visit(consent, type_into_forms, page_timeout)
     results: list[PageEvidence] = []
-    with tempfile.TemporaryDirectory(prefix="cyberaudit-chromium-") as profile_dir:
-        chromium = ChromiumProcess(executable, args, Path(profile_dir))
-        # start-up gets at least a few seconds even near the deadline: a busy machine is slow
-        endpoint = chromium.start(timeout=max(5.0, min(30.0, deadline - time.monotonic())))
-        chromium.kill_at(deadline)
+    with lease(executable, args, deadline) as shared:
         try:
-            with sync_playwright() as pw:
-                try:
-                    browser = pw.chromium.connect_over_cdp(
-                        endpoint, timeout=max(5000, min(30_000, (deadline - time.monotonic()) * 1000)))
-                except PlaywrightError as exc:
-                    if chromium.killed.is_set():  # the start-up took the probe's whole time
-                        raise ProbeError("the browser took the probe's whole time to start (the machine "
-                                         "is busy?); no page could be rendered") from None
-                    raise ProbeError(f"cannot drive Chromium: {_short(exc)}") from None
-                context = browser.contexts[0]
-                try:
-                    context.add_init_script(INIT_SCRIPT)
-                except PlaywrightError as exc:  # the watchdog stopped the browser right after start-up
-                    if chromium.killed.is_set():
-                        raise ProbeError("the browser took the probe's whole time to start (the machine "
-                                         "is busy?); no page could be rendered") from None
-                    raise ProbeError(f"cannot drive Chromium: {_short(exc)}") from None
-                consent = "reject" if reject_consent else "accept" if accept_consent else None
-                queue: list[tuple[str, str, str | None]] = [(p, u, None) for p, u in pages]
-                dropped: list[PageEvidence] = []
-                while queue or crawl is not None:
-                    if not queue:
-                        found = crawl(results, dropped) if crawl is not None else None
-                        if found is None or chromium.killed.is_set() or time.monotonic() > deadline - 2:
-                            break
-                        queue.append(found)
-                    page_name, url, found_by = queue.pop(0)
-                    if chromium.killed.is_set():
-                        if found_by is not None:
-                            continue
-                        results.append(PageEvidence(page_name, url, url, None, None, error=_OUT_OF_TIME))
-                        continue
-                    try:
-                        evidence = _render_one(context, page_name, url, deadline, consent, page_timeout,
-                                               type_into_forms)
-                    except PlaywrightError as exc:  # the browser went away between two steps
-                        evidence = PageEvidence(page_name, url, url, None, None, error=_short(exc))
-                    if chromium.killed.is_set() and evidence.html is None:
-                        evidence = PageEvidence(page_name, url, evidence.final_url, evidence.status, None,
-                                                error=_STOPPED, requests=evidence.requests)
-                    if found_by is not None:
-                        if evidence.error is not None or evidence.html is None:
-                            dropped.append(replace(evidence, found_by=found_by))
-                            continue
-                        evidence = replace(evidence, found_by=found_by)
-                    results.append(evidence)
-                with contextlib.suppress(PlaywrightError):
-                    browser.close()
+            context = shared.call(_new_context(shared), min(deadline, time.monotonic() + 15))
+        except TimeoutError:
+            raise ProbeError("the browser did not open a page in time (the machine is busy?)") from None
+        except Exception as exc:
+            if isinstance(exc, ProbeError):
+                raise
+            raise ProbeError(f"cannot drive Chromium: {_short(exc)}") from None
+        try:
+            _browse(shared, context, pages, deadline, visit, crawl, results)
         finally:
-            chromium.stop()
+            try:
+                shared.call(_close(context), time.monotonic() + 5)
+            except TimeoutError:
+                shared.kill("a page stopped answering and its tab could not be closed")
+            except Exception:  # the browser already went away: nothing left to close
+                pass
     return results
 
 
-_OUT_OF_TIME = "not rendered: the probe's time ran out"
-_STOPPED = "the page kept the browser busy until the probe's time ran out (the browser was stopped)"
+def _browse(shared: SharedBrowser, context: object, pages: list[tuple[str, str]], deadline: float,
+            visit: Visit, crawl: Callable[[list[PageEvidence], list[PageEvidence]], tuple[str, str, str] | None]
+            | None, results: list[PageEvidence]) -> None:
+    queue: list[tuple[str, str, str | None]] = [(p, u, None) for p, u in pages]
+    dropped: list[PageEvidence] = []
+    while queue or crawl is not None:
+        if not queue:
+            found = crawl(results, dropped) if crawl is not None else None
+            if found is None or shared.broken is not None or time.monotonic() > deadline - 2:
+                break
+            queue.append(found)
+        page_name, url, found_by = queue.pop(0)
+        if shared.broken is not None or time.monotonic() > deadline - 0.5:
+            if found_by is None:
+                results.append(PageEvidence(page_name, url, url, None, None, error=_OUT_OF_TIME))
+            continue
+        evidence = _one(shared, context, page_name, url, deadline, visit)
+        if found_by is not None:
+            if evidence.error is not None or evidence.html is None:
+                dropped.append(replace(evidence, found_by=found_by))
+                continue
+            evidence = replace(evidence, found_by=found_by)
+        results.append(evidence)
 
 
-def _settle(page: object, deadline: float, ms: float) -> None:
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    settle = min(ms, max(0.0, (deadline - time.monotonic() - 1.0) * 1000))
-    if settle > 0:
-        # beacons that keep polling never go idle: what was seen so far is enough
-        with contextlib.suppress(PlaywrightTimeout):
-            page.wait_for_load_state("networkidle", timeout=max(1.0, settle))  # type: ignore[attr-defined]
-
-
-def _render_one(context: object, page_name: str, url: str, deadline: float, consent: str | None,
-                page_timeout: float, type_into_forms: bool = True) -> PageEvidence:
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    requests: list[ObservedRequest] = []
-    failures: dict[str, str] = {}
-
-    typing = [False]
-    kept = [0]  # body bytes kept so far
-
-    def keep(data: bytes) -> bytes:
-        part = data[:max(0, min(MAX_BODY, MAX_BODIES - kept[0]))]
-        kept[0] += len(part)
-        return part
-
-    def on_request(req: object) -> None:
-        if len(requests) < MAX_REQUESTS_PER_PAGE:
-            try:
-                body = req.post_data_buffer or b""  # type: ignore[attr-defined]
-                headers = tuple(req.headers.items())  # type: ignore[attr-defined]
-            except Exception:  # a body Playwright cannot decode: the URL is still worth keeping
-                body, headers = b"", ()
-            requests.append(ObservedRequest(req.url, req.resource_type, method=req.method,  # type: ignore[attr-defined]
-                                            headers=headers, body=keep(body), after_typing=typing[0]))
-
-    def on_socket(ws: object) -> None:
-        def sent(payload: str | bytes) -> None:
-            if len(requests) < MAX_REQUESTS_PER_PAGE:
-                data = payload.encode() if isinstance(payload, str) else payload
-                requests.append(ObservedRequest(ws.url, "websocket", method="WS", body=keep(data),  # type: ignore[attr-defined]
-                                                after_typing=typing[0]))
-        ws.on("framesent", sent)  # type: ignore[attr-defined]
-
-    def on_failed(req: object) -> None:
-        failures[req.url] = req.failure or "failed"  # type: ignore[attr-defined]
-
-    cookies_before = {(c["name"], c["domain"]) for c in context.cookies()}  # type: ignore[attr-defined]
-    context.on("request", on_request)  # type: ignore[attr-defined]
-    context.on("requestfailed", on_failed)  # type: ignore[attr-defined]
-    page = context.new_page()  # type: ignore[attr-defined]
-    page.on("websocket", on_socket)
-    typed: list = []
-    canvas: list = []
-    clicked: str | None = None
-    before_click: tuple[ObservedRequest, ...] = ()
-    status: int | None = None
-    final_url = url
-    html: str | None = None
-    error: str | None = None
-    frames: list[tuple[str, str]] = []
+def _one(shared: SharedBrowser, context: object, page_name: str, url: str, deadline: float,
+         visit: Visit) -> PageEvidence:
+    rec = PageRecord()
+    bound = min(deadline, time.monotonic() + visit.page_timeout + 30.0) + _GRACE  # a slot may be busy
     try:
-        budget_ms = max(500.0, min(page_timeout, deadline - time.monotonic() - 1.0) * 1000)
-        try:
-            response = page.goto(url, wait_until="load", timeout=budget_ms)
-            status = response.status if response is not None else None
-            final_url = page.url
-            _settle(page, deadline, _SETTLE_MS)
-            before_click = tuple(requests)
-            if consent == "accept" and click_accept(page, 1500):
-                clicked = "accepted"
-            elif consent == "reject" and click_reject(page, 1500):
-                clicked = "rejected"
-            if clicked:
-                _settle(page, deadline, _SETTLE_MS)
-            if type_into_forms:
-                typing[0] = True
-                typed = fill_forms(page, deadline - 2.0)
-                if typed:  # networkidle needs 500 ms without a request: blur handlers have sent by then
-                    _settle(page, deadline, _TYPED_SETTLE_MS)
-            canvas = canvas_reads(page)
-            html = page.content()
-            frames = _frame_documents(page)
-        except PlaywrightTimeout:
-            error = f"the page did not finish loading within {budget_ms / 1000:g}s"
-        except PlaywrightError as exc:
-            error = _short(exc)
-        storage = _storage_keys(page) if error is None else []
-        cookies: list[ObservedCookie] = []
-        with contextlib.suppress(PlaywrightError):  # the browser may have been stopped
-            cookies = [ObservedCookie(c["name"], c["domain"].lstrip("."))
-                       for c in context.cookies()  # type: ignore[attr-defined]
-                       if (c["name"], c["domain"]) not in cookies_before]
-    finally:
-        context.remove_listener("request", on_request)  # type: ignore[attr-defined]
-        context.remove_listener("requestfailed", on_failed)  # type: ignore[attr-defined]
-        with contextlib.suppress(PlaywrightError):
-            page.close()
-    recorded = tuple(replace(r, failed=failures.get(r.url)) for r in requests)
-    return PageEvidence(page=page_name, url=url, final_url=final_url, status=status, html=html, error=error,
-                        requests=recorded, cookies=tuple(cookies), storage=tuple(storage),
-                        frames=tuple(frames), typed=tuple(typed), canvas=tuple(canvas), consent=clicked,
-                        consent_before=before_click if clicked else ())
+        return shared.call(_in_slot(shared, context, rec, page_name, url, deadline, visit), bound)
+    except TimeoutError:
+        pass
+    except ProbeError as exc:
+        return PageEvidence(page_name, url, url, None, None, error=str(exc), requests=rec.recorded())
+    except Exception as exc:  # the browser went away between two steps
+        return PageEvidence(page_name, url, url, None, None, error=_short(exc), requests=rec.recorded())
+    # the page never gave the browser back: what it requested until then still counts
+    return PageEvidence(page_name, url, rec.final_url or url, rec.status, None, error=STOPPED,
+                        requests=rec.recorded())
+
+
+async def _in_slot(shared: SharedBrowser, context: object, rec: PageRecord, page_name: str, url: str,
+                   deadline: float, visit: Visit) -> PageEvidence:
+    assert shared.slots is not None
+    async with shared.slots:
+        return await render_page(context, rec, page_name, url, deadline, visit)
+
+
+async def _new_context(shared: SharedBrowser) -> object:
+    context = await shared.browser.new_context()
+    await context.add_init_script(INIT_SCRIPT)
+    return context
+
+
+async def _close(context: object) -> None:
+    await context.close()  # type: ignore[attr-defined]

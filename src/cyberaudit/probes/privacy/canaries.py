@@ -51,6 +51,16 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Typed:
+    """What was put into one field: its value and the other forms a script may send it in."""
+
+    field: str
+    kind: str
+    values: tuple[str, ...]
+    choice: bool = False
+
+
+@dataclass(frozen=True)
 class Leak:
     field: str
     kind: str  # which canary: email, phone, ...
@@ -74,6 +84,13 @@ def canary_kind(field: Field) -> str:
     if re.search(r"name", text):
         return "name"
     return "text"
+
+
+def choice_kind(field: Field, text: str) -> str:
+    """A picked option's kind: health when the question or the option reads as health, else choice."""
+    if field_kind(field.name, f"{field.label} {text}", field.input_type) == "health":
+        return "health"
+    return "choice"
 
 
 def encodings(value: str) -> dict[str, str]:
@@ -108,18 +125,35 @@ def _texts(item: ObservedRequest) -> Iterable[tuple[str, str]]:
         yield "body", unquote_plus(body)
 
 
-def find_leaks(typed: dict[str, tuple[str, str]], sent: Iterable[ObservedRequest]) -> list[Leak]:
-    """Every (field, message, place) where a typed value appears; `typed`: field -> (kind, value)."""
-    wanted = [(fld, kind, enc, text.lower()) for fld, (kind, value) in typed.items()
-              for enc, text in encodings(value).items()]
+def find_leaks(typed: Iterable[Typed], sent: Iterable[ObservedRequest], known: Iterable[str] = ()) -> list[Leak]:
+    """Every (field, message, place) where a typed value appears.
+
+    `known`: texts the page sent anyway (its address, its title, requests made before typing). A
+    picked option is a word the page may send by itself ("Anxiety" in a title): a choice found in
+    any of them proves nothing and is not searched. Typed canaries are unique and always searched.
+    """
+    seen_anyway = [t.lower() for t in known]
+    wanted = []
+    for item in typed:
+        for value in item.values:
+            for enc, text in encodings(value).items():
+                needle = text.lower()
+                if item.choice and any(needle in k for k in seen_anyway):
+                    continue
+                wanted.append((item.field, item.kind, enc, needle))
     out: list[Leak] = []
     seen: set[tuple[str, str, str]] = set()
-    for item in sent:
-        for where, text in _texts(item):
+    for req in sent:
+        for where, text in _texts(req):
             low = text.lower()
             for fld, kind, enc, needle in wanted:
-                if (fld, item.url, where) in seen or needle not in low:
+                if (fld, req.url, where) in seen or needle not in low:
                     continue
-                seen.add((fld, item.url, where))
-                out.append(Leak(fld, kind, enc, item.url, where))
+                seen.add((fld, req.url, where))
+                out.append(Leak(fld, kind, enc, req.url, where))
     return out
+
+
+def request_texts(req: ObservedRequest) -> list[str]:
+    """What a request carried (URL, headers, body), as searched for typed values."""
+    return [text for _where, text in _texts(req)]

@@ -24,31 +24,31 @@ _REJECT_TEXT = re.compile(r"^\s*(reject( all)?( cookies)?|decline( all)?( cookie
                           re.IGNORECASE)
 
 
-def click_accept(page: Any, timeout_ms: int) -> bool:
+async def click_accept(page: Any, timeout_ms: int) -> bool:
     """Best effort: click the banner's accept button."""
-    return _click(page, _ACCEPT_SELECTORS, _ACCEPT_TEXT, timeout_ms)
+    return await _click(page, _ACCEPT_SELECTORS, _ACCEPT_TEXT, timeout_ms)
 
 
-def click_reject(page: Any, timeout_ms: int) -> bool:
+async def click_reject(page: Any, timeout_ms: int) -> bool:
     """Best effort: click the banner's reject button."""
-    return _click(page, _REJECT_SELECTORS, _REJECT_TEXT, timeout_ms)
+    return await _click(page, _REJECT_SELECTORS, _REJECT_TEXT, timeout_ms)
 
 
-def _click(page: Any, selectors: tuple[str, ...], text: re.Pattern[str], timeout_ms: int) -> bool:
+async def _click(page: Any, selectors: tuple[str, ...], text: re.Pattern[str], timeout_ms: int) -> bool:
     # known banner ids first, then a button or link whose whole text says the choice
     for selector in selectors:
         loc = page.locator(selector)
         try:
-            if loc.count() and loc.first.is_visible():
-                loc.first.click(timeout=timeout_ms)
+            if await loc.count() and await loc.first.is_visible():
+                await loc.first.click(timeout=timeout_ms)
                 return True
         except Exception:
             continue
     for role in ("button", "link"):
         loc = page.get_by_role(role, name=text)
         try:
-            if loc.count():
-                loc.first.click(timeout=timeout_ms)
+            if await loc.count():
+                await loc.first.click(timeout=timeout_ms)
                 return True
         except Exception:
             continue

@@ -26,6 +26,8 @@ class TypedField:
     kind: str  # email, phone, name, date of birth, health, text
     value: str
     frame: str | None = None  # the embedded frame's URL, None for the page itself
+    choice: bool = False  # a select option, radio or checkbox picked, not typed
+    also: tuple[str, ...] = ()  # the same choice as a script may send it: the option's text
 
 
 @dataclass(frozen=True)
@@ -72,3 +74,4 @@ class PageEvidence:
     consent: str | None = None  # accepted, rejected, or None when no banner was clicked
     consent_before: tuple[ObservedRequest, ...] = ()  # requests made before the banner was clicked
     found_by: str | None = None  # a page not in `pages:`: how the crawl found it
+    incomplete: str | None = None  # the page had not finished loading by its deadline: what was checked

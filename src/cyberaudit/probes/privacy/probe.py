@@ -7,6 +7,7 @@ Static mode reads the pages the http probe already fetched (no second fetch); br
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -15,9 +16,10 @@ from cyberaudit.probes.base import FactSpec, ProbeContext, ProbeOutput
 from cyberaudit.probes.http import DEFAULT_MAX_PAGES, Candidate, FetchedPage, PageCrawl
 from cyberaudit.probes.privacy.analysis import analyse
 from cyberaudit.probes.privacy.behaviour import BEHAVIOUR_FACTS, behaviour_facts
-from cyberaudit.probes.privacy.browser import check_browser_available, render_pages
+from cyberaudit.probes.privacy.browser import STOPPED, check_browser_available, render_pages
 from cyberaudit.probes.privacy.evidence import PageEvidence
 from cyberaudit.probes.privacy.lists import load_tracker_list
+from cyberaudit.probes.privacy.page_render import BUSY, BUSY_ERROR
 from cyberaudit.probes.privacy.parties import Parties
 from cyberaudit.probes.privacy.trackerdb import TrackerDatabase, builtin_database
 from cyberaudit.profile import TrackerList, profile_catalog
@@ -70,6 +72,8 @@ FACTS: tuple[FactSpec, ...] = (
     FactSpec("privacy.pages[].failed_requests[].reason", "str", "Chromium's reason (net::ERR_...)."),
     FactSpec("privacy.pages[].found_by", "str?", "For a page not in `pages:`: how the crawl found it "
                                                  "(link from PAGE, sitemap.xml); null for a configured page."),
+    FactSpec("privacy.pages[].incomplete", "str?", "Browser mode: the page had not finished loading by its "
+                                                   "deadline, and what was checked instead; null otherwise."),
     FactSpec("privacy.crawl", "object?", "Pages found beyond `pages:` and checked, up to max_pages."),
     FactSpec("privacy.crawl.max_pages", "int", "The most pages checked (the website's max_pages, default 20)."),
     FactSpec("privacy.crawl.checked", "list", "Every page checked: the configured ones, then those found."),
@@ -221,6 +225,17 @@ def _static_evidence(pages: list[FetchedPage]) -> list[PageEvidence]:
     return out
 
 
+def _served_instead(ev: PageEvidence, fetched: FetchedPage | None) -> PageEvidence:
+    """A page whose script never let the browser read it: its HTML as the http probe fetched it,
+    with the requests it made until then, and a note that only that was checked."""
+    if ev.html is not None or ev.requests == () or fetched is None or fetched.html is None:
+        return ev
+    if ev.error not in (BUSY_ERROR, STOPPED):
+        return ev
+    return replace(ev, html=fetched.html, error=None, truncated=fetched.truncated, partial=BUSY,
+                   status=ev.status or fetched.status, incomplete=BUSY)
+
+
 class PrivacyProbe:
     name = "privacy"
     title = "Third-party trackers, form destinations and privacy-policy link"
@@ -257,9 +272,11 @@ class PrivacyProbe:
         result.facts.update(seen)
         result.errors.update(unseen)
         result.facts["crawl"] = crawl_fact
-        found = {ev.page: ev.found_by for ev in evidence}
+        found = {ev.page: ev for ev in evidence}
         for item in result.facts["pages"]:
-            item["found_by"] = found.get(item["page"])
+            ev = found.get(item["page"])
+            item["found_by"] = ev.found_by if ev is not None else None
+            item["incomplete"] = ev.incomplete if ev is not None else None
         http = ctx.deps.get("http")
         note = http.facts.get("inspection") if http is not None and mode == "static" else None
         if isinstance(note, str):  # the verdicts below come from pages read that way: the report says so
@@ -301,6 +318,8 @@ class PrivacyProbe:
                                     reject_consent=ctx.options.browser_reject_consent, crawl=crawl)
         except InputError as exc:
             raise ProbeError(str(exc)) from None
+        served = {p.url: p for p in (http.artifacts.get("pages") or [])} if http is not None else {}
+        evidence = [_served_instead(ev, served.get(ev.url)) for ev in evidence]
         return evidence, crawl.fact([ev.page for ev in evidence])
 
 
