@@ -23,12 +23,13 @@ class SmtpServer:
     """Serves one behaviour on 127.0.0.1:<port> until stopped; records the commands it received."""
 
     def __init__(self, mode: Mode = "good", tls: ssl.SSLContext | None = None, *, host: str = "127.0.0.1",
-                 name: str = "mx.test", port: int = 0) -> None:
+                 name: str = "mx.test", port: int = 0, greeting_delay: float = 0.0) -> None:
         if not ipaddress.ip_address(host).is_loopback:
             raise ValueError(f"loopback servers bind to 127.0.0.0/8 or ::1 only, not {host}")
         self.mode = mode
         self.tls = tls
         self.name = name
+        self.greeting_delay = greeting_delay  # seconds before each greeting: a busy or tarpitting server
         self.commands: list[str] = []
         self._sock = socket.socket()
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -82,6 +83,8 @@ class SmtpServer:
                 return
             if self.mode == "refuse_554":
                 conn.sendall(f"554 {self.name} no SMTP service here\r\n".encode())
+                return
+            if self._stop.wait(self.greeting_delay):
                 return
             conn.sendall(f"220 {self.name} ESMTP ready\r\n".encode())
             self._talk(conn, plain=True)
