@@ -82,8 +82,8 @@ def _server(ctx: ProbeContext, mx: str, pref: int, address: str, port: int) -> d
 
 
 def _dialogue(ctx: ProbeContext, mx: str, address: str, port: int, out: dict[str, Any]) -> None:
-    out["connections"] = 1
     with Session(ctx, address, port) as session:
+        out["connections"] = 1
         try:
             offered = session.greet()
             out["starttls_offered"] = offered
