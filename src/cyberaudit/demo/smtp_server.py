@@ -1,7 +1,8 @@
 """A small SMTP server on loopback for the demo's MX and the smtp probe tests: real STARTTLS (ssl).
 
 It speaks just enough SMTP for a sender's first steps (greeting, EHLO, STARTTLS, QUIT) and can
-misbehave in the ways real servers do: no STARTTLS, a broken handshake, silence, a drip, garbage.
+misbehave in the ways real servers do: no STARTTLS, a broken handshake, silence, a drip, garbage,
+or (one_session) a limit of one session per client that greets every later connection with 421.
 It accepts no mail: MAIL FROM and everything else get 502.
 """
 
@@ -14,23 +15,25 @@ import threading
 import time
 from typing import Literal
 
-Mode = Literal["good", "no_starttls", "broken_tls", "silent", "drip", "garbage", "refuse_554", "absent"]
+Mode = Literal["good", "no_starttls", "broken_tls", "silent", "drip", "garbage", "refuse_554", "absent",
+               "one_session"]
 
 
 class SmtpServer:
     """Serves one behaviour on 127.0.0.1:<port> until stopped; records the commands it received."""
 
     def __init__(self, mode: Mode = "good", tls: ssl.SSLContext | None = None, *, host: str = "127.0.0.1",
-                 name: str = "mx.test") -> None:
+                 name: str = "mx.test", port: int = 0, greeting_delay: float = 0.0) -> None:
         if not ipaddress.ip_address(host).is_loopback:
             raise ValueError(f"loopback servers bind to 127.0.0.0/8 or ::1 only, not {host}")
         self.mode = mode
         self.tls = tls
         self.name = name
+        self.greeting_delay = greeting_delay  # seconds before each greeting: a busy or tarpitting server
         self.commands: list[str] = []
         self._sock = socket.socket()
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind((host, 0))
+        self._sock.bind((host, port))  # port 25 for clients that cannot be told another
         self._sock.listen(16)
         self._sock.settimeout(0.2)
         self.host = host
@@ -57,9 +60,10 @@ class SmtpServer:
             except OSError:
                 continue
             self._conns.append(conn)
-            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+            first = len(self._conns) == 1
+            threading.Thread(target=self._handle, args=(conn, first), daemon=True).start()
 
-    def _handle(self, conn: socket.socket) -> None:
+    def _handle(self, conn: socket.socket, first: bool) -> None:
         conn.settimeout(10)
         try:
             if self.mode == "silent":
@@ -74,8 +78,13 @@ class SmtpServer:
             if self.mode == "garbage":
                 conn.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n")
                 return
+            if self.mode == "one_session" and not first:
+                conn.sendall(f"421 4.7.0 {self.name} too many connections from your address\r\n".encode())
+                return
             if self.mode == "refuse_554":
                 conn.sendall(f"554 {self.name} no SMTP service here\r\n".encode())
+                return
+            if self._stop.wait(self.greeting_delay):
                 return
             conn.sendall(f"220 {self.name} ESMTP ready\r\n".encode())
             self._talk(conn, plain=True)

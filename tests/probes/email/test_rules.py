@@ -19,7 +19,8 @@ def test_pack_holds_exactly_the_catalogue(email_pack):
     assert {r.id for r in email_pack.rules} == {
         "MAIL-SPF-PRESENT", "MAIL-SPF-VALID", "MAIL-SPF-STRICT", "MAIL-SPF-SENDERS", "MAIL-DMARC-PRESENT",
         "MAIL-DMARC-ENFORCED", "MAIL-DMARC-REPORTING", "MAIL-DKIM", "MAIL-MTA-STS", "MAIL-TLS-RPT",
-        "DNS-CAA", "DNS-DNSSEC", "MAIL-MX-STARTTLS", "MAIL-MX-TLS-VERSIONS", "MAIL-MX-CERT",
+        "DNS-CAA", "DNS-DNSSEC", "MAIL-MX-STARTTLS", "MAIL-MX-TLS-VERSIONS", "MAIL-MX-TLS-CIPHERS",
+        "MAIL-MX-TLS-OLD-VERSIONS", "MAIL-MX-CERT",
         "MAIL-MTA-STS-MX-MATCH", "MAIL-DANE", "MAIL-DANE-PUBLISHED"}
     assert all(r.scope == "mail_domain" and r.category == "email" and r.probe in ("email", "smtp")
                for r in email_pack.rules)

@@ -1,36 +1,35 @@
 """The smtp probe: connect to every address of every MX, read the banner, EHLO, STARTTLS, inspect
 the TLS connection the way a sending server sees it, then QUIT. It never sends MAIL FROM.
 
-Budget per MX address: 1 TCP connection, at most 3 commands (EHLO, STARTTLS, QUIT) and 1 TLS
-handshake; at most 4 MX × 2 addresses, checked in parallel, all bounded by the probe's deadline.
+Budget per MX address: a first connection (EHLO, STARTTLS, QUIT; one handshake at any version,
+which reads the certificate), then one connection per TLS version older than the one it negotiated
+(EHLO, STARTTLS, QUIT, one handshake pinned to that version), in parallel. So 4 connections, 4
+handshakes and 12 commands for a TLS 1.3 server, 1 and 1 and 3 for a TLS 1.0-only one, 1, 0 and 2
+without STARTTLS. At most 4 MX x 2 addresses, checked in parallel, all bounded by the deadline.
 """
 
 from __future__ import annotations
 
-import contextlib
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any
-
-from OpenSSL import SSL
 
 from cyberaudit.dnsclient import DnsAnswer, DnsClient
 from cyberaudit.errors import ProbeError
 from cyberaudit.network import Network, is_ip
 from cyberaudit.probes.base import ProbeContext, ProbeOutput
-from cyberaudit.probes.smtp import dane
-from cyberaudit.probes.smtp.dialogue import Dialogue, SmtpFailure, ehlo_name, extensions
+from cyberaudit.probes.smtp import dane, versions
+from cyberaudit.probes.smtp.dialogue import SmtpFailure
 from cyberaudit.probes.smtp.facts import FACTS
 from cyberaudit.probes.smtp.providers import provider_of
+from cyberaudit.probes.smtp.session import Session
 from cyberaudit.probes.tls import chain as chainmod
-from cyberaudit.probes.tls.handshake import upgrade
 from cyberaudit.targets import Target
 
 PORT = 25
 MAX_MX = 4
 MAX_ADDRESSES = 2
 _MODERN = ("TLSv1.2", "TLSv1.3")
-_MIN_STEP = 0.05
 
 
 def _read_mx(domain: str, dns: DnsClient) -> tuple[list[tuple[int, str]], bool, DnsAnswer]:
@@ -83,67 +82,50 @@ def _server(ctx: ProbeContext, mx: str, pref: int, address: str, port: int) -> d
 
 
 def _dialogue(ctx: ProbeContext, mx: str, address: str, port: int, out: dict[str, Any]) -> None:
-    settings = ctx.network.settings
-    if ctx.remaining() < _MIN_STEP:
-        raise SmtpFailure("the probe's deadline came before this server's turn")
-    try:
-        sock = ctx.network.connect(address, port, timeout=min(settings.connect_timeout, ctx.remaining()))
-    except ProbeError as exc:
-        if "refused" in str(exc).lower():
-            raise SmtpFailure(f"the server refused the connection on port {port}") from None
-        raise
-    talk = Dialogue(sock, timeout=settings.read_timeout, end=ctx.deadline)
-    conn: SSL.Connection | None = None
-    try:
-        banner = talk.read_reply("the greeting (banner)")
-        out["banner"] = banner.text[:200]
-        if banner.code != 220:
-            raise SmtpFailure(f"the server greets with {banner.code} instead of 220: it does not accept "
-                              f"mail sessions ({banner.text[:120]})")
-        ehlo = talk.command(f"EHLO {ehlo_name(sock)}", "EHLO")
-        out["commands"] = talk.commands
-        if ehlo.code != 250:
-            raise SmtpFailure(f"the server refused EHLO ({ehlo.code} {ehlo.text[:120]})")
-        offered = "STARTTLS" in extensions(ehlo)
-        out["starttls_offered"] = offered
-        if not offered:
-            out["status"] = "no_starttls"
-            with contextlib.suppress(SmtpFailure):
-                talk.command("QUIT", "QUIT")
-            return
-        reply = talk.command("STARTTLS", "STARTTLS")
-        out["commands"] = talk.commands
-        if reply.code != 220:
-            raise SmtpFailure(f"the server offers STARTTLS but answers {reply.code} to it ({reply.text[:120]})")
-        left = min(settings.read_timeout, ctx.remaining())
-        if left < _MIN_STEP:
-            raise SmtpFailure("the probe's deadline came before the TLS handshake")
-        out["handshakes"] = 1
-        shake, conn = upgrade(sock, mx, timeout=left)
-        if not shake.accepted:
-            raise SmtpFailure(f"the server offers STARTTLS but the TLS handshake failed ({shake.failure}: "
-                              f"{shake.reason})")
-        if not shake.chain:
-            raise SmtpFailure("the server completed TLS without sending a certificate")
-        out["status"] = "tls"
-        out["tls_version"] = shake.version
-        out["tls_suite"] = shake.suite
-        suite = shake.suite or ""
-        out["forward_secrecy"] = shake.version == "TLSv1.3" or suite.startswith(("ECDHE", "DHE"))
-        out["_chain"] = shake.chain
-        verdict = chainmod.verify(shake.chain, mx, ctx.network.ca_bundle_path())
-        cert = chainmod.cert_facts(shake.chain[0])
-        out.update(cert=cert, trusted=verdict.trusted, trust_error=verdict.error,
-                   hostname_match=verdict.hostname_match, expired=cert["expired"],
-                   days_remaining=cert["days_remaining"])
-        talk.commands += 1  # QUIT over TLS, best effort: the verdicts are already in
-        with contextlib.suppress(SSL.Error, OSError):
-            conn.send(b"QUIT\r\n")
-        with contextlib.suppress(SSL.Error, OSError):
-            conn.shutdown()
-    finally:
-        out["commands"] = talk.commands
-        sock.close()
+    with Session(ctx, address, port) as session:
+        out["connections"] = 1
+        try:
+            offered = session.greet()
+            out["starttls_offered"] = offered
+            if not offered:
+                out["status"] = "no_starttls"
+                session.quit()
+                return
+            out["handshakes"] = 1
+            shake = session.starttls(mx)
+            if not shake.accepted:
+                raise SmtpFailure(f"the server offers STARTTLS but the TLS handshake failed ({shake.failure}: "
+                                  f"{shake.reason})")
+            if not shake.chain:
+                raise SmtpFailure("the server completed TLS without sending a certificate")
+            out["status"] = "tls"
+            out["tls_version"] = shake.version
+            out["tls_suite"] = shake.suite
+            out["_chain"] = shake.chain
+            verdict = chainmod.verify(shake.chain, mx, ctx.network.ca_bundle_path())
+            cert = chainmod.cert_facts(shake.chain[0])
+            out.update(cert=cert, trusted=verdict.trusted, trust_error=verdict.error,
+                       hostname_match=verdict.hostname_match, expired=cert["expired"],
+                       days_remaining=cert["days_remaining"])
+            session.quit()
+        finally:
+            if session.banner is not None:
+                out["banner"] = session.banner.text[:200]
+            out["commands"] = session.commands
+    _versions(ctx, mx, address, port, out)
+
+
+def _versions(ctx: ProbeContext, mx: str, address: str, port: int, out: dict[str, Any]) -> None:
+    """The older TLS versions, each on its own STARTTLS connection, once the first one is closed."""
+    results = versions.probe_versions(ctx, mx, address, port, out["tls_version"], out["tls_suite"])
+    out["protocols"] = {p: r.accepted for p, r in results.items()}
+    out["legacy_accepted"] = [versions.LABELS[p] for p in ("tls1_0", "tls1_1") if results[p].accepted]
+    out["version_errors"] = [f"{versions.LABELS[p]}: {r.reason}" for p, r in results.items() if r.accepted is None]
+    out.update(versions.cipher_facts(results, out["tls_suite"]))
+    for r in results.values():
+        out["commands"] += r.commands
+        out["handshakes"] += r.handshakes
+        out["connections"] += r.connections
 
 
 def _cert_ok(s: dict[str, Any]) -> bool:
@@ -189,20 +171,37 @@ class SmtpProbe:
             s.pop("_chain", None)
         out.facts.update(servers=servers, tls_servers=tls,
                          handshakes=sum(s["handshakes"] for s in servers),
-                         commands=sum(s["commands"] for s in servers))
+                         commands=sum(s["commands"] for s in servers),
+                         connections=sum(s["connections"] for s in servers))
         why = "; ".join(f"{_label(s)}: {s['reason']}" for s in unknown[:4])
         missing = [_label(s) for s in servers if s["status"] == "no_starttls"]
         out.facts["starttls"] = {"ok": not missing and not unknown, "missing": missing}
         if unknown and not missing:
             out.errors["smtp.starttls"] = why
         legacy = [f"{_label(s)}: {s['tls_version']}" for s in tls if s["tls_version"] not in _MODERN]
-        out.facts["tls_versions"] = {"ok": not legacy, "legacy": legacy}
+        old = [f"{_label(s)}: {', '.join(s['legacy_accepted'])}" for s in tls if s["legacy_accepted"]]
+        untold = [f"{_label(s)}: {e}" for s in tls for e in s["version_errors"]]
+        out.facts["tls_versions"] = {"ok": not legacy, "legacy": legacy, "old_accepted": old, "unknown": untold}
         if unknown and not legacy:
             out.errors["smtp.tls_versions"] = why
+        elif untold and not old:
+            out.errors["smtp.tls_versions.old_accepted"] = "; ".join(untold[:4])
+        self._ciphers(tls, why if unknown else "", out)
         if unknown and all(_cert_ok(s) for s in tls):
             out.errors["smtp.tls_servers"] = why
         self._mta_sts(ctx, hosts, servers, why, out)
         return out
+
+    @staticmethod
+    def _ciphers(tls: list[dict[str, Any]], why: str, out: ProbeOutput) -> None:
+        weak = [f"{_label(s)}: {w}" for s in tls for w in s["weak_suites"]]
+        no_fs = [f"{_label(s)}: {s['tls_suite']}" for s in tls if s["forward_secrecy"] is False]
+        out.facts["ciphers"] = {"ok": not weak and not no_fs, "weak": weak, "without_forward_secrecy": no_fs}
+        unclassified = [f"{_label(s)}: {s['suites']}" for s in tls
+                        if s["cipher_classes"] is None or s["forward_secrecy"] is None]
+        if (why or unclassified) and not weak and not no_fs:
+            out.errors["smtp.ciphers"] = why or ("a negotiated cipher suite is unknown to the linked OpenSSL: "
+                                                 + "; ".join(unclassified[:3]))
 
     @staticmethod
     def _servers(ctx: ProbeContext, hosts: list[tuple[int, str]]) -> list[dict[str, Any]]:
@@ -325,7 +324,9 @@ def _blank(mx: str, pref: int, address: str | None, port: int) -> dict[str, Any]
             "status": "error", "reason": None, "banner": None, "starttls_offered": None,
             "tls_version": None, "tls_suite": None, "forward_secrecy": None, "cert": {}, "trusted": None,
             "trust_error": None, "hostname_match": None, "expired": None, "days_remaining": None,
-            "dane": None, "commands": 0, "handshakes": 0, "elapsed_ms": 0, "_chain": ()}
+            "dane": None, "protocols": dict.fromkeys(versions.ORDER), "legacy_accepted": [],
+            "version_errors": [], "suites": {}, "cipher_classes": None, "weak_suites": [],
+            "commands": 0, "handshakes": 0, "connections": 0, "elapsed_ms": 0, "_chain": ()}
 
 
 PROBE = SmtpProbe()

@@ -63,18 +63,20 @@ def handshake(network: Network, host: str, port: int, protocol: str, *, timeout:
         sock.close()
 
 
-def upgrade(sock: socket.socket, host: str, *, timeout: float) -> tuple[Handshake, SSL.Connection | None]:
-    """A handshake at whatever version the server picks (TLS 1.0 to 1.3) over a connected socket.
+def upgrade(sock: socket.socket, host: str, *, timeout: float,
+            protocol: str | None = None) -> tuple[Handshake, SSL.Connection | None]:
+    """A handshake over a connected socket: at exactly `protocol`, or (None) whatever version the
+    server picks from TLS 1.0 to 1.3, with every cipher suite at security level 0.
 
     For protocols that switch to TLS mid-stream (SMTP STARTTLS); the connection is left open for the
     caller to finish and close, and is None when the handshake failed.
     """
     ctx = SSL.Context(SSL.TLS_CLIENT_METHOD)
-    ctx.set_min_proto_version(SSL.TLS1_VERSION)
-    ctx.set_max_proto_version(SSL.TLS1_3_VERSION)
+    ctx.set_min_proto_version(PROTOCOL_VERSIONS[protocol] if protocol else SSL.TLS1_VERSION)
+    ctx.set_max_proto_version(PROTOCOL_VERSIONS[protocol] if protocol else SSL.TLS1_3_VERSION)
     ctx.set_cipher_list(_ALL_CIPHERS)
     ctx.set_verify(SSL.VERIFY_NONE, lambda *args: True)
-    return _over(ctx, sock, host, "any", time.monotonic() + timeout, None)
+    return _over(ctx, sock, host, protocol or "any", time.monotonic() + timeout, None)
 
 
 def _over(ctx: SSL.Context, sock: socket.socket, host: str, protocol: str, end: float,

@@ -7,6 +7,7 @@ OpenSSL 3 and later ship no RC4, DES, 3DES or EXPORT suites, yet old servers sti
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterable
 from functools import cache
 
@@ -157,3 +158,33 @@ def _suites_in_any(wanted: frozenset[str]) -> tuple[int, ...]:
 
 def name_of(code: int) -> str:
     return "TLS_" + SUITES[code] if code in SUITES else f"0x{code:04X}"
+
+
+# OpenSSL's key-exchange labels (ssl.SSLContext.get_ciphers) that give forward secrecy
+_FS_KEA = frozenset({"kx-ecdhe", "kx-dhe", "kx-any", "kx-ecdhe-psk", "kx-dhe-psk"})
+
+
+@cache
+def _openssl_table() -> dict[str, tuple[int, str]]:
+    """OpenSSL suite name → (IANA code point, key-exchange label), for every suite OpenSSL knows."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.set_ciphers("ALL:COMPLEMENTOFALL:@SECLEVEL=0")
+    return {c["name"]: (c["id"] & 0xFFFF, c.get("kea") or "") for c in ctx.get_ciphers()}
+
+
+@cache
+def classes_of_openssl(name: str) -> frozenset[str] | None:
+    """The classes of a suite given by its OpenSSL name (what a handshake reports); None if unknown.
+
+    TLS 1.3 suites belong to no class. A suite outside the table above is sound; it lacks forward
+    secrecy only when its key exchange is a static one (a few PSK suites).
+    """
+    if name.startswith("TLS_"):
+        return frozenset()
+    found = _openssl_table().get(name)
+    if found is None:
+        return None
+    code, kea = found
+    if code in SUITES:
+        return classes_of(SUITES[code])
+    return frozenset() if kea in _FS_KEA else frozenset({"no_forward_secrecy"})
