@@ -16,10 +16,10 @@ from cyberaudit.errors import ProbeError
 from cyberaudit.probes.base import ProbeContext
 from cyberaudit.probes.smtp.dialogue import SmtpFailure
 from cyberaudit.probes.smtp.session import Session
+from cyberaudit.probes.tls.handshake import VERSION_LABELS as LABELS
 from cyberaudit.probes.tls.suites import WEAK_CLASSES, classes_of_openssl
 
 ORDER = ("tls1_0", "tls1_1", "tls1_2", "tls1_3")
-LABELS = {"tls1_0": "TLS 1.0", "tls1_1": "TLS 1.1", "tls1_2": "TLS 1.2", "tls1_3": "TLS 1.3"}
 _NEGOTIATED = {"TLSv1": "tls1_0", "TLSv1.1": "tls1_1", "TLSv1.2": "tls1_2", "TLSv1.3": "tls1_3"}
 
 

@@ -20,6 +20,8 @@ PROTOCOL_VERSIONS: dict[str, int] = {
     "ssl3": SSL.SSL3_VERSION, "tls1_0": SSL.TLS1_VERSION, "tls1_1": SSL.TLS1_1_VERSION,
     "tls1_2": SSL.TLS1_2_VERSION, "tls1_3": SSL.TLS1_3_VERSION,
 }
+# how reports name each protocol id
+VERSION_LABELS: dict[str, str] = {"tls1_0": "TLS 1.0", "tls1_1": "TLS 1.1", "tls1_2": "TLS 1.2", "tls1_3": "TLS 1.3"}
 # Everything the library has, at security level 0: the probe must see what a server accepts, not
 # what a careful client would.
 _ALL_CIPHERS = b"ALL:COMPLEMENTOFALL:@SECLEVEL=0"

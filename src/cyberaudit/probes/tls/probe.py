@@ -26,11 +26,16 @@ from cyberaudit.network import NetworkTimeout, ResolutionFailed
 from cyberaudit.probes.base import FactSpec, ProbeContext, ProbeOutput
 from cyberaudit.probes.tls import chain as chainmod
 from cyberaudit.probes.tls import hello, suites
-from cyberaudit.probes.tls.handshake import Handshake, handshake, library_protocols, library_version
+from cyberaudit.probes.tls.handshake import (
+    VERSION_LABELS,
+    Handshake,
+    handshake,
+    library_protocols,
+    library_version,
+)
 from cyberaudit.targets import Target, TargetKind
 
 _FULL = ("tls1_3", "tls1_2", "tls1_1", "tls1_0")
-_VERSION_NAMES = {"tls1_3": "TLS 1.3", "tls1_2": "TLS 1.2", "tls1_1": "TLS 1.1", "tls1_0": "TLS 1.0"}
 _MIN_STEP = 0.05
 # suites an SSL 3.0 server could pick: the 0xC0xx range (ECC, RFC 4492) and later are TLS-only
 _SSL3_SUITES = [code for code in suites.SUITES if code < 0x0100]  # below this, a handshake is not worth starting before the deadline
@@ -134,7 +139,7 @@ class _Run:
         if control.accepted:
             return ""
         self.limited = (f"the server closed the connection without an alert, and a control handshake "
-                        f"at {_VERSION_NAMES[self.control_at]}, which it completed before, failed too "
+                        f"at {VERSION_LABELS[self.control_at]}, which it completed before, failed too "
                         f"({_plain(control)}): the server seems to limit connections, so this could not "
                         f"be told")
         return self.limited
