@@ -7,12 +7,15 @@ a CA made here); the profile lists N websites with `address: 127.0.0.1`, so noth
 Each round runs `python -m cyberaudit scan` in a child process and reports wall time, the child's
 CPU time (user + system), CPU per site and the child's peak RSS. With `--sslyze PYTHON`, the same
 sites are scanned by sslyze (certinfo and protocol versions) run by that interpreter, for a ratio.
+With `--compare-with SRC`, the same scan is run once more with the cyberaudit source tree SRC (another
+checkout's src/) and the two result.json files are compared, apart from timings and timestamps.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -67,6 +70,29 @@ def run_child(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     return wall, cpu, after.ru_maxrss
 
 
+def comparable(path: Path) -> list[str]:
+    """A result.json's lines without what differs from run to run: timings, timestamps, probe durations."""
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r'"(duration_ms|total_ms|probes_ms)": \d+', r'"\1": 0', text)
+    text = re.sub(r'"generated_at": "[^"]*"', '"generated_at": ""', text)
+    return text.splitlines()
+
+
+def compare(cmd: list[str], result: Path, src: str) -> None:
+    """Run `cmd` with the source tree `src` and say whether its result equals this tree's."""
+    mine = comparable(result)
+    other_path = result.with_name("other-result.json")
+    run_child([str(other_path) if a == str(result) else a for a in cmd], dict(os.environ, PYTHONPATH=src))
+    other = comparable(other_path)
+    if mine == other:
+        print(f"result.json identical to the one {src} writes (apart from timings and timestamps)")
+        return
+    diff = next(i for i, (a, b) in enumerate(zip(mine, other, strict=False)) if a != b) \
+        if any(a != b for a, b in zip(mine, other, strict=False)) else min(len(mine), len(other))
+    print(f"result.json differs from {src}'s from line {diff + 1} ({len(mine)} and {len(other)} lines)")
+    sys.exit(1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", type=int, default=100)
@@ -75,6 +101,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--extra", default="", help="extra scan arguments, space-separated")
     parser.add_argument("--sslyze", default="", help="a Python interpreter with sslyze installed")
+    parser.add_argument("--compare-with", default="", metavar="SRC",
+                        help="another cyberaudit source tree: check that it writes the same result.json")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -103,6 +131,8 @@ def main() -> None:
                       f"wall {statistics.median(walls):.2f} s, CPU {statistics.median(cpus):.2f} s, "
                       f"{1000 * statistics.median(cpus) / args.sites:.1f} ms CPU per site, "
                       f"peak RSS {rss / 1024:.0f} MB (median of {args.rounds})")
+                if args.compare_with:
+                    compare(cmd, tmp / "result.json", args.compare_with)
                 if args.sslyze:
                     targets = [f"site-{i:04d}.sites.example:{https.port}{{127.0.0.1}}" for i in range(args.sites)]
                     scmd = [args.sslyze, "-m", "sslyze", "--certinfo", "--sslv2", "--sslv3", "--tlsv1",

@@ -86,6 +86,18 @@ def test_dependencies_run_first_and_are_handed_over():
     assert results[("dep", "website", "https://s0.example/")].output.facts["deps"] == ["base"]
 
 
+def test_outputs_handed_over_as_tasks_end_are_not_kept_but_dependents_still_get_theirs():
+    base, dependent = ScriptedProbe("base"), ScriptedProbe("dep", requires=("base",))
+    probes = {"base": base, "dep": dependent}
+    handed: list = []
+    results = run_tasks(plan([R("dep")], sites(3), probes=probes), context_factory(), probes=probes,
+                        on_result=lambda task, result: handed.append((task.key, result)))
+    assert sorted(k for k, _ in handed) == sorted(results)  # every task, once
+    assert all(r.output is not None and r.run.status == "ok" for _, r in handed)
+    assert all(r.output.facts["deps"] == ["base"] for k, r in handed if k[0] == "dep")
+    assert all(r.output is None and r.run.status == "ok" for r in results.values())
+
+
 def test_a_failed_dependency_fails_the_dependent_with_the_reason():
     probes = {"base": ScriptedProbe("base", "raise"), "dep": ScriptedProbe("dep", requires=("base",))}
     results = run_tasks(plan([R("dep")], sites(1), probes=probes), context_factory(), probes=probes)

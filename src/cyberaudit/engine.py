@@ -97,8 +97,14 @@ ContextFactory = Callable[[Task, float, dict[str, ProbeOutput]], ProbeContext]
 def run_tasks(tasks: list[Task], make_context: ContextFactory, *, concurrency: int = 8,
               timeout: float = 60.0, max_time: float | None = None,
               observer: Observer | None = None,
-              probes: Mapping[str, Probe] | None = None) -> dict[tuple[str, str, str], TaskResult]:
-    """Run the tasks, each once, dependencies first; every task ends with a TaskResult."""
+              probes: Mapping[str, Probe] | None = None,
+              on_result: Callable[[Task, TaskResult], None] | None = None,
+              ) -> dict[tuple[str, str, str], TaskResult]:
+    """Run the tasks, each once, dependencies first; every task ends with a TaskResult.
+
+    With `on_result`, each result is handed to it as the task ends, and an output is kept only until
+    the tasks reading it have started: the returned results then carry runs, not outputs.
+    """
     observer = observer or NullObserver()
     probes = available_probes() if probes is None else probes
     results: dict[tuple[str, str, str], TaskResult] = {}
@@ -128,12 +134,16 @@ def run_tasks(tasks: list[Task], make_context: ContextFactory, *, concurrency: i
     readers = {k: len(v) for k, v in waiters.items()}
 
     def without_artifacts(result: TaskResult) -> TaskResult:
+        if on_result is not None:  # the caller has the output: keep the run only
+            return result if result.output is None else TaskResult(None, result.run)
         if result.output is None or not result.output.artifacts:
             return result
         return TaskResult(replace(result.output, artifacts={}), result.run)
 
     def finish(task: Task, result: TaskResult) -> None:
         results[task.key] = result if readers.get(task.key) else without_artifacts(result)
+        if on_result is not None:
+            on_result(task, result)
         observer.task_done(task, result, len(results), total)
         for waiter in waiters.pop(task.key, ()):
             blocked[waiter.key] -= 1

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import re
-from collections.abc import Mapping
+import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cyberaudit.compact import frozen
 from cyberaudit.conditions import MISSING, FactView, Outcome, evaluate
 from cyberaudit.errors import InputError, raise_all
 from cyberaudit.evidence import choose_message, evidence_sentences
@@ -175,10 +177,28 @@ def _finding(rule: Rule, target: Target, status: Status, outcome: Outcome, waive
         message += f" (the waiver for this expired on {waiver.expires})"
     return Finding(
         rule_id=m.id, target=target.id, target_kind=target.kind, status=status, severity=m.severity,
-        category=m.category, title=m.title, message=message, details=tuple(outcome.reasons),
-        evidence=_jsonable(outcome.evidence), evidence_text=sentences, remediation=m.remediation, references=tuple(m.references),
-        effort=m.effort, pack=rule.pack, waiver=waiver,
+        category=m.category, title=m.title, message=_intern(message), details=_interned(outcome.reasons),
+        evidence=frozen(_jsonable(outcome.evidence)), evidence_text=_interned(sentences), remediation=m.remediation,
+        references=_shared(tuple(m.references)), effort=m.effort, pack=rule.pack, waiver=waiver,
     )
+
+
+# One tuple per distinct reference list, shared by every finding of the rule: a scan of thousands of
+# targets would otherwise hold a copy per finding. Bounded by the rules loaded.
+_TUPLES: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _shared(items: tuple[str, ...]) -> tuple[str, ...]:
+    return _TUPLES.setdefault(items, items)
+
+
+def _interned(texts: Iterable[str]) -> tuple[str, ...]:
+    # the same reason or sentence recurs on many targets (a missing header reads the same everywhere)
+    return tuple(_intern(t) for t in texts)
+
+
+def _intern(text: str) -> str:
+    return sys.intern(text) if type(text) is str else text  # sys.intern takes exact strings only
 
 
 _FACT_PREFIX = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_*\[\]-]+)+(: | )")

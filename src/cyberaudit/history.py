@@ -57,12 +57,13 @@ def save_result(result: Result, directory: str | Path) -> Path:
     except OSError as exc:
         raise InputError(f"cannot create history folder: {exc.strerror}", directory) from None
     stem = f"result-{_stamp(result)}"
-    data = result.to_json()
     for n in range(1, 1000):
         path = directory / (f"{stem}.json" if n == 1 else f"{stem}-{n}.json")
         try:
-            # exclusive: two scans finishing in the same second each keep their own file.
-            return write_private(path, data, exclusive=True)
+            # exclusive: two scans finishing in the same second each keep their own file. Written
+            # as it is encoded (a Result of thousands of targets is never held as one text); the
+            # file is created before the first piece is made, so a clash costs no encoding.
+            return write_private(path, result.json_chunks(), exclusive=True)
         except FileExistsError:
             continue
         except OSError as exc:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
+from cyberaudit.compact import frozen
 from cyberaudit.result import Finding, ProfileInfo, Result, TargetResult, WaiverInfo
 
 EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
@@ -44,7 +45,7 @@ def email_token(address: str) -> str:
 def _walk(value: Any, fn: Callable[[str], str]) -> Any:
     if isinstance(value, str):
         return fn(value)
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return {fn(k) if isinstance(k, str) else k: _walk(v, fn) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return type(value)(_walk(v, fn) for v in value)
@@ -53,7 +54,7 @@ def _walk(value: Any, fn: Callable[[str], str]) -> Any:
 
 def _collect(value: Any, key: str, paths: set[str], cookies: set[str], in_cookie: bool = False) -> None:
     """Find path values and cookie names by where they sit (keys), not by how they look."""
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         for k, v in value.items():
             k = str(k)
             cookie_here = in_cookie or bool(_COOKIE_KEYS.search(k))
@@ -118,11 +119,11 @@ def redact_result(result: Result, cookies: bool = False) -> Result:
             waiver = WaiverInfo(r(waiver.reason), waiver.expires, waiver.expired, r(waiver.pattern),
                                 waiver.original_status)
         return dataclasses.replace(f, message=r(f.message), details=_walk(f.details, r),
-                                   evidence=_walk(f.evidence, r), evidence_text=_walk(f.evidence_text, r),
+                                   evidence=frozen(_walk(f.evidence, r)), evidence_text=_walk(f.evidence_text, r),
                                    waiver=waiver)
 
     def target(t: TargetResult) -> TargetResult:
-        return dataclasses.replace(t, facts=_walk(t.facts, r), fact_errors=_walk(t.fact_errors, r),
+        return dataclasses.replace(t, facts=frozen(_walk(t.facts, r)), fact_errors=_walk(t.fact_errors, r),
                                    probes=tuple(dataclasses.replace(p, error=r(p.error) if p.error else p.error)
                                                 for p in t.probes))
 

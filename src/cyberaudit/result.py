@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
-from collections.abc import Iterator
-from dataclasses import dataclass, field, fields
-from functools import cache
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from cyberaudit.compact import ENCODER, field_names
 from cyberaudit.errors import MAX_LISTED, InputError, raise_all
 from cyberaudit.jsonsrc import json_positions, load_json
 from cyberaudit.messages import dotted, problem, shown
@@ -37,9 +36,9 @@ class WaiverInfo:
     original_status: str  # what the finding would have been without the waiver
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
-    """One rule on one target."""
+    """One rule on one target (slotted: a scan of thousands of targets holds tens of thousands)."""
 
     rule_id: str
     target: str  # as written in the profile
@@ -50,13 +49,18 @@ class Finding:
     title: str
     message: str  # plain words
     details: tuple[str, ...] = ()  # technical reasons (which fact, which value)
-    evidence: dict[str, Any] = field(default_factory=dict)  # fact path → value: the technical appendix
+    # fact path → value: the technical appendix; kept as compact.FrozenJson by the scan
+    evidence: Mapping[str, Any] = field(default_factory=dict)
     evidence_text: tuple[str, ...] = ()  # the same evidence as plain sentences, for people
     remediation: str = ""
     references: tuple[str, ...] = ()
     effort: Effort = "medium"
     pack: str = ""
     waiver: WaiverInfo | None = None
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # explicit, because frozen slotted dataclasses do not unpickle on every Python this supports
+        return (Finding, tuple(getattr(self, name) for name in field_names(Finding)))
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,7 @@ class TargetResult:
     id: str
     kind: str
     line: int | None
-    facts: dict[str, Any]
+    facts: Mapping[str, Any]  # probe name → its facts; kept as compact.FrozenJson by the scan
     fact_errors: dict[str, str]
     probes: tuple[ProbeRun, ...]
 
@@ -170,8 +174,8 @@ class Result:
         """`to_json` in pieces, for writing a large Result without holding its whole text."""
         # json's C encoder runs only without `indent`: a line per item keeps the file readable and
         # diffable at a tenth of the pure-Python encoder's cost
-        enc = _ENCODER.encode
-        names = _field_names(Result)
+        enc = ENCODER.encode
+        names = field_names(Result)
         yield "{\n"
         for i, name in enumerate(names):
             value = getattr(self, name)
@@ -206,28 +210,12 @@ def parse_timestamp(text: str) -> dt.datetime | None:
     return when.astimezone(dt.timezone.utc)
 
 
-@cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
-
-
-def _shallow(value: Any) -> Any:
-    # the encoder's fallback: a dataclass becomes its fields (the encoder walks them itself),
-    # anything else that is not JSON becomes its text, as json.dumps(default=str) did
-    if hasattr(type(value), "__dataclass_fields__"):
-        return {name: getattr(value, name) for name in _field_names(type(value))}
-    return str(value)
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_shallow)
-
-
 def _plain(value: Any) -> Any:
     # One pass over the dataclasses, without dataclasses.asdict's deep copy of every fact: on a
     # scan of many targets that copy cost more than writing the JSON.
     if hasattr(type(value), "__dataclass_fields__"):
-        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
-    if isinstance(value, dict):
+        return {name: _plain(getattr(value, name)) for name in field_names(type(value))}
+    if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]

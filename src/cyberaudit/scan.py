@@ -8,25 +8,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cyberaudit import __version__
+from cyberaudit.collect import TargetCollector
 from cyberaudit.dnsclient import parse_nameserver
 from cyberaudit.engine import Observer, Task, plan, run_tasks
 from cyberaudit.errors import InputError
 from cyberaudit.evaluate import TargetFacts, check_unused_target_patterns, evaluate_rule, resolve_settings
 from cyberaudit.network import Network, NetworkSettings
-from cyberaudit.packs import RuleSet, load_rule_set
+from cyberaudit.packs import Rule, RuleSet, load_rule_set
 from cyberaudit.probes import PROBE_MODULES, available_probes
 from cyberaudit.probes.base import ProbeContext, ProbeOutput, ScanOptions
 from cyberaudit.profile import LoadedProfile, Website, build_targets, load_profile
 from cyberaudit.reach import find_unreachable
-from cyberaudit.result import (
-    SCHEMA_VERSION,
-    PackInfo,
-    ProbeRun,
-    ProfileInfo,
-    Result,
-    RuleInfo,
-    TargetResult,
-)
+from cyberaudit.result import SCHEMA_VERSION, Finding, PackInfo, ProfileInfo, Result, RuleInfo
 from cyberaudit.scoring import score_result
 from cyberaudit.shards import Shard, run_key
 from cyberaudit.targets import Target
@@ -125,45 +118,33 @@ def run_scan(request: ScanRequest, observer: Observer | None = None) -> Result:
         return ProbeContext(profile=loaded.profile, network=network, options=request.options,
                             deadline=deadline, deps=deps, profile_dir=loaded.base_dir)
 
+    today = request.today or dt.date.today()
+    rules_by_kind: dict[str, list[Rule]] = {}
+    for rule in sorted(settings.enabled, key=lambda r: r.id):
+        rules_by_kind.setdefault(rule.scope, []).append(rule)
+
+    def evaluate_target(target: Target, tf: TargetFacts) -> list[Finding]:
+        findings = []
+        for rule in rules_by_kind.get(target.kind, ()):
+            finding = evaluate_rule(rule, target, tf, settings.params[rule.id], settings.waivers, today)
+            if request.adhoc and target.kind == "practice":
+                finding = replace(finding, status="not_applicable", message=NO_PROFILE, details=(),
+                                  evidence={})
+            findings.append(finding)
+        return findings
+
+    # each target is evaluated as soon as its last probe ends, and only its compact form is kept
+    unavailable = frozenset(set(PROBE_MODULES) - set(available_probes()))
+    collector = TargetCollector(targets, tasks, evaluate_target, unavailable)
     try:
-        outcomes = run_tasks(tasks, make_context, concurrency=max(1, request.concurrency),
-                             timeout=request.timeout, max_time=request.max_time, observer=observer)
+        run_tasks(tasks, make_context, concurrency=max(1, request.concurrency), timeout=request.timeout,
+                  max_time=request.max_time, observer=observer, on_result=collector.add)
     finally:
         network.close()
     probes_done = time.monotonic()
+    collected = collector.collect()
+    target_results, findings = collected.targets, collected.findings
 
-    unavailable = frozenset(set(PROBE_MODULES) - set(available_probes()))
-    target_results: list[TargetResult] = []
-    facts_by_target: dict[tuple[str, str], TargetFacts] = {}
-    for target in targets:
-        facts: dict[str, object] = {}
-        errors: dict[str, str] = {}
-        probe_errors: dict[str, str] = {}
-        runs: list[ProbeRun] = []
-        for task in tasks:
-            if task.target is not target:
-                continue
-            res = outcomes[task.key]
-            runs.append(res.run)
-            if res.output is None:
-                probe_errors[task.probe] = res.run.error or "the probe gave no answer"
-            else:
-                facts[task.probe] = res.output.facts
-                errors.update(res.output.errors)
-        facts_by_target[(target.kind, target.id)] = TargetFacts(facts, errors, probe_errors, unavailable)
-        target_results.append(TargetResult(target.id, target.kind, target.line, facts, errors, tuple(runs)))
-
-    today = request.today or dt.date.today()
-    findings = []
-    for target in targets:
-        tf = facts_by_target[(target.kind, target.id)]
-        for rule in sorted(settings.enabled, key=lambda r: r.id):
-            if rule.scope == target.kind:
-                finding = evaluate_rule(rule, target, tf, settings.params[rule.id], settings.waivers, today)
-                if request.adhoc and target.kind == "practice":
-                    finding = replace(finding, status="not_applicable", message=NO_PROFILE, details=(),
-                                      evidence={})
-                findings.append(finding)
     # a target nothing could reach is said once and not scored (not F 0.0); coverage still counts it
     unreached = frozenset(tid for u in find_unreachable(target_results) for tid in u.targets)
     scores = score_result(findings, unreached)
@@ -179,8 +160,8 @@ def run_scan(request: ScanRequest, observer: Observer | None = None) -> Result:
         packs=tuple(PackInfo(p.name, p.version, p.digest, p.path if not p.builtin else f"builtin:{p.name}",
                              p.builtin, len(p.rules)) for p in rules.packs),
         rules=rule_infos,
-        targets=tuple(target_results),
-        findings=tuple(findings),
+        targets=target_results,
+        findings=findings,
         scores=scores,
         timings={"total_ms": int((finished - started) * 1000),
                  "probes_ms": int((probes_done - started) * 1000),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from cyberaudit.compact import frozen
 from cyberaudit.result import (
     SCHEMA_VERSION,
     Finding,
@@ -209,3 +210,9 @@ def hostile_result() -> Result:
     ]
     tr = (TargetResult(target, "website", 3, {"http": {"title": PAYLOAD}}, {}, (ProbeRun("http", "ok", 5),)),)
     return make_result(findings, target_results=tr)
+
+
+def compacted(result: Result) -> Result:
+    """`result` with every target's facts and finding's evidence held the way a scan holds them."""
+    return replace(result, targets=tuple(replace(t, facts=frozen(t.facts)) for t in result.targets),
+                   findings=tuple(replace(f, evidence=frozen(f.evidence)) for f in result.findings))

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from cyberaudit.history import context_before, default_history_dir, load_history, record, save_result
 from cyberaudit.result import ProfileInfo
-from tests.render.sample import SITE2, later_result, sample_result
+from tests.render.sample import SITE2, compacted, later_result, sample_result
 
 
 def test_first_scan_has_no_previous_then_the_second_compares(tmp_path):
@@ -33,6 +33,14 @@ def test_two_results_in_the_same_second_both_kept(tmp_path):
     b = save_result(sample_result(), tmp_path)
     assert a != b and a.exists() and b.exists()
     assert len(load_history(tmp_path)) == 2
+
+
+def test_saved_file_is_byte_for_byte_the_result_json_also_after_a_clash(tmp_path):
+    # a scan's Result holds facts and evidence compact; what is saved is the same text as -o result.json
+    result = compacted(sample_result())
+    first, second = save_result(result, tmp_path), save_result(result, tmp_path)
+    assert second.name.endswith("-2.json")
+    assert first.read_bytes() == second.read_bytes() == sample_result().to_json().encode("utf-8")
 
 
 def test_other_profiles_in_the_same_folder_are_ignored(tmp_path):

@@ -21,7 +21,7 @@ def render_csv(result: Result, options: RenderOptions | None = None) -> str:
     for f in result.findings:
         row = (f.target, f.target_kind, f.rule_id, f.title, f.status, f.severity, f.category, f.effort, f.message,
                " | ".join(f.details),
-               json.dumps(f.evidence, ensure_ascii=False, sort_keys=True) if f.evidence else "",
+               json.dumps(dict(f.evidence), ensure_ascii=False, sort_keys=True) if f.evidence else "",
                f.remediation, "; ".join(f.references),
                f.waiver.reason if f.waiver else "", f.waiver.expires if f.waiver else "", f.pack)
         writer.writerow([csv_cell(v) for v in row])
