@@ -59,6 +59,15 @@ def deep_size(roots: Iterable[Any], seen: set[int] | None = None) -> int:
     return total
 
 
+def current_rss() -> float:
+    """This process's resident memory now, in MB (Linux)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except OSError:
+        return float("nan")
+    return pages * resource.getpagesize() / 1e6
+
+
 def result_parts(result: Result) -> dict[str, int]:
     """Deep size of each part of a Result, in bytes."""
     parts: dict[str, int] = {}
@@ -108,11 +117,16 @@ def main() -> None:
 
     if not args.no_trace:
         tracemalloc.start(1)
+    base = current_rss()
     result, _ = serve_and_scan(args.sites, args.concurrency)
-    gc.collect()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{args.sites} sites: {len(result.targets)} targets, {len(result.findings)} findings, "
-          f"peak RSS of this process {rss:.0f} MB (servers included)")
+    before_gc = current_rss()
+    freed = gc.collect()
+    print(f"{args.sites} sites: {len(result.targets)} targets, {len(result.findings)} findings; RSS of this "
+          f"process (servers included): {base:.0f} MB before the scan, {before_gc:.0f} MB after it, "
+          f"{rss:.0f} MB at the peak; a full collection then finds {freed} unreachable objects "
+          f"(RSS {current_rss():.0f} MB); collections per generation: "
+          f"{[s['collections'] for s in gc.get_stats()]}")
     if not args.no_trace:
         current, peak = tracemalloc.get_traced_memory()
         snapshot = tracemalloc.take_snapshot()

@@ -149,7 +149,9 @@ def run_tasks(tasks: list[Task], make_context: ContextFactory, *, concurrency: i
             blocked[waiter.key] -= 1
             if not blocked[waiter.key]:
                 del blocked[waiter.key]
-                ready.append(waiter)
+                # next, ahead of other targets' first probes: a target's outputs (page bodies
+                # among them) are held only until its dependents have run, not until the scan's end
+                ready.appendleft(waiter)
 
     def worker(task: Task, ctx: ProbeContext, start: float) -> None:
         probe = probes[task.probe]
