@@ -30,7 +30,8 @@ from cyberaudit.compact import FrozenJson  # noqa: E402
 from cyberaudit.demo import certs  # noqa: E402
 from cyberaudit.demo.http_server import HttpServer, Route, server_context  # noqa: E402
 from cyberaudit.network import NetworkSettings  # noqa: E402
-from cyberaudit.result import Result  # noqa: E402
+from cyberaudit.packed import PackedFindings  # noqa: E402
+from cyberaudit.result import Finding, Result  # noqa: E402
 from cyberaudit.scan import ScanRequest, run_scan  # noqa: E402
 
 
@@ -75,16 +76,19 @@ def result_parts(result: Result) -> dict[str, int]:
     parts["targets: fact errors, probe runs"] = deep_size(
         x for t in result.targets for x in (t.fact_errors, t.probes))
     parts["targets: all"] = deep_size(result.targets)
-    names = [n for n in type(result.findings[0]).__dataclass_fields__] if result.findings else []
-    parts["findings: the objects alone"] = sum(sys.getsizeof(f) + (sys.getsizeof(f.__dict__)
-                                                                   if hasattr(f, "__dict__") else 0)
-                                               for f in result.findings)
+    held = result.findings
+    if isinstance(held, PackedFindings):  # as the scan keeps them; the fields below are as read back
+        parts["findings: as held (packed blocks, shared texts)"] = deep_size([held._blocks, held._common])
+    findings = list(held)
+    names = list(Finding.__dataclass_fields__)
+    parts["findings, as objects: the objects alone"] = sum(sys.getsizeof(f) for f in findings)
     for name in names:
-        parts[f"findings: {name}"] = deep_size(getattr(f, name) for f in result.findings)
-    parts["findings: all"] = deep_size(result.findings)
+        parts[f"findings, as objects: {name}"] = deep_size(getattr(f, name) for f in findings)
+    parts["findings, as objects: all"] = deep_size(findings)
     parts["rules"] = deep_size(result.rules.values())
     parts["scores"] = deep_size([result.scores])
-    parts["all"] = deep_size([result])
+    parts["all, as held"] = deep_size([result.targets, result.rules, result.scores]) + (
+        deep_size([held._blocks, held._common]) if isinstance(held, PackedFindings) else deep_size(findings))
     return parts
 
 

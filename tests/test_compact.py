@@ -1,4 +1,4 @@
-"""Facts and evidence kept compact: they read back, and write out, exactly as the plain values would."""
+"""Facts and findings kept compact: they read back, and write out, exactly as the plain values would."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import pickle
 import pytest
 
 from cyberaudit.compact import ENCODER, FrozenJson, frozen
+from cyberaudit.packed import PackedFindings
 from cyberaudit.redact import redact_result
 from tests.render.sample import compacted, sample_result
 
@@ -64,3 +65,22 @@ def test_redaction_reaches_into_compact_facts_and_evidence():
     plain, compact = redact_result(sample_result()), redact_result(compacted(sample_result()))
     assert compact.to_json() == plain.to_json()
     assert "jane.doe@lakeside.example" not in compact.to_json()
+
+
+def test_packed_findings_read_back_equal_in_order_by_index_and_slice():
+    plain = sample_result().findings
+    packed = PackedFindings(plain)
+    assert len(packed) == len(plain) and tuple(packed) == plain and packed == plain
+    assert packed[0] == plain[0] and packed[-1] == plain[-1] and packed[3:7] == plain[3:7]
+    assert [packed[i] for i in range(len(plain))] == list(plain)
+    with pytest.raises(IndexError):
+        packed[len(plain)]
+    assert packed.rule_ids() == {f.rule_id for f in plain}
+    assert pickle.loads(pickle.dumps(packed)) == plain
+
+
+def test_packed_findings_hold_each_rule_text_once_and_less_than_the_json():
+    plain = sample_result().findings * 50  # the same rules on many targets
+    packed = PackedFindings(plain)
+    assert packed == plain
+    assert packed.stored_bytes < len(ENCODER.encode(list(plain))) / 5

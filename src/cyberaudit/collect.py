@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from cyberaudit.compact import frozen
 from cyberaudit.engine import Task, TaskResult
 from cyberaudit.evaluate import TargetFacts
+from cyberaudit.packed import PackedFindings
 from cyberaudit.result import Finding, ProbeRun, TargetResult
 from cyberaudit.targets import Target
 
@@ -29,7 +30,7 @@ class Collected:
     """Targets and findings in the profile's order, as an unsharded scan lists them."""
 
     targets: tuple[TargetResult, ...]
-    findings: tuple[Finding, ...]
+    findings: PackedFindings
 
 
 class TargetCollector:
@@ -45,7 +46,8 @@ class TargetCollector:
         for task in tasks:
             key = (task.target.kind, task.target.id)
             self._pending.setdefault(key, _Pending(0)).left += 1
-        self._done: dict[tuple[str, str], tuple[TargetResult, list[Finding]]] = {}
+        self._findings = PackedFindings()  # its table of shared texts packs every target's block
+        self._done: dict[tuple[str, str], tuple[TargetResult, tuple[bytes, int]]] = {}
 
     def add(self, task: Task, result: TaskResult) -> None:
         """One task ended: keep what its output says; evaluate the target if it was its last."""
@@ -76,18 +78,17 @@ class TargetCollector:
         key = (target.kind, target.id)
         findings = self._evaluate(target, TargetFacts(facts, errors, probe_errors, self._unavailable))
         self._done[key] = (TargetResult(target.id, target.kind, target.line, frozen(facts), errors, tuple(runs)),
-                           findings)
-        del self._pending[key]
+                           self._findings.pack(findings))
+        self._pending.pop(key, None)
 
     def collect(self) -> Collected:
         """Every target, in order; a target no task ran on is evaluated here, on no facts."""
         targets: list[TargetResult] = []
-        findings: list[Finding] = []
         for target in self._targets:
             key = (target.kind, target.id)
             if key not in self._done:
                 self._finish(target, self._pending.get(key) or _Pending(0))
-            t, fs = self._done[key]
+            t, block = self._done[key]
             targets.append(t)
-            findings += fs
-        return Collected(tuple(targets), tuple(findings))
+            self._findings.append_block(*block)
+        return Collected(tuple(targets), self._findings)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import fields
 from functools import cache
 from typing import Any
@@ -26,10 +26,12 @@ def field_names(cls: type) -> tuple[str, ...]:
 
 
 def json_default(value: Any) -> Any:
-    """The encoder's fallback: a FrozenJson or dataclass becomes a dict, anything else its text."""
+    """The encoder's fallback: a FrozenJson or dataclass becomes a dict, a sequence a list, anything else its text."""
     # (the encoder walks the dict itself; str() is what json.dumps(default=str) gave before)
     if isinstance(value, FrozenJson):
         return value.to_dict()
+    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+        return list(value)
     if hasattr(type(value), "__dataclass_fields__"):
         return {name: getattr(value, name) for name in field_names(type(value))}
     return str(value)

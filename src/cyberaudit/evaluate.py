@@ -10,7 +10,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cyberaudit.compact import frozen
 from cyberaudit.conditions import MISSING, FactView, Outcome, evaluate
 from cyberaudit.errors import InputError, raise_all
 from cyberaudit.evidence import choose_message, evidence_sentences
@@ -178,7 +177,7 @@ def _finding(rule: Rule, target: Target, status: Status, outcome: Outcome, waive
     return Finding(
         rule_id=m.id, target=target.id, target_kind=target.kind, status=status, severity=m.severity,
         category=m.category, title=m.title, message=_intern(message), details=_interned(outcome.reasons),
-        evidence=frozen(_jsonable(outcome.evidence)), evidence_text=_interned(sentences), remediation=m.remediation,
+        evidence=_jsonable(outcome.evidence), evidence_text=_interned(sentences), remediation=m.remediation,
         references=_shared(tuple(m.references)), effort=m.effort, pack=rule.pack, waiver=waiver,
     )
 

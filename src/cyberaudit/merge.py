@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import heapq
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
 from cyberaudit.errors import InputError
+from cyberaudit.packed import PackedFindings
 from cyberaudit.reach import find_unreachable
 from cyberaudit.result import Finding, Result, TargetResult
 from cyberaudit.scoring import score_result
@@ -58,15 +60,12 @@ def merge_results(parts: Sequence[Result], names: Sequence[str] | None = None) -
 
     order = [(str(kind), str(tid)) for kind, tid in first["targets"]]
     targets: dict[tuple[str, str], TargetResult] = {}
-    findings: dict[tuple[str, str], list[Finding]] = {}
     rules: dict[str, Any] = {}
     for part in parts:
         for t in part.targets:
             targets[(t.kind, t.id)] = t
-        for f in part.findings:
-            findings.setdefault((f.target_kind, f.target), []).append(f)
         rules.update(part.rules)
-    merged_findings = tuple(f for key in order for f in findings.get(key, ()))
+    merged_findings = _merged_findings(parts, order)
     merged_targets = tuple(targets[key] for key in order if key in targets)
     unreached = frozenset(tid for u in find_unreachable(merged_targets) for tid in u.targets)
     base = min(parts, key=lambda p: p.generated_at)
@@ -79,3 +78,33 @@ def merge_results(parts: Sequence[Result], names: Sequence[str] | None = None) -
                    targets=merged_targets, findings=merged_findings,
                    scores=score_result(merged_findings, unreached),
                    timings=timings, options=options)
+
+
+class _OutOfOrder(Exception):
+    pass
+
+
+def _merged_findings(parts: Sequence[Result], order: list[tuple[str, str]]) -> PackedFindings:
+    """Every part's findings in the run's target order, packed as they are read."""
+    position = {key: i for i, key in enumerate(order)}
+
+    def in_order(part: Result) -> Iterator[tuple[int, Finding]]:
+        last = -1
+        for f in part.findings:
+            at = position.get((f.target_kind, f.target))
+            if at is None:
+                continue
+            if at < last:
+                raise _OutOfOrder
+            last = at
+            yield at, f
+
+    # a shard lists its targets in the run's order, so the parts interleave without being held whole
+    try:
+        return PackedFindings(f for _, f in heapq.merge(*map(in_order, parts), key=lambda item: item[0]))
+    except _OutOfOrder:  # a part edited by hand: group it the slow way
+        grouped: dict[tuple[str, str], list[Finding]] = {}
+        for part in parts:
+            for f in part.findings:
+                grouped.setdefault((f.target_kind, f.target), []).append(f)
+        return PackedFindings(f for key in order for f in grouped.get(key, ()))

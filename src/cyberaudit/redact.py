@@ -15,6 +15,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
 from cyberaudit.compact import frozen
+from cyberaudit.packed import PackedFindings
 from cyberaudit.result import Finding, ProfileInfo, Result, TargetResult, WaiverInfo
 
 EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
@@ -119,7 +120,7 @@ def redact_result(result: Result, cookies: bool = False) -> Result:
             waiver = WaiverInfo(r(waiver.reason), waiver.expires, waiver.expired, r(waiver.pattern),
                                 waiver.original_status)
         return dataclasses.replace(f, message=r(f.message), details=_walk(f.details, r),
-                                   evidence=frozen(_walk(f.evidence, r)), evidence_text=_walk(f.evidence_text, r),
+                                   evidence=_walk(f.evidence, r), evidence_text=_walk(f.evidence_text, r),
                                    waiver=waiver)
 
     def target(t: TargetResult) -> TargetResult:
@@ -134,6 +135,6 @@ def redact_result(result: Result, cookies: bool = False) -> Result:
         profile=profile,
         packs=tuple(dataclasses.replace(p, path=r(p.path) if not p.builtin else p.path) for p in result.packs),
         targets=tuple(target(t) for t in result.targets),
-        findings=tuple(finding(f) for f in result.findings),
+        findings=PackedFindings(finding(f) for f in result.findings),
         options={**_walk(result.options, r), "redacted": True, "redacted_cookies": cookies},
     )

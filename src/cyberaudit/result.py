@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -49,8 +49,7 @@ class Finding:
     title: str
     message: str  # plain words
     details: tuple[str, ...] = ()  # technical reasons (which fact, which value)
-    # fact path → value: the technical appendix; kept as compact.FrozenJson by the scan
-    evidence: Mapping[str, Any] = field(default_factory=dict)
+    evidence: dict[str, Any] = field(default_factory=dict)  # fact path → value: the technical appendix
     evidence_text: tuple[str, ...] = ()  # the same evidence as plain sentences, for people
     remediation: str = ""
     references: tuple[str, ...] = ()
@@ -158,7 +157,7 @@ class Result:
     packs: tuple[PackInfo, ...]
     rules: dict[str, RuleInfo]
     targets: tuple[TargetResult, ...]
-    findings: tuple[Finding, ...]
+    findings: tuple[Finding, ...]  # a scan's own: packed.PackedFindings, the same sequence kept compact
     scores: Scores
     timings: dict[str, Any]
     options: dict[str, Any]
@@ -180,7 +179,7 @@ class Result:
         for i, name in enumerate(names):
             value = getattr(self, name)
             end = ",\n" if i < len(names) - 1 else "\n"
-            if isinstance(value, (list, tuple)) and value:
+            if _is_list(value) and value:
                 yield f"  {enc(name)}: [\n"
                 for j, item in enumerate(value):
                     yield "    " + enc(item) + (",\n" if j < len(value) - 1 else "\n")
@@ -210,6 +209,11 @@ def parse_timestamp(text: str) -> dt.datetime | None:
     return when.astimezone(dt.timezone.utc)
 
 
+def _is_list(value: Any) -> bool:
+    # tuples, lists and the sequences a scan keeps compact (packed.PackedFindings)
+    return isinstance(value, (list, tuple)) or (isinstance(value, Sequence) and not isinstance(value, (str, bytes)))
+
+
 def _plain(value: Any) -> Any:
     # One pass over the dataclasses, without dataclasses.asdict's deep copy of every fact: on a
     # scan of many targets that copy cost more than writing the JSON.
@@ -217,7 +221,7 @@ def _plain(value: Any) -> Any:
         return {name: _plain(getattr(value, name)) for name in field_names(type(value))}
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
+    if _is_list(value):
         return [_plain(v) for v in value]
     return value
 

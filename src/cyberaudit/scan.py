@@ -148,7 +148,7 @@ def run_scan(request: ScanRequest, observer: Observer | None = None) -> Result:
     # a target nothing could reach is said once and not scored (not F 0.0); coverage still counts it
     unreached = frozenset(tid for u in find_unreachable(target_results) for tid in u.targets)
     scores = score_result(findings, unreached)
-    used = sorted({f.rule_id for f in findings})
+    used = sorted(findings.rule_ids())
     rule_infos = {rid: _rule_info(rules, rid, settings.params[rid]) for rid in used}
     finished = time.monotonic()
     return Result(

@@ -42,6 +42,57 @@ def grade_cap(failed_critical: list[str], failed_high: list[str]) -> tuple[str, 
     return None
 
 
+class _Tally:
+    """One score card's sums, fed one finding at a time (so no list of findings is ever held)."""
+
+    def __init__(self, ignore_errors: bool, unscored_targets: frozenset[str]) -> None:
+        self.ignore_errors, self.unscored = ignore_errors, unscored_targets
+        self.counts = {s: 0 for s in STATUSES}
+        self.weight_pass = self.weight_total = self.notes = self.unreached = 0
+        self.failed_critical: dict[str, None] = {}
+        self.failed_high: dict[str, None] = {}
+
+    def add(self, f: Finding) -> None:
+        self.counts[f.status] = self.counts.get(f.status, 0) + 1
+        if f.status == "fail" and f.severity == "info":
+            self.notes += 1
+        if f.target in self.unscored:
+            self.unreached += f.status in ("pass", "fail", "error")
+            return
+        w = WEIGHTS.get(f.severity, 0)
+        if f.status == "pass":
+            self.weight_pass += w
+            self.weight_total += w
+        elif f.status == "fail":
+            self.weight_total += w
+            if f.severity == "critical":
+                self.failed_critical[f.rule_id] = None
+            elif f.severity == "high":
+                self.failed_high[f.rule_id] = None
+        elif f.status == "error" and not self.ignore_errors:
+            self.weight_total += w
+
+    def card(self) -> ScoreCard:
+        counts, weight_pass, weight_total = self.counts, self.weight_pass, self.weight_total
+        checked = counts["pass"] + counts["fail"]
+        applicable = checked + counts["error"]
+        coverage = round(100 * checked / applicable, 1) if applicable else None
+        extra = {"notes": self.notes, "unreached": self.unreached}
+        if weight_total == 0:
+            return ScoreCard(None, None, None, weight_pass, weight_total, counts, checked, applicable, coverage,
+                             **extra)
+        exact = 100 * weight_pass / weight_total
+        score = round(exact, 1)  # for display; grades and gates use the exact ratio
+        grade = uncapped = grade_for(exact)
+        cap = None
+        cap_rules: tuple[str, ...] = ()
+        ceiling = grade_cap(sorted(self.failed_critical), sorted(self.failed_high))
+        if ceiling is not None and _worse(grade, ceiling[0]) != grade:
+            grade, cap, cap_rules = ceiling
+        return ScoreCard(score, grade, cap, weight_pass, weight_total, counts, checked, applicable, coverage,
+                         uncapped_grade=uncapped if cap else None, cap_rules=cap_rules, **extra)
+
+
 def score_findings(findings: Iterable[Finding], *, ignore_errors: bool = False,
                    unscored_targets: frozenset[str] = frozenset()) -> ScoreCard:
     """The score card of a set of findings.
@@ -49,62 +100,30 @@ def score_findings(findings: Iterable[Finding], *, ignore_errors: bool = False,
     `ignore_errors` leaves errors out (for --allow-errors); findings on `unscored_targets` (targets that
     could not be reached) count in coverage, not in the score.
     """
-    items = list(findings)
-    counts = {s: 0 for s in STATUSES}
-    weight_pass = weight_total = notes = unreached = 0
-    failed_critical: dict[str, None] = {}
-    failed_high: dict[str, None] = {}
-    for f in items:
-        counts[f.status] = counts.get(f.status, 0) + 1
-        if f.status == "fail" and f.severity == "info":
-            notes += 1
-        if f.target in unscored_targets:
-            unreached += f.status in ("pass", "fail", "error")
-            continue
-        w = WEIGHTS.get(f.severity, 0)
-        if f.status == "pass":
-            weight_pass += w
-            weight_total += w
-        elif f.status == "fail":
-            weight_total += w
-            if f.severity == "critical":
-                failed_critical[f.rule_id] = None
-            elif f.severity == "high":
-                failed_high[f.rule_id] = None
-        elif f.status == "error" and not ignore_errors:
-            weight_total += w
-    checked = counts["pass"] + counts["fail"]
-    applicable = checked + counts["error"]
-    coverage = round(100 * checked / applicable, 1) if applicable else None
-    extra = {"notes": notes, "unreached": unreached}
-    if weight_total == 0:
-        return ScoreCard(None, None, None, weight_pass, weight_total, counts, checked, applicable, coverage,
-                         **extra)
-    exact = 100 * weight_pass / weight_total
-    score = round(exact, 1)  # for display; grades and gates use the exact ratio
-    grade = uncapped = grade_for(exact)
-    cap = None
-    cap_rules: tuple[str, ...] = ()
-    ceiling = grade_cap(sorted(failed_critical), sorted(failed_high))
-    if ceiling is not None and _worse(grade, ceiling[0]) != grade:
-        grade, cap, cap_rules = ceiling
-    return ScoreCard(score, grade, cap, weight_pass, weight_total, counts, checked, applicable, coverage,
-                     uncapped_grade=uncapped if cap else None, cap_rules=cap_rules, **extra)
+    tally = _Tally(ignore_errors, unscored_targets)
+    for f in findings:
+        tally.add(f)
+    return tally.card()
 
 
 def score_result(findings: Iterable[Finding], unscored_targets: frozenset[str] = frozenset()) -> Scores:
     """Overall, per-category and per-target score cards (categories and targets in first-seen order)."""
-    items = list(findings)
-    by_category: dict[str, list[Finding]] = {}
-    by_target: dict[str, list[Finding]] = {}
-    for f in items:
-        by_category.setdefault(f.category, []).append(f)
-        by_target.setdefault(f.target, []).append(f)
-    return Scores(
-        overall=score_findings(items, unscored_targets=unscored_targets),
-        by_category={k: score_findings(v, unscored_targets=unscored_targets) for k, v in by_category.items()},
-        by_target={k: score_findings(v, unscored_targets=unscored_targets) for k, v in by_target.items()},
-    )
+    # one pass: the findings of a large scan are read one at a time, never listed
+    overall = _Tally(False, unscored_targets)
+    by_category: dict[str, _Tally] = {}
+    by_target: dict[str, _Tally] = {}
+    for f in findings:
+        overall.add(f)
+        cat = by_category.get(f.category)
+        if cat is None:
+            cat = by_category[f.category] = _Tally(False, unscored_targets)
+        cat.add(f)
+        tgt = by_target.get(f.target)
+        if tgt is None:
+            tgt = by_target[f.target] = _Tally(False, unscored_targets)
+        tgt.add(f)
+    return Scores(overall=overall.card(), by_category={k: v.card() for k, v in by_category.items()},
+                  by_target={k: v.card() for k, v in by_target.items()})
 
 
 def display_score(score: float | None) -> str:

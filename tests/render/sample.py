@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from cyberaudit.compact import frozen
+from cyberaudit.packed import PackedFindings
 from cyberaudit.result import (
     SCHEMA_VERSION,
     Finding,
@@ -213,6 +214,6 @@ def hostile_result() -> Result:
 
 
 def compacted(result: Result) -> Result:
-    """`result` with every target's facts and finding's evidence held the way a scan holds them."""
+    """`result` with its targets' facts and its findings held the way a scan holds them."""
     return replace(result, targets=tuple(replace(t, facts=frozen(t.facts)) for t in result.targets),
-                   findings=tuple(replace(f, evidence=frozen(f.evidence)) for f in result.findings))
+                   findings=PackedFindings(result.findings))
