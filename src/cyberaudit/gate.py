@@ -36,9 +36,14 @@ def check_gate(result: Result, *, fail_under: float | None = None, fail_on: str 
                            f"score, {exact:.4f})")
     if fail_on is not None:
         statuses = ("fail",) if allow_errors else ("fail", "error")
-        hits = [f for f in result.findings if f.status in statuses and severity_at_least(f.severity, fail_on)]
+        # counted as read, the first five kept: a large scan's failures are never listed whole
+        hits, first = 0, []
+        for f in result.findings:
+            if f.status in statuses and severity_at_least(f.severity, fail_on):
+                hits += 1
+                if len(first) < 5:
+                    first.append(f"{f.rule_id} ({f.status}) on {f.target}")
         if hits:
-            listed = ", ".join(f"{f.rule_id} ({f.status}) on {f.target}" for f in hits[:5])
-            more = f" and {len(hits) - 5} more" if len(hits) > 5 else ""
-            reasons.append(f"{len(hits)} finding(s) at {fail_on} or above: {listed}{more}")
+            more = f" and {hits - 5} more" if hits > 5 else ""
+            reasons.append(f"{hits} finding(s) at {fail_on} or above: {', '.join(first)}{more}")
     return GateOutcome(not reasons, tuple(reasons))

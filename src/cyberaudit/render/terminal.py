@@ -7,7 +7,7 @@ written and the next step, so they are on screen when the command ends.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from rich.console import Console
@@ -90,13 +90,39 @@ def _print_areas(result: Result, console: Console) -> None:
     console.print(table)
 
 
-def _by_target(result: Result) -> list[tuple[str, str, list[Finding]]]:
+def _by_target(result: Result) -> Iterator[tuple[str, str, list[Finding]]]:
     kinds = {t.id: t.kind for t in result.targets}
+    position = {t.id: i for i, t in enumerate(result.targets)}
+    if _one_run_per_target(result.findings, position):
+        # a scan lists each target's findings together, in target order: one target is held at a time
+        run: list[Finding] = []
+        for f in result.findings:
+            if run and f.target != run[0].target:
+                yield run[0].target, kinds.get(run[0].target, run[0].target_kind), sorted(run, key=finding_order)
+                run = []
+            run.append(f)
+        if run:
+            yield run[0].target, kinds.get(run[0].target, run[0].target_kind), sorted(run, key=finding_order)
+        return
     groups: dict[str, list[Finding]] = {t.id: [] for t in result.targets}
     for f in result.findings:
         groups.setdefault(f.target, []).append(f)
         kinds.setdefault(f.target, f.target_kind)
-    return [(tid, kinds[tid], sorted(fs, key=finding_order)) for tid, fs in groups.items() if fs]
+    yield from ((tid, kinds[tid], sorted(fs, key=finding_order)) for tid, fs in groups.items() if fs)
+
+
+def _one_run_per_target(findings: Iterable[Finding], position: dict[str, int]) -> bool:
+    last, seen = -1, set()
+    current = None
+    for f in findings:
+        if f.target == current:
+            continue
+        at = position.get(f.target)
+        if at is None or at < last or f.target in seen:
+            return False
+        current, last = f.target, at
+        seen.add(f.target)
+    return True
 
 
 def _print_targets(result: Result, console: Console, verbose: bool) -> None:
@@ -159,18 +185,22 @@ def _print_finding(f: Finding, console: Console, verbose: bool) -> None:
 
 def next_step(result: Result, reports: Sequence[tuple[str, Path]] = ()) -> str:
     """One sentence: which report to open and which problems to fix first."""
-    failed = result.findings_with("fail")
-    counted = [f for f in failed if f.severity != "info"]
+    # counted as read: a large scan's failures are never listed here
+    failed_by_severity = {s: 0 for s in SEVERITY_ORDER}
+    errors = 0
+    for f in result.findings:
+        if f.status == "fail" and f.severity != "info":
+            failed_by_severity[f.severity] = failed_by_severity.get(f.severity, 0) + 1
+        errors += f.status == "error"
     open_first = next((p for name, p in reports if name == "html"), None) or next(
         (p for name, p in reports if name in ("pdf", "markdown")), None)
     where = f"open {Path(open_first).resolve()}" if open_first else "write a report with -o report.html"
-    if not counted:
-        errors = len(result.findings_with("error"))
+    worst = next((sev for sev, n in failed_by_severity.items() if n), None)
+    if worst is None:
         if errors:
             return f"Next: {where}; {errors} check{'s' if errors != 1 else ''} could not be made: see why, then scan again."
         return f"Next: {where}; nothing failed, so scan again after any change."
-    worst = min(counted, key=lambda f: SEVERITY_ORDER.index(f.severity)).severity
-    n = sum(1 for f in counted if f.severity == worst)
+    n = failed_by_severity[worst]
     kind = worst if worst == "critical" else f"{worst}-severity"
     return f"Next: {where}; fix the {n} {kind} item{'s' if n != 1 else ''} first."
 
