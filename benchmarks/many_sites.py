@@ -7,6 +7,7 @@ a CA made here); the profile lists N websites with `address: 127.0.0.1`, so noth
 Each round runs `python -m cyberaudit scan` in a child process and reports wall time, the child's
 CPU time (user + system), CPU per site and the child's peak RSS. With `--sslyze PYTHON`, the same
 sites are scanned by sslyze (certinfo and protocol versions) run by that interpreter, for a ratio.
+With `--history`, each round saves its result and compares with the previous one, as users' scans do.
 With `--compare-with SRC`, the same scan is run once more with the cyberaudit source tree SRC (another
 checkout's src/) and the two result.json files are compared, apart from timings and timestamps.
 """
@@ -101,6 +102,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--extra", default="", help="extra scan arguments, space-separated")
     parser.add_argument("--sslyze", default="", help="a Python interpreter with sslyze installed")
+    parser.add_argument("--history", action="store_true",
+                        help="keep the history as users do (each round after the first compares with the one before)")
     parser.add_argument("--compare-with", default="", metavar="SRC",
                         help="another cyberaudit source tree: check that it writes the same result.json")
     args = parser.parse_args()
@@ -120,7 +123,8 @@ def main() -> None:
                 profile = tmp / "profile.yaml"
                 write_profile(profile, args.sites, https.port, plain.port, args.endpoints)
                 cmd = [sys.executable, "-m", "cyberaudit", "scan", "-p", str(profile), "--ca-bundle",
-                       str(ca_path), "-o", str(tmp / "result.json"), "--no-history", "-q",
+                       str(ca_path), "-o", str(tmp / "result.json"),
+                       *(["--history", str(tmp / "history")] if args.history else ["--no-history"]), "-q",
                        "--concurrency", str(args.concurrency)]
                 cmd += [a for a in args.extra.split() if a]
                 env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))

@@ -36,9 +36,9 @@ class WaiverInfo:
     original_status: str  # what the finding would have been without the waiver
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)  # slotted: a report of thousands of targets reads tens of thousands
 class Finding:
-    """One rule on one target (slotted: a scan of thousands of targets holds tens of thousands)."""
+    """One rule on one target."""
 
     rule_id: str
     target: str  # as written in the profile
