@@ -35,31 +35,35 @@ class SharedLimits:
     BUCKETS = 4093
 
     def __init__(self, ctx: Any) -> None:
-        self._cond = ctx.Condition(ctx.Lock())
+        # a plain process-shared lock (a C semaphore): a shared Condition's notify costs more
+        # Python work per release than the scan spends on the connection it guards
+        self._lock = ctx.Lock()
         self._counts = ctx.RawArray("i", self.BUCKETS)
         self._next_start = ctx.RawValue("d", 0.0)
 
     def acquire(self, ip: str, limit: int, deadline: float | None) -> bool:
         bucket = zlib.crc32(ip.encode()) % self.BUCKETS
-        with self._cond:
-            while self._counts[bucket] >= limit:
-                left = None if deadline is None else deadline - time.monotonic()
-                if left is not None and left <= 0:
-                    return False
-                # a worker killed while holding slots never notifies: look again now and then
-                self._cond.wait(0.25 if left is None else min(left, 0.25))
-            self._counts[bucket] += 1
-        return True
+        pause = 0.001
+        while True:
+            with self._lock:
+                if self._counts[bucket] < limit:
+                    self._counts[bucket] += 1
+                    return True
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                return False
+            # the slot is taken: look again soon, then less often while it stays taken
+            time.sleep(pause if left is None else min(pause, left))
+            pause = min(pause * 2, 0.02)
 
     def release(self, ip: str) -> None:
         bucket = zlib.crc32(ip.encode()) % self.BUCKETS
-        with self._cond:
+        with self._lock:
             self._counts[bucket] = max(0, self._counts[bucket] - 1)
-            self._cond.notify_all()
 
     def next_start(self, interval: float) -> float:
         """Book the next connection start, `interval` after the last one booked by any worker."""
-        with self._cond:
+        with self._lock:
             start = max(time.monotonic(), self._next_start.value)
             self._next_start.value = start + interval
         return start

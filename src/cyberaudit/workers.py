@@ -20,7 +20,7 @@ from cyberaudit.errors import CyberauditError, InputError
 from cyberaudit.merge import merge_results
 from cyberaudit.politeness import SharedLimits
 from cyberaudit.result import ProbeRun, Result
-from cyberaudit.scan import ScanRequest, run_scan
+from cyberaudit.scan import ScanRequest, prepare_scan, run_scan
 from cyberaudit.shards import Shard
 from cyberaudit.targets import Target
 
@@ -81,6 +81,8 @@ def run_in_workers(request: ScanRequest, workers: int, observer: Observer | None
     if workers <= 1:
         return run_scan(request, observer=observer)
     ctx = process_context()
+    if ctx.get_start_method() == "fork":
+        prepare_scan(request)
     q = ctx.Queue()
     # one scan, one set of limits: the workers share the per-IP slots and the connection rate
     shared = replace(request, network=replace(request.network, shared_limits=SharedLimits(ctx)))
