@@ -153,7 +153,7 @@ def run_tasks(tasks: list[Task], make_context: ContextFactory, *, concurrency: i
                 # among them) are held only until its dependents have run, not until the scan's end
                 ready.appendleft(waiter)
 
-    def worker(task: Task, ctx: ProbeContext, start: float) -> None:
+    def worker(task: Task, ctx: ProbeContext, start: float) -> TaskResult:
         probe = probes[task.probe]
         network = bool(NETWORK_SCOPES & set(probe.scopes))
         clean = safe_text if network else str
@@ -175,76 +175,105 @@ def run_tasks(tasks: list[Task], make_context: ContextFactory, *, concurrency: i
             output, run = None, ProbeRun(task.probe, "error", _ms(start),
                                          clean(f"internal error in the {task.probe} probe: "
                                                f"{type(exc).__name__}: {exc}{where}"))
-        done_q.put((task.key, TaskResult(output, run)))
+        return TaskResult(output, run)
 
-    while ready or running or blocked:
-        now = time.monotonic()
-        if scan_deadline is not None and now >= scan_deadline:
-            for task, start, _ in running.values():
-                finish(task, TaskResult(None, ProbeRun(task.probe, "timeout", _ms(start),
-                                                       f"the scan's overall time limit ({max_time:g}s) "
-                                                       f"was reached")))
-            running.clear()
-            left = [t for t in tasks if t.key not in results]
-            for task in left:
-                finish(task, TaskResult(None, ProbeRun(task.probe, "timeout", 0,
-                                                       f"not started: the scan's overall time limit "
-                                                       f"({max_time:g}s) was reached")))
-            ready.clear()
-            blocked.clear()
-            break
-        while ready and len(running) < concurrency:
-            task = ready.popleft()
-            if task.key in results:
-                continue
-            deps = probes[task.probe].requires
-            dep_keys = _dep_keys(task, probes)
-            failed = [results[k] for k in dep_keys if k in results and results[k].output is None]
-            if failed:
-                reason = "; ".join(f"{r.run.probe}: {r.run.error}" for r in failed)
-                finish(task, TaskResult(None, ProbeRun(task.probe, "error", 0,
-                                                       f"needs the {', '.join(deps)} probe, which could not "
-                                                       f"run ({reason})")))
-                continue
-            deps_out = {k[0]: results[k].output for k in dep_keys if k in results}
-            for k in dep_keys:
-                if k in readers:
-                    readers[k] -= 1
-                    if not readers[k] and k in results:
-                        results[k] = without_artifacts(results[k])
-            start = time.monotonic()
-            deadline = start + timeout
-            if scan_deadline is not None:
-                deadline = min(deadline, scan_deadline)
-            ctx = make_context(task, deadline, deps_out)  # type: ignore[arg-type]
-            running[task.key] = (task, start, deadline + GRACE_SECONDS)
-            threading.Thread(target=worker, args=(task, ctx, start), daemon=True,
-                             name=f"probe-{task.probe}-{task.target.id}").start()
-        if not running:
-            if ready:  # finished without starting anything new (every ready task failed a dependency)
-                continue
-            # only tasks that wait on each other remain
-            for task in [t for t in tasks if t.key in blocked]:
-                finish(task, TaskResult(None, ProbeRun(task.probe, "error", 0, "dependency not planned")))
-            blocked.clear()
-            break
-        wait_until = min(stop for _, _, stop in running.values())
-        if scan_deadline is not None:
-            wait_until = min(wait_until, scan_deadline)
-        try:
-            key, result = done_q.get(timeout=max(0.01, wait_until - time.monotonic()))
-        except queue.Empty:
+    # Probe threads are reused: starting a thread per task, and waiting for it to start, cost more
+    # than many probes. A thread stuck past its deadline is left behind and a new one takes its place.
+    work_q: queue.SimpleQueue[tuple[Task, ProbeContext, float] | None] = queue.SimpleQueue()
+    pool_lock = threading.Lock()
+    idle = 0
+    threads = 0
+
+    def pool_thread() -> None:
+        nonlocal idle
+        while (item := work_q.get()) is not None:
+            result = worker(*item)
+            with pool_lock:
+                idle += 1
+            done_q.put((item[0].key, result))
+
+    def dispatch(task: Task, ctx: ProbeContext, start: float) -> None:
+        nonlocal idle, threads
+        with pool_lock:
+            reuse = idle > 0
+            idle -= reuse
+        work_q.put((task, ctx, start))
+        if not reuse:
+            threads += 1
+            threading.Thread(target=pool_thread, daemon=True, name=f"probe-{threads}").start()
+
+    try:
+        while ready or running or blocked:
             now = time.monotonic()
-            for key, (task, start, stop) in list(running.items()):
-                if now >= stop:
-                    del running[key]
+            if scan_deadline is not None and now >= scan_deadline:
+                for task, start, _ in running.values():
                     finish(task, TaskResult(None, ProbeRun(task.probe, "timeout", _ms(start),
-                                                           f"the {task.probe} probe did not finish within "
-                                                           f"{timeout:g}s")))
-            continue
-        if key in running:
-            task, _, _ = running.pop(key)
-            finish(task, result)
+                                                           f"the scan's overall time limit ({max_time:g}s) "
+                                                           f"was reached")))
+                running.clear()
+                left = [t for t in tasks if t.key not in results]
+                for task in left:
+                    finish(task, TaskResult(None, ProbeRun(task.probe, "timeout", 0,
+                                                           f"not started: the scan's overall time limit "
+                                                           f"({max_time:g}s) was reached")))
+                ready.clear()
+                blocked.clear()
+                break
+            while ready and len(running) < concurrency:
+                task = ready.popleft()
+                if task.key in results:
+                    continue
+                deps = probes[task.probe].requires
+                dep_keys = _dep_keys(task, probes)
+                failed = [results[k] for k in dep_keys if k in results and results[k].output is None]
+                if failed:
+                    reason = "; ".join(f"{r.run.probe}: {r.run.error}" for r in failed)
+                    finish(task, TaskResult(None, ProbeRun(task.probe, "error", 0,
+                                                           f"needs the {', '.join(deps)} probe, which could not "
+                                                           f"run ({reason})")))
+                    continue
+                deps_out = {k[0]: results[k].output for k in dep_keys if k in results}
+                for k in dep_keys:
+                    if k in readers:
+                        readers[k] -= 1
+                        if not readers[k] and k in results:
+                            results[k] = without_artifacts(results[k])
+                start = time.monotonic()
+                deadline = start + timeout
+                if scan_deadline is not None:
+                    deadline = min(deadline, scan_deadline)
+                ctx = make_context(task, deadline, deps_out)  # type: ignore[arg-type]
+                running[task.key] = (task, start, deadline + GRACE_SECONDS)
+                dispatch(task, ctx, start)
+            if not running:
+                if ready:  # finished without starting anything new (every ready task failed a dependency)
+                    continue
+                # only tasks that wait on each other remain
+                for task in [t for t in tasks if t.key in blocked]:
+                    finish(task, TaskResult(None, ProbeRun(task.probe, "error", 0, "dependency not planned")))
+                blocked.clear()
+                break
+            wait_until = min(stop for _, _, stop in running.values())
+            if scan_deadline is not None:
+                wait_until = min(wait_until, scan_deadline)
+            try:
+                key, result = done_q.get(timeout=max(0.01, wait_until - time.monotonic()))
+            except queue.Empty:
+                now = time.monotonic()
+                for key, (task, start, stop) in list(running.items()):
+                    if now >= stop:
+                        del running[key]
+                        finish(task, TaskResult(None, ProbeRun(task.probe, "timeout", _ms(start),
+                                                               f"the {task.probe} probe did not finish within "
+                                                               f"{timeout:g}s")))
+                continue
+            if key in running:
+                task, _, _ = running.pop(key)
+                finish(task, result)
+    finally:
+        # idle probe threads end; one still inside a probe ends when that probe returns
+        for _ in range(threads):
+            work_q.put(None)
     observer.finished()
     return results
 

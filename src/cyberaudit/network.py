@@ -33,9 +33,10 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ProtocolError
 
+from cyberaudit import alarms
 from cyberaudit.dnsclient import DnsClient
 from cyberaudit.errors import InputError, ProbeError
-from cyberaudit.politeness import Politeness, PolitenessSettings
+from cyberaudit.politeness import Politeness, PolitenessSettings, SharedLimits
 
 
 class NetworkTimeout(ProbeError):
@@ -95,6 +96,8 @@ class NetworkSettings:
     per_ip: int = 4  # connections opening or awaiting an answer at once per IP address (0: no limit)
     rate: float | None = None  # new connections a second across the scan
     connect_retries: int = 1  # extra attempts after a failed TCP connect (never after an answer)
+    # the per-IP slots and the rate shared with the other worker processes of the scan
+    shared_limits: SharedLimits | None = field(default=None, compare=False, repr=False)
 
 
 def parse_resolve(text: str) -> tuple[tuple[str, int], str]:
@@ -219,7 +222,8 @@ class Network:
         self._local = threading.local()
         self._contexts: dict[tuple[str, bool], ssl.SSLContext] = {}
         self.politeness = Politeness(PolitenessSettings(per_ip=self.settings.per_ip, rate=self.settings.rate,
-                                                        connect_retries=self.settings.connect_retries))
+                                                        connect_retries=self.settings.connect_retries),
+                                     self.settings.shared_limits)
 
     def add_address(self, host: str, port: int, address: str) -> None:
         """A target's `address:`: connect there for host:port (a CLI --resolve wins)."""
@@ -406,11 +410,7 @@ class Network:
                 # each read waits up to read_timeout: a timer ends a read still waiting at the deadline
                 conn = getattr(r.raw, "connection", None) or getattr(r.raw, "_connection", None)
                 cut = getattr(conn, "_cut", None)
-                timer = threading.Timer(max(0.0, deadline - time.monotonic()), cut) if (
-                    deadline is not None and cut is not None) else None
-                if timer is not None:
-                    timer.daemon = True
-                    timer.start()
+                timer = alarms.call_at(deadline, cut) if deadline is not None and cut is not None else None
                 try:
                     for chunk in _body_chunks(r):
                         chunks.append(chunk)
@@ -537,7 +537,7 @@ def site_of(url: str) -> tuple[str, str, int]:
 def _mapped_connection(base: type[HTTPConnection], network: Network) -> type[HTTPConnection]:
     class MappedConnection(base):  # type: ignore[valid-type, misc]
         # Only the socket's destination changes: SNI, Host and certificate checks keep the name.
-        _watchdog: threading.Timer | None = None
+        _watchdog: alarms.Alarm | None = None
         _raw_sock: socket.socket | None = None
         _cut_at_deadline = False
 
@@ -582,9 +582,7 @@ def _mapped_connection(base: type[HTTPConnection], network: Network) -> type[HTT
             if deadline is None or self._watchdog is not None:
                 return
             self._cut_at_deadline = False
-            self._watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), self._cut)
-            self._watchdog.daemon = True
-            self._watchdog.start()
+            self._watchdog = alarms.call_at(deadline, self._cut)
 
         def _disarm(self) -> None:
             if self._watchdog is not None:

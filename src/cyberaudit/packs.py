@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,12 +134,32 @@ class Pack:
     rules: tuple[Rule, ...]
 
 
+# Packs already loaded by this process, by (file, builtin, check_facts): reused while the file's
+# bytes are the same. Worker processes forked after the parent loaded the packs start with them.
+_LOADED: dict[tuple[str, bool, bool], Pack] = {}
+
+
 def load_pack(path: str | Path, builtin: bool = False, check_facts: bool = True) -> Pack:
     """Load one pack file and validate it completely (ids, operators, probes, facts, params).
 
     `check_facts=False` skips only the check that each fact is published by the installed probes.
     """
     path = Path(path)
+    key = (str(path), builtin, check_facts)
+    cached = _LOADED.get(key)
+    if cached is not None:
+        try:
+            same = cached.digest == "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            same = False
+        if same:
+            return cached
+    pack = _read_pack(path, builtin, check_facts)
+    _LOADED[key] = pack
+    return pack
+
+
+def _read_pack(path: Path, builtin: bool, check_facts: bool) -> Pack:
     doc = load_yaml(path)
     if not isinstance(doc.data, dict):
         raise InputError("a pack must be a mapping with pack, version, title and rules", path, 1, 1)

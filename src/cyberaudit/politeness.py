@@ -1,17 +1,19 @@
 """Being a good guest at scale: connections per IP address, connections per second, retries.
 
-One Network (one scan, or one worker of it) shares a Politeness: every TCP connection the probes
-open goes through `opening()`, which waits for a free slot on that IP address and for the global
-rate, and retries a failed connect (never a TLS or HTTP answer) with exponential backoff.
+One Network shares a Politeness: every TCP connection the probes open goes through `hold()` and
+`connect()`, which wait for a free slot on that IP address and for the global rate, and retry a
+failed connect (never a TLS or HTTP answer) with exponential backoff. The worker processes of one
+scan share their slots and their rate through a SharedLimits, so the limits hold for the whole scan.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -24,9 +26,53 @@ class PolitenessSettings:
     backoff: float = 0.25  # seconds before the first retry; doubled each time
 
 
+class SharedLimits:
+    """Connections open per IP address and the next connection's start time, in memory shared by
+    the worker processes of one scan. Made by the parent before its workers start."""
+
+    # IP addresses are counted in buckets by hash: two addresses sharing a bucket share its slots,
+    # which can only make the scan gentler than asked, never rougher
+    BUCKETS = 4093
+
+    def __init__(self, ctx: Any) -> None:
+        # a plain process-shared lock (a C semaphore): a shared Condition's notify costs more
+        # Python work per release than the scan spends on the connection it guards
+        self._lock = ctx.Lock()
+        self._counts = ctx.RawArray("i", self.BUCKETS)
+        self._next_start = ctx.RawValue("d", 0.0)
+
+    def acquire(self, ip: str, limit: int, deadline: float | None) -> bool:
+        bucket = zlib.crc32(ip.encode()) % self.BUCKETS
+        pause = 0.001
+        while True:
+            with self._lock:
+                if self._counts[bucket] < limit:
+                    self._counts[bucket] += 1
+                    return True
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                return False
+            # the slot is taken: look again soon, then less often while it stays taken
+            time.sleep(pause if left is None else min(pause, left))
+            pause = min(pause * 2, 0.02)
+
+    def release(self, ip: str) -> None:
+        bucket = zlib.crc32(ip.encode()) % self.BUCKETS
+        with self._lock:
+            self._counts[bucket] = max(0, self._counts[bucket] - 1)
+
+    def next_start(self, interval: float) -> float:
+        """Book the next connection start, `interval` after the last one booked by any worker."""
+        with self._lock:
+            start = max(time.monotonic(), self._next_start.value)
+            self._next_start.value = start + interval
+        return start
+
+
 class Politeness:
-    def __init__(self, settings: PolitenessSettings | None = None) -> None:
+    def __init__(self, settings: PolitenessSettings | None = None, shared: SharedLimits | None = None) -> None:
         self.settings = settings or PolitenessSettings()
+        self._shared = shared
         self._lock = threading.Lock()
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._next_start = 0.0
@@ -42,10 +88,13 @@ class Politeness:
         rate = self.settings.rate
         if not rate:
             return
-        with self._lock:
-            now = time.monotonic()
-            start = max(now, self._next_start)
-            self._next_start = start + 1.0 / rate
+        now = time.monotonic()
+        if self._shared is not None:
+            start = self._shared.next_start(1.0 / rate)
+        else:
+            with self._lock:
+                start = max(now, self._next_start)
+                self._next_start = start + 1.0 / rate
         delay = start - now
         if deadline is not None:
             delay = min(delay, max(0.0, deadline - now))
@@ -57,9 +106,16 @@ class Politeness:
         function that gives it back, which may be called more than once."""
         if self.settings.per_ip <= 0:
             return _nothing
-        sem = self._slot(ip)
-        timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
-        if not sem.acquire(timeout=timeout):
+        shared = self._shared
+        if shared is not None:
+            taken = shared.acquire(ip, self.settings.per_ip, deadline)
+            give_back: Callable[[], None] = lambda: shared.release(ip)  # noqa: E731
+        else:
+            sem = self._slot(ip)
+            timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+            taken = sem.acquire(timeout=timeout)
+            give_back = sem.release
+        if not taken:
             raise TimeoutError(f"no free connection slot for {ip} before the deadline "
                                f"({self.settings.per_ip} connections to it already open)")
         released = threading.Event()
@@ -69,7 +125,7 @@ class Politeness:
             with lock:
                 if not released.is_set():
                     released.set()
-                    sem.release()
+                    give_back()
 
         return release
 

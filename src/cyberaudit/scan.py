@@ -10,6 +10,7 @@ from pathlib import Path
 from cyberaudit import __version__
 from cyberaudit.collect import TargetCollector
 from cyberaudit.dnsclient import parse_nameserver
+from cyberaudit.domains import registrable_domain
 from cyberaudit.engine import Observer, Task, plan, run_tasks
 from cyberaudit.errors import InputError
 from cyberaudit.evaluate import TargetFacts, check_unused_target_patterns, evaluate_rule, resolve_settings
@@ -87,6 +88,15 @@ def _register_addresses(network: Network, targets: list[Target]) -> None:
 def count_targets(request: ScanRequest) -> int:
     """How many targets the scan has (for sizing worker pools); input errors raise here."""
     return len(build_targets(load_profile(request.profile_path, request.profile_text)))
+
+
+def prepare_scan(request: ScanRequest) -> None:
+    """Load once what every worker of the scan needs (probe code, rule packs, the suffix list), so
+    workers forked afterwards start with it instead of each loading it again."""
+    loaded = load_profile(request.profile_path, request.profile_text)
+    load_rules_for(loaded, request.packs)
+    available_probes()
+    registrable_domain("example.com")
 
 
 def run_scan(request: ScanRequest, observer: Observer | None = None) -> Result:

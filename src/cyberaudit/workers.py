@@ -18,8 +18,9 @@ from typing import Any
 from cyberaudit.engine import Observer, Task, TaskResult
 from cyberaudit.errors import CyberauditError, InputError
 from cyberaudit.merge import merge_results
+from cyberaudit.politeness import SharedLimits
 from cyberaudit.result import ProbeRun, Result
-from cyberaudit.scan import ScanRequest, run_scan
+from cyberaudit.scan import ScanRequest, prepare_scan, run_scan
 from cyberaudit.shards import Shard
 from cyberaudit.targets import Target
 
@@ -80,8 +81,12 @@ def run_in_workers(request: ScanRequest, workers: int, observer: Observer | None
     if workers <= 1:
         return run_scan(request, observer=observer)
     ctx = process_context()
+    if ctx.get_start_method() == "fork":
+        prepare_scan(request)
     q = ctx.Queue()
-    procs = [ctx.Process(target=_worker, args=(replace(request, shard=Shard(i, workers)), i, q), daemon=True)
+    # one scan, one set of limits: the workers share the per-IP slots and the connection rate
+    shared = replace(request, network=replace(request.network, shared_limits=SharedLimits(ctx)))
+    procs = [ctx.Process(target=_worker, args=(replace(shared, shard=Shard(i, workers)), i, q), daemon=True)
              for i in range(1, workers + 1)]
     for p in procs:
         p.start()

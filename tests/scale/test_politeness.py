@@ -36,19 +36,41 @@ def _profile(path, port: int, n: int):
     return path
 
 
-@pytest.mark.parametrize("per_ip, most", [("2", 2), ("0", None)])
-def test_connections_to_one_address_are_capped(tmp_path, per_ip, most):
+@pytest.mark.parametrize("per_ip, workers, most", [("2", "1", 2), ("0", "1", None),
+                                                     ("3", "2", 3), ("0", "2", None)])
+def test_connections_to_one_address_are_capped(tmp_path, per_ip, workers, most):
+    # with worker processes the cap is still for the whole scan, not for each worker
     counter = Counter()
     with HttpServer({"/": counter}) as server:
-        profile = _profile(tmp_path / "p.yaml", server.port, 12)
+        profile = _profile(tmp_path / "p.yaml", server.port, 12 * int(workers))
         run = run_cli_subprocess("scan", "-p", str(profile), "--per-ip", per_ip,
-                                 "--concurrency", "12", "--workers", "1", "--no-history", "-q",
+                                 "--concurrency", "12", "--workers", workers, "--no-history", "-q",
                                  "-o", str(tmp_path / "r.json"))
     assert run.code in (0, 1), run.err
     if most is not None:
         assert 1 <= counter.peak <= most
     else:
-        assert counter.peak > 2  # without the cap the same scan does open more: the test can fail
+        assert counter.peak > 3  # without the cap the same scan does open more: the test can fail
+
+
+def test_the_rate_holds_across_worker_processes(tmp_path):
+    starts: list[float] = []
+
+    def stamp(path, headers):
+        starts.append(time.monotonic())
+        # one request per connection, so each request start is a connection start
+        return Route(200, "<html><body>ok</body></html>",
+                     (("Content-Type", "text/html"), ("Connection", "close")))
+
+    with HttpServer({"/": stamp}) as server:
+        profile = _profile(tmp_path / "p.yaml", server.port, 8)
+        run = run_cli_subprocess("scan", "-p", str(profile), "--rate", "10", "--workers", "2",
+                                 "--no-history", "-q", "-o", str(tmp_path / "r.json"))
+    assert run.code in (0, 1), run.err
+    # every connection, of either worker, waited its turn: 10 a second for the scan as a whole
+    starts.sort()
+    assert len(starts) >= 8
+    assert starts[-1] - starts[0] >= (len(starts) - 1) / 10 * 0.9
 
 
 def test_a_refused_connect_is_retried_with_backoff_then_reported():

@@ -85,6 +85,9 @@ class HttpServer:
 
             def get_request(self):  # type: ignore[no-untyped-def]
                 sock, addr = super().get_request()
+                # headers and body go out in two writes: without this, Nagle holds the body until
+                # the client's delayed ACK (40 ms) for every response, as no real web server does
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 if outer.tls is not None:
                     sock.settimeout(10)
                     # the handshake happens in the handler thread, so a stalled client blocks no one
