@@ -104,6 +104,8 @@ def main() -> None:
     parser.add_argument("--sslyze", default="", help="a Python interpreter with sslyze installed")
     parser.add_argument("--history", action="store_true",
                         help="keep the history as users do (each round after the first compares with the one before)")
+    parser.add_argument("--src", default="", metavar="SRC",
+                        help="the cyberaudit source tree to scan with (default: this checkout's src/)")
     parser.add_argument("--compare-with", default="", metavar="SRC",
                         help="another cyberaudit source tree: check that it writes the same result.json")
     args = parser.parse_args()
@@ -127,7 +129,7 @@ def main() -> None:
                        *(["--history", str(tmp / "history")] if args.history else ["--no-history"]), "-q",
                        "--concurrency", str(args.concurrency)]
                 cmd += [a for a in args.extra.split() if a]
-                env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
+                env = dict(os.environ, PYTHONPATH=args.src or str(Path(__file__).resolve().parents[1] / "src"))
                 rows = [run_child(cmd, env) for _ in range(args.rounds)]
                 walls, cpus = [r[0] for r in rows], [r[1] for r in rows]
                 rss = max(r[2] for r in rows)

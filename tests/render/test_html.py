@@ -10,11 +10,11 @@ import pytest
 from cyberaudit.diff import diff_results
 from cyberaudit.errors import InputError
 from cyberaudit.history import trend_of
-from cyberaudit.render import RenderOptions
+from cyberaudit.render import FORMATS, RenderOptions, write_report
 from cyberaudit.render.html import render_html
 from cyberaudit.render.templating import anchor
 from tests.render.htmlparse import parse_html
-from tests.render.sample import MAIL, PORTAL, SITE, SITE2, later_result, sample_result
+from tests.render.sample import MAIL, PORTAL, SITE, SITE2, compacted, later_result, sample_result
 
 PNG_1PX = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
@@ -245,3 +245,19 @@ def test_ids_are_unique_even_when_targets_look_alike():
     assert len(ids) == len(set(ids))
     links = {e.attrs["href"][1:] for e in doc.all("a")}
     assert links <= set(ids), "every in-page link has its target"
+
+
+def test_report_file_is_written_in_pieces_as_the_same_html(tmp_path):
+    path = write_report(compacted(sample_result()), tmp_path / "r.html", FORMATS["html"], RenderOptions())
+    assert path.read_text(encoding="utf-8") == render_html(sample_result(), RenderOptions())
+
+
+def test_template_failing_halfway_leaves_no_half_report(tmp_path):
+    (tmp_path / "tpl").mkdir()
+    (tmp_path / "tpl" / "report.html.j2").write_text("<h1>start</h1>\n{{ '<p>x</p>' * 5000 }}\n"
+                                                     "{{ view.no_such_field }}\n")
+    (tmp_path / "r.html").write_text("an earlier report")
+    with pytest.raises(InputError, match="template error"):
+        write_report(sample_result(), tmp_path / "r.html", FORMATS["html"],
+                     RenderOptions(template_dir=tmp_path / "tpl"))
+    assert not (tmp_path / "r.html").exists()

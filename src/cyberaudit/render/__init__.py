@@ -114,13 +114,25 @@ def write_report(result: Result, path: str | Path, fmt: Format, options: RenderO
         from cyberaudit.redact import redact_result
 
         result = redact_result(result, cookies=options.redact_cookies)
-    # JSON is written in pieces as it is encoded: a Result of thousands of targets is never held whole
-    out = result.json_chunks() if fmt.name == "json" else fmt.renderer()(result, options)
+    # JSON and HTML are written in pieces as they are made: a report of thousands of targets is never
+    # held as one text
+    out: Any
+    if fmt.name == "json":
+        out = result.json_chunks()
+    elif fmt.name == "html":
+        from cyberaudit.render.html import html_chunks
+
+        out = html_chunks(result, options)
+    else:
+        out = fmt.renderer()(result, options)
     path = check_writable(path)
     try:
         write_private(path, out)  # 0600: a report names the practice, its people and its weaknesses
     except OSError as exc:
         raise InputError(f"cannot write the report: {exc.strerror}", path) from None
+    except InputError:
+        path.unlink(missing_ok=True)  # a template that failed halfway leaves no half a report
+        raise
     return path
 
 

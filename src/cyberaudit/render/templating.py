@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
@@ -83,6 +84,25 @@ def render_template(name: str, template_dir: Path | None = None, **context: obje
         return env.get_template(name).render(**context)
     except TemplateSyntaxError as exc:
         raise InputError(f"template error: {exc.message}", exc.filename or name, exc.lineno) from None
+    except TemplateError as exc:
+        raise InputError(f"template error: {exc}", _origin(name, template_dir)) from None
+
+
+def stream_template(name: str, template_dir: Path | None = None, **context: object) -> Iterator[str]:
+    """`render_template` in pieces as they are made, for writing a large report without holding its text."""
+    env = environment(template_dir)
+    try:
+        template = env.get_template(name)
+    except TemplateSyntaxError as exc:
+        raise InputError(f"template error: {exc.message}", exc.filename or name, exc.lineno) from None
+    except TemplateError as exc:
+        raise InputError(f"template error: {exc}", _origin(name, template_dir)) from None
+    return _pieces(template.generate(**context), name, template_dir)
+
+
+def _pieces(pieces: Iterator[str], name: str, template_dir: Path | None) -> Iterator[str]:
+    try:
+        yield from pieces
     except TemplateError as exc:
         raise InputError(f"template error: {exc}", _origin(name, template_dir)) from None
 
