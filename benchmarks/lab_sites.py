@@ -330,7 +330,8 @@ def main() -> None:
             if args.sslyze:
                 theirs.append(run_child(scmd, senv))
 
-        print(f"14 lab sites, median of {args.rounds} rounds, {os.cpu_count()} CPUs")
+        load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+        print(f"14 lab sites, median of {args.rounds} rounds, {os.cpu_count()} CPUs, load average {load}")
         for w in settings:
             print(summary(f"cyberaudit (workers {w})", ours[w]))
         if theirs:
