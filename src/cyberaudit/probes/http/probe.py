@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from cyberaudit.domains import registrable_domain
 from cyberaudit.errors import ProbeError
-from cyberaudit.network import FetchResult, HttpResponse
+from cyberaudit.network import FetchResult, HttpResponse, Network
 from cyberaudit.probes.base import ProbeContext, ProbeOutput
 from cyberaudit.probes.http import headers as hdr
 from cyberaudit.probes.http.access import (
@@ -84,6 +85,10 @@ class HttpProbe:
     requires: tuple[str, ...] = ()
     redacts_urls = True  # its own output passes through safe_facts: the engine need not repeat it
     facts = FACTS
+
+    def prepare(self, network: Network) -> None:
+        network.ssl_context("default", True)
+        registrable_domain("example.com")  # the Public Suffix List, parsed on first use
 
     def run(self, target: Target, ctx: ProbeContext) -> ProbeOutput:
         site = target.spec
