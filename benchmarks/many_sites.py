@@ -1,15 +1,18 @@
 """Full scans of N loopback HTTPS websites served by one server process, as the CLI runs them.
 
-    PYTHONPATH=src python benchmarks/many_sites.py --sites 100 --rounds 3 [--only tls] [--sslyze]
+    PYTHONPATH=src python benchmarks/many_sites.py --sites 100 --rounds 3 [--addresses K] [--sslyze PY]
 
-One TLS server on 127.0.0.1 answers for every `site-NNNN.sites.example` (a wildcard certificate from
-a CA made here); the profile lists N websites with `address: 127.0.0.1`, so nothing leaves loopback.
-Each round runs `python -m cyberaudit scan` in a child process and reports wall time, the child's
-CPU time (user + system), CPU per site and the child's peak RSS. With `--sslyze PYTHON`, the same
-sites are scanned by sslyze (certinfo and protocol versions) run by that interpreter, for a ratio.
-With `--history`, each round saves its result and compares with the previous one, as users' scans do.
-With `--compare-with SRC`, the same scan is run once more with the cyberaudit source tree SRC (another
-checkout's src/) and the two result.json files are compared, apart from timings and timestamps.
+This process serves every `site-NNNN.sites.example` (a wildcard certificate from a CA made here)
+on 127.0.0.1, or with `--addresses K` on K loopback addresses 127.0.1.1 … (sites on different
+hosts, as a survey of many practices meets them); the profile gives each website its `address:`,
+so nothing leaves loopback. Each round runs `python -m cyberaudit scan` in a child process and
+reports wall time, the child's CPU time (user + system), CPU per site, the child's peak RSS and
+the CPU the server spent. The source is compiled to bytecode first, as an installed package is.
+With `--sslyze PYTHON`, the same sites are scanned by sslyze (certinfo and protocol versions) run
+by that interpreter, for a ratio. With `--history`, each round saves its result and compares with
+the previous one, as users' scans do. `--src SRC` scans with another cyberaudit source tree; with
+`--compare-with SRC`, the same scan is run once more with SRC and the two result.json files are
+compared, apart from timings and timestamps.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import argparse
 import os
 import re
 import resource
+import ssl
 import statistics
 import subprocess
 import sys
@@ -42,33 +46,59 @@ HEADERS = (("Content-Type", "text/html; charset=utf-8"),
            ("Set-Cookie", "sid=abc; Path=/; HttpOnly"))
 
 
-def write_profile(path: Path, n: int, port: int, plain_port: int, endpoints: bool = False) -> None:
+def address_of(i: int, addresses: int) -> str:
+    """Site i's loopback address: 127.0.0.1 for all, or one of `addresses` from 127.0.1.1 on."""
+    if addresses <= 1:
+        return "127.0.0.1"
+    k = i % addresses
+    return f"127.0.{1 + k // 250}.{1 + k % 250}"
+
+
+def write_profile(path: Path, n: int, port: int, plain_port: int, endpoints: bool = False,
+                  addresses: int = 1) -> None:
     lines = ["practice:", "  name: Benchmark practice", "  jurisdiction: US", "targets:"]
     if endpoints:
         lines += ["  endpoints:"]
-        lines += [f"    - host: site-{i:04d}.sites.example\n      port: {port}\n      address: 127.0.0.1"
-                  for i in range(n)]
+        lines += [f"    - host: site-{i:04d}.sites.example\n      port: {port}\n"
+                  f"      address: {address_of(i, addresses)}" for i in range(n)]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return
     lines += ["  websites:"]
     for i in range(n):
         lines += [f"    - url: https://site-{i:04d}.sites.example:{port}/",
-                  "      address: 127.0.0.1",
+                  f"      address: {address_of(i, addresses)}",
                   f"      http_url: http://site-{i:04d}.sites.example:{plain_port}/"]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def run_child(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds and peak RSS (KiB) of one child run."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode not in (0, 1):
-        sys.exit(f"{cmd[0]} exited {proc.returncode}: {proc.stderr.strip()[-400:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, after.ru_maxrss
+def _cpu(usage: resource.struct_rusage) -> float:
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_child(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int, float]:
+    """Wall seconds, CPU seconds and peak RSS (KiB) of one child run, and this process's CPU
+    seconds meanwhile (the servers answering it). The child's own rusage, from wait4."""
+    served = resource.getrusage(resource.RUSAGE_SELF)
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        server = _cpu(resource.getrusage(resource.RUSAGE_SELF)) - _cpu(served)
+        if proc.returncode not in (0, 1):
+            err.seek(0)
+            sys.exit(f"{cmd[0]} exited {proc.returncode}: {err.read().decode(errors='replace').strip()[-400:]}")
+    return wall, _cpu(usage), usage.ru_maxrss, server
+
+
+def serve(addresses: int, routes: dict[str, Route], tls: ssl.SSLContext | None) -> list[HttpServer]:
+    """One server per loopback address, all on one port, in this process."""
+    first = HttpServer(routes, tls=tls, host=address_of(0, addresses)).start()
+    servers = [first]
+    for i in range(1, max(1, addresses)):
+        servers.append(HttpServer(routes, tls=tls, host=address_of(i, addresses), port=first.port).start())
+    return servers
 
 
 def comparable(path: Path) -> list[str]:
@@ -102,6 +132,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--extra", default="", help="extra scan arguments, space-separated")
     parser.add_argument("--sslyze", default="", help="a Python interpreter with sslyze installed")
+    parser.add_argument("--addresses", type=int, default=1,
+                        help="spread the sites over this many loopback addresses (default: all on 127.0.0.1)")
     parser.add_argument("--history", action="store_true",
                         help="keep the history as users do (each round after the first compares with the one before)")
     parser.add_argument("--src", default="", metavar="SRC",
@@ -109,6 +141,9 @@ def main() -> None:
     parser.add_argument("--compare-with", default="", metavar="SRC",
                         help="another cyberaudit source tree: check that it writes the same result.json")
     args = parser.parse_args()
+    src = Path(args.src) if args.src else Path(__file__).resolve().parents[1] / "src"
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(src)], check=True, stdout=subprocess.DEVNULL,
+                   env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"})
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -118,35 +153,42 @@ def main() -> None:
         ca_path.write_bytes(ca.cert_pem)
         routes = {"/": Route(200, PAGE.format(text="Counselling for adults. " * 40), HEADERS),
                   "/static/app.js": Route(200, "console.log(1)", (("Content-Type", "text/javascript"),))}
-        https = HttpServer(routes, tls=server_context(leaf.fullchain_pem, leaf.key_pem))
-        with https:
-            plain = HttpServer({"/": Route(301, "", (("Location", "https://sites.example/"),))})
-            with plain:
-                profile = tmp / "profile.yaml"
-                write_profile(profile, args.sites, https.port, plain.port, args.endpoints)
-                cmd = [sys.executable, "-m", "cyberaudit", "scan", "-p", str(profile), "--ca-bundle",
-                       str(ca_path), "-o", str(tmp / "result.json"),
-                       *(["--history", str(tmp / "history")] if args.history else ["--no-history"]), "-q",
-                       "--concurrency", str(args.concurrency)]
-                cmd += [a for a in args.extra.split() if a]
-                env = dict(os.environ, PYTHONPATH=args.src or str(Path(__file__).resolve().parents[1] / "src"))
-                rows = [run_child(cmd, env) for _ in range(args.rounds)]
-                walls, cpus = [r[0] for r in rows], [r[1] for r in rows]
-                rss = max(r[2] for r in rows)
-                print(f"cyberaudit, {args.sites} {'endpoints (TLS only)' if args.endpoints else 'sites'}: "
-                      f"wall {statistics.median(walls):.2f} s, CPU {statistics.median(cpus):.2f} s, "
-                      f"{1000 * statistics.median(cpus) / args.sites:.1f} ms CPU per site, "
-                      f"peak RSS {rss / 1024:.0f} MB (median of {args.rounds})")
-                if args.compare_with:
-                    compare(cmd, tmp / "result.json", args.compare_with)
-                if args.sslyze:
-                    targets = [f"site-{i:04d}.sites.example:{https.port}{{127.0.0.1}}" for i in range(args.sites)]
-                    scmd = [args.sslyze, "-m", "sslyze", "--certinfo", "--sslv2", "--sslv3", "--tlsv1",
-                            "--tlsv1_1", "--tlsv1_2", "--tlsv1_3", "--quiet", *targets]
-                    srows = [run_child(scmd, dict(os.environ)) for _ in range(args.rounds)]
-                    swall = statistics.median(r[0] for r in srows)
-                    print(f"sslyze, same sites: wall {swall:.2f} s, peak RSS {max(r[2] for r in srows) / 1024:.0f} MB;"
-                          f" cyberaudit/sslyze = {statistics.median(walls) / swall:.2f}x")
+        tls = server_context(leaf.fullchain_pem, leaf.key_pem)
+        servers = serve(args.addresses, routes, tls)
+        plains = serve(args.addresses, {"/": Route(301, "", (("Location", "https://sites.example/"),))}, None)
+        try:
+            profile = tmp / "profile.yaml"
+            port, plain_port = servers[0].port, plains[0].port
+            write_profile(profile, args.sites, port, plain_port, args.endpoints, args.addresses)
+            cmd = [sys.executable, "-m", "cyberaudit", "scan", "-p", str(profile), "--ca-bundle",
+                   str(ca_path), "-o", str(tmp / "result.json"),
+                   *(["--history", str(tmp / "history")] if args.history else ["--no-history"]), "-q",
+                   "--concurrency", str(args.concurrency)]
+            cmd += [a for a in args.extra.split() if a]
+            env = dict(os.environ, PYTHONPATH=str(src))
+            rows = [run_child(cmd, env) for _ in range(args.rounds)]
+            walls, cpus = [r[0] for r in rows], [r[1] for r in rows]
+            rss = max(r[2] for r in rows)
+            print(f"cyberaudit, {args.sites} {'endpoints (TLS only)' if args.endpoints else 'sites'}"
+                  f" on {max(1, args.addresses)} address(es): "
+                  f"wall {statistics.median(walls):.2f} s, CPU {statistics.median(cpus):.2f} s, "
+                  f"{1000 * statistics.median(cpus) / args.sites:.1f} ms CPU per site, "
+                  f"peak RSS {rss / 1024:.0f} MB, server CPU {statistics.median(r[3] for r in rows):.2f} s "
+                  f"(median of {args.rounds}; walls {', '.join(f'{w:.2f}' for w in walls)})")
+            if args.compare_with:
+                compare(cmd, tmp / "result.json", args.compare_with)
+            if args.sslyze:
+                targets = [f"site-{i:04d}.sites.example:{port}{{{address_of(i, args.addresses)}}}"
+                           for i in range(args.sites)]
+                scmd = [args.sslyze, "-m", "sslyze", "--certinfo", "--sslv2", "--sslv3", "--tlsv1",
+                        "--tlsv1_1", "--tlsv1_2", "--tlsv1_3", "--quiet", *targets]
+                srows = [run_child(scmd, dict(os.environ)) for _ in range(args.rounds)]
+                swall = statistics.median(r[0] for r in srows)
+                print(f"sslyze, same sites: wall {swall:.2f} s, peak RSS {max(r[2] for r in srows) / 1024:.0f} MB;"
+                      f" cyberaudit/sslyze = {statistics.median(walls) / swall:.2f}x")
+        finally:
+            for server in servers + plains:
+                server.stop()
 
 
 if __name__ == "__main__":

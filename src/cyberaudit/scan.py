@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from dataclasses import dataclass, field, replace
@@ -10,7 +11,6 @@ from pathlib import Path
 from cyberaudit import __version__
 from cyberaudit.collect import TargetCollector
 from cyberaudit.dnsclient import parse_nameserver
-from cyberaudit.domains import registrable_domain
 from cyberaudit.engine import Observer, Task, plan, run_tasks
 from cyberaudit.errors import InputError
 from cyberaudit.evaluate import TargetFacts, check_unused_target_patterns, evaluate_rule, resolve_settings
@@ -90,13 +90,29 @@ def count_targets(request: ScanRequest) -> int:
     return len(build_targets(load_profile(request.profile_path, request.profile_text)))
 
 
+def prepare_probes(names: set[str], network: Network) -> None:
+    """Let each probe the scan will run load what all its runs need, before the first one starts.
+
+    A failure here is no verdict: the probe meets it again in its runs and reports it there.
+    """
+    probes = available_probes()
+    for name in sorted(names):
+        prepare = getattr(probes.get(name), "prepare", None)
+        if prepare is not None:
+            with contextlib.suppress(Exception):
+                prepare(network)
+
+
 def prepare_scan(request: ScanRequest) -> None:
-    """Load once what every worker of the scan needs (probe code, rule packs, the suffix list), so
+    """Load once what every worker of the scan needs (probe code, rule packs, the probes' data), so
     workers forked afterwards start with it instead of each loading it again."""
     loaded = load_profile(request.profile_path, request.profile_text)
     load_rules_for(loaded, request.packs)
-    available_probes()
-    registrable_domain("example.com")
+    network = Network(network_settings_for(loaded, request.network))
+    try:
+        prepare_probes(set(available_probes()), network)
+    finally:
+        network.close()
 
 
 def run_scan(request: ScanRequest, observer: Observer | None = None) -> Result:
@@ -123,6 +139,7 @@ def run_scan(request: ScanRequest, observer: Observer | None = None) -> Result:
     # Without a profile there is no practice to ask about: its probes (this machine's disk, declared
     # answers) must not run at all.
     tasks = plan(settings.enabled, [t for t in targets if not (request.adhoc and t.kind == "practice")])
+    prepare_probes({t.probe for t in tasks}, network)
 
     def make_context(task: Task, deadline: float, deps: dict[str, ProbeOutput]) -> ProbeContext:
         return ProbeContext(profile=loaded.profile, network=network, options=request.options,

@@ -91,5 +91,7 @@ class Probe(Protocol):
     facts: tuple[FactSpec, ...]
     # optional `redacts_urls = True`: the probe passes its own output through urlsafe.safe_facts,
     # so the engine does not make a second pass over it
+    # optional `prepare(network)`: loads what every run needs (a trust store, a database) once,
+    # before the scan's first probes start, instead of inside the first runs as they compete
 
     def run(self, target: Target, ctx: ProbeContext) -> ProbeOutput: ...

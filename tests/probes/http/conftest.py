@@ -161,7 +161,8 @@ class LoopbackSite:
              plain: Mapping[str, Route | Callable] | int | None = None, *,
              pages: list[str] | None = None, http_url: str | None = None,
              extra_connect: Mapping[tuple[str, int], tuple[str, int]] | None = None,
-             timeout: float = 5.0, deadline: float = 20.0, url: str = SITE, **settings: object) -> Scan:
+             timeout: float = 5.0, deadline: float = 20.0, url: str = SITE, max_pages: int | None = None,
+             **settings: object) -> Scan:
         """Serve `https` and `plain` routes (or point at a given port), then run the http probe."""
         https_port = self._serve(good_routes() if https is None else https, tls=True)
         plain_port = self._serve(redirect_routes() if plain is None else plain, tls=False)
@@ -169,7 +170,7 @@ class LoopbackSite:
         connect_to.update(extra_connect or {})
         net = Network(NetworkSettings(connect_to=connect_to, ca_bundle=self.pki.ca_file,
                                       connect_timeout=timeout, read_timeout=timeout, **settings))
-        site = Website(url=url, pages=pages or ["/", "/contact"], http_url=http_url)
+        site = Website(url=url, pages=pages or ["/", "/contact"], http_url=http_url, max_pages=max_pages)
         ctx = ProbeContext(profile=Profile(practice=Practice(name="t")), network=net, options=ScanOptions(),
                            deadline=time.monotonic() + deadline)
         start = time.monotonic()

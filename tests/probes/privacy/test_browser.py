@@ -222,3 +222,20 @@ def test_a_form_inside_a_third_party_frame_is_found_by_the_browser(world):
     assert form["destination"] == "forms.intake-hub.test" and form["third_party"] is True
     assert form["health_fields"] == ["symptoms"]
     assert outcomes(rendered)["PRIV-FORM-THIRD-PARTY"] == "fail"
+
+
+@needs_browser
+def test_a_lingering_browser_that_was_ended_is_replaced_not_reused():
+    from cyberaudit import children
+    from cyberaudit.probes.privacy.browser import _close, _new_context
+    from cyberaudit.probes.privacy.shared_browser import lease
+
+    executable, args = chromium_path(), ["--no-sandbox"]
+    with lease(executable, args, time.monotonic() + 20) as first:
+        pass
+    # it waits for the next website; another command's clean-up (or a crash) ends it meanwhile
+    assert children.end_all() >= 1
+    with lease(executable, args, time.monotonic() + 20) as second:
+        assert second is not first and second.alive()
+        context = second.call(_new_context(second), time.monotonic() + 10)
+        second.call(_close(context), time.monotonic() + 5)

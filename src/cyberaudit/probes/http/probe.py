@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from cyberaudit.domains import registrable_domain
 from cyberaudit.errors import ProbeError
-from cyberaudit.network import FetchResult, HttpResponse
+from cyberaudit.network import FetchResult, HttpResponse, Network
 from cyberaudit.probes.base import ProbeContext, ProbeOutput
 from cyberaudit.probes.http import headers as hdr
 from cyberaudit.probes.http.access import (
@@ -28,6 +29,7 @@ from cyberaudit.probes.http.cookies import parse_set_cookie
 from cyberaudit.probes.http.crawl import DEFAULT_MAX_PAGES, Frontier, candidates, page_name, sitemap_urls
 from cyberaudit.probes.http.decoding import DecodedPage, decode_html
 from cyberaudit.probes.http.facts import FACTS
+from cyberaudit.probes.http.fanout import Fanout, Job, is_slow
 from cyberaudit.probes.http.htmldoc import HtmlDocument, parse_html
 from cyberaudit.probes.http.pages import PARTIAL, FetchedPage, own_responses, same_practice_site
 from cyberaudit.probes.http.securitytxt import parse_security_txt
@@ -84,6 +86,10 @@ class HttpProbe:
     redacts_urls = True  # its own output passes through safe_facts: the engine need not repeat it
     facts = FACTS
 
+    def prepare(self, network: Network) -> None:
+        network.ssl_context("default", True)
+        registrable_domain("example.com")  # the Public Suffix List, parsed on first use
+
     def run(self, target: Target, ctx: ProbeContext) -> ProbeOutput:
         site = target.spec
         if not isinstance(site, Website):
@@ -102,12 +108,28 @@ class HttpProbe:
             if attempt.available:
                 base = attempt.url
         first = attempt.result if attempt is not None and attempt.available else None
+        fetched = self._plan_pages(site, base, first)
         try:
-            fetched = self._fetch_pages(site, base, fetcher, ctx, first)
+            self._fetch_main(fetched[0], fetcher, site.url, ctx)
         except ProbeError as exc:
             also = f"; HTTPS: {attempt.reason}" if attempt is not None and attempt.reason else ""
             raise ProbeError(f"{exc}{also}") from None
-        crawled, crawl_fact = self._crawl(site, base, fetcher, ctx, fetched)
+        # the main page settled how the site's origin is fetched (SiteFetcher): the rest may go at once
+        with Fanout(parallel=is_slow(fetched[0].result)) as fan:
+            return self._checks(site, base, http_url, attempt, fetcher, ctx, fetched, fan, out)
+
+    def _checks(self, site: Website, base: str, http_url: str, attempt: HttpsAttempt | None,
+                fetcher: SiteFetcher, ctx: ProbeContext, fetched: list[_Fetched], fan: Fanout,
+                out: ProbeOutput) -> ProbeOutput:
+        """Everything after the main page: the other pages, the crawl, the redirect and security.txt."""
+        redirect_job = fan.later(_check_redirect, http_url, site.url, ctx)
+        # on a slow site the older /security.txt is asked for at once too; read only if needed
+        legacy_sec = fan.later(_fetch_final, fetcher, _origin(base) + "/security.txt") if fan.parallel else None
+        sec_job = fan.later(_check_security_txt, base, fetcher, legacy_sec)
+        limit = site.max_pages if site.max_pages is not None else DEFAULT_MAX_PAGES
+        sitemap_job = fan.later(_fetch_sitemap, base, fetcher) if limit > len(fetched) else None
+        self._fetch_rest(fetched, fetcher, site.url, ctx, fan)
+        crawled, crawl_fact = self._crawl(site, base, fetcher, ctx, fetched, fan, sitemap_job)
         fetched += crawled
         main = fetched[0]
         if main.result is None:  # the probe's time ran out before the first fetch
@@ -172,13 +194,13 @@ class HttpProbe:
             why = "; ".join(f"{f.page}: {f.error}" for f in cut)
             out.errors["http.cookies"] = f"some pages could not be fetched ({why})"
 
-        redirect, redirect_cookies, redirect_error = _check_redirect(http_url, site.url, ctx)
+        redirect, redirect_cookies, redirect_error = redirect_job.result()
         facts["redirect"] = redirect
         if redirect_error:
             out.errors["http.redirect"] = redirect_error
         cookie_sources += [(page, r) for page, r in redirect_cookies if same_practice_site(r.url, site.url)]
 
-        sec, sec_cookies, sec_error = _check_security_txt(base, fetcher)
+        sec, sec_cookies, sec_error = sec_job.result()
         facts["security_txt"] = sec
         if sec_error:
             out.errors["http.security_txt"] = sec_error
@@ -193,9 +215,9 @@ class HttpProbe:
         out.facts, out.errors = safe_facts(out.facts), safe_facts(out.errors)
         return out
 
-    def _fetch_pages(self, site: Website, base: str, fetcher: SiteFetcher, ctx: ProbeContext,
-                     first: FetchResult | None = None) -> list[_Fetched]:
-        """The site's address (`base`) first, then each configured page not already fetched."""
+    @staticmethod
+    def _plan_pages(site: Website, base: str, first: FetchResult | None = None) -> list[_Fetched]:
+        """The site's address (`base`) first, then each configured page with another URL."""
         items = [_Fetched(page=urlsplit(base).path or "/", url=base, result=first)]
         by_url = {_no_fragment(base): items[0]}
         for page in site.pages:
@@ -207,61 +229,117 @@ class HttpProbe:
                 continue
             by_url[url] = _Fetched(page=page, url=url)
             items.append(by_url[url])
-        for item in items:
-            if item.result is None and ctx.remaining() <= 0:
-                item.error = "not fetched: the probe's time ran out"
-                continue
-            try:
-                _fetch_one(item, fetcher, site.url, ctx.deadline)
-            except ProbeError as exc:
-                if item is items[0]:
-                    # without the site's own address nothing can be said; don't wait on the other pages
-                    raise ProbeError(f"the website could not be fetched: {exc}") from None
-                item.error = str(exc)
         return items
 
     @staticmethod
-    def _crawl(site: Website, base: str, fetcher: SiteFetcher, ctx: ProbeContext,
-               items: list[_Fetched]) -> tuple[list[_Fetched], dict[str, Any]]:
+    def _fetch_main(main: _Fetched, fetcher: SiteFetcher, site_url: str, ctx: ProbeContext) -> None:
+        if main.result is None and ctx.remaining() <= 0:
+            main.error = "not fetched: the probe's time ran out"
+            return
+        try:
+            _fetch_one(main, fetcher, site_url, ctx.deadline)
+        except ProbeError as exc:
+            # without the site's own address nothing can be said; don't wait on the other pages
+            raise ProbeError(f"the website could not be fetched: {exc}") from None
+
+    @staticmethod
+    def _fetch_rest(items: list[_Fetched], fetcher: SiteFetcher, site_url: str, ctx: ProbeContext,
+                    fan: Fanout) -> None:
+        """The configured pages after the main one; one that fails is reported, the others still run."""
+        if items[0].result is None:
+            return  # the probe's time ran out before the main page
+        def fetch(item: _Fetched) -> None:
+            if item.result is None and ctx.remaining() <= 0:
+                item.error = "not fetched: the probe's time ran out"
+                return
+            _fetch_caught(item, fetcher, site_url, ctx.deadline)
+        fan.map(fetch, items[1:])
+
+    @staticmethod
+    def _crawl(site: Website, base: str, fetcher: SiteFetcher, ctx: ProbeContext, items: list[_Fetched],
+               fan: Fanout, sitemap_job: Job[HttpResponse | None] | None) -> tuple[list[_Fetched], dict[str, Any]]:
         """Pages beyond `pages:` up to max_pages, best first: links, sitemap.xml. A crawled page that
         cannot be read is reported as found, not counted against the verdicts (a dead link is not a
-        page the practice asked to check)."""
+        page the practice asked to check).
+
+        The best `fan.width` candidates are fetched as one batch and read in the order taken, inline
+        or at once alike, so which pages are checked never depends on which answer came first.
+        """
         limit = site.max_pages if site.max_pages is not None else DEFAULT_MAX_PAGES
         fact: dict[str, Any] = {"max_pages": limit, "found": [], "checked": [f.page for f in items]}
-        if len(items) >= limit or ctx.remaining() <= 1:
+        if len(items) >= limit or ctx.remaining() <= 1 or sitemap_job is None:
             return [], fact
         frontier = Frontier([f.url for f in items] + [f.result.final.url for f in items if f.result])
         for f in items:
             if f.doc is not None:
                 frontier.add(candidates(f.doc, f.page, base))
-        try:
-            sitemap = fetcher.fetch(urljoin(base, "/sitemap.xml")).final
-            if sitemap.status == 200 and "xml" in sitemap.content_type:
-                frontier.add(sitemap_urls(sitemap.text, base))
-        except ProbeError:
-            pass  # no sitemap: the links are enough
+        ahead: dict[str, tuple[_Fetched, Job[None]]] = {}
+        if fan.parallel and not sitemap_job.done():
+            # while sitemap.xml is on its way the best linked pages are too; the first batch takes
+            # them only if they are still the best once the sitemap's pages have joined
+            for cand in frontier.queue[:min(fan.width, limit - len(items))]:
+                item = _Fetched(page=page_name(cand.url), url=cand.url, found_by=cand.found_by)
+                ahead[cand.url] = (item, fan.later(_fetch_caught, item, fetcher, site.url, ctx.deadline))
+        sitemap = sitemap_job.result()
+        if sitemap is not None and sitemap.status == 200 and "xml" in sitemap.content_type:
+            frontier.add(sitemap_urls(sitemap.text, base))
         out: list[_Fetched] = []
         while len(items) + len(out) < limit and ctx.remaining() > 1:
-            cand = frontier.pop()
-            if cand is None:
+            batch: list[_Fetched] = []
+            fresh: list[_Fetched] = []
+            waiting: list[Job[None]] = []
+            while len(batch) < min(fan.width, limit - len(items) - len(out)) and (cand := frontier.pop()):
+                taken = ahead.pop(cand.url, None)
+                if taken is not None:
+                    batch.append(taken[0])
+                    waiting.append(taken[1])
+                else:
+                    batch.append(_Fetched(page=page_name(cand.url), url=cand.url, found_by=cand.found_by))
+                    fresh.append(batch[-1])
+            for _, job in ahead.values():
+                job.cancel()  # fetched ahead but outranked by the sitemap's pages: dropped, unread
+            ahead.clear()
+            if not batch:
                 break
-            item = _Fetched(page=page_name(cand.url), url=cand.url, found_by=cand.found_by)
-            entry = {"page": item.page, "found_by": cand.found_by, "checked": False, "error": None}
-            fact["found"].append(entry)
-            try:
-                _fetch_one(item, fetcher, site.url, ctx.deadline)
-            except ProbeError as exc:
-                item.error = str(exc)
-            if item.error is not None or item.doc is None:
-                entry["error"] = item.error or "not an HTML page"
-                continue
-            entry["checked"] = True
-            fact["checked"].append(item.page)
-            out.append(item)
-            frontier.add(candidates(item.doc, item.page, base))
+            fan.map(lambda item: _fetch_caught(item, fetcher, site.url, ctx.deadline), fresh)
+            for job in waiting:
+                job.result()
+            for item in batch:
+                entry = {"page": item.page, "found_by": item.found_by, "checked": False, "error": None}
+                fact["found"].append(entry)
+                if item.error is not None or item.doc is None:
+                    entry["error"] = item.error or "not an HTML page"
+                    continue
+                entry["checked"] = True
+                fact["checked"].append(item.page)
+                out.append(item)
+                frontier.add(candidates(item.doc, item.page, base))
         fact["found"] += [{"page": page_name(c.url), "found_by": c.found_by, "checked": False,
                            "error": "not checked: max_pages reached"} for c in frontier.queue[:50]]
         return out, fact
+
+
+def _fetch_caught(item: _Fetched, fetcher: SiteFetcher, site_url: str, deadline: float | None) -> None:
+    """_fetch_one, with a failure kept as the page's error."""
+    try:
+        _fetch_one(item, fetcher, site_url, deadline)
+    except ProbeError as exc:
+        item.error = str(exc)
+
+
+def _fetch_final(fetcher: SiteFetcher, url: str) -> HttpResponse | ProbeError:
+    """The last response for url, or the reason there is none (kept, not raised, for a later reader)."""
+    try:
+        return fetcher.fetch(url).final
+    except ProbeError as exc:
+        return exc
+
+
+def _fetch_sitemap(base: str, fetcher: SiteFetcher) -> HttpResponse | None:
+    try:
+        return fetcher.fetch(urljoin(base, "/sitemap.xml")).final
+    except ProbeError:
+        return None  # no sitemap: the links are enough
 
 
 def _fetch_one(item: _Fetched, fetcher: SiteFetcher, site_url: str, deadline: float | None) -> None:
@@ -469,8 +547,11 @@ def _origin(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
 
 
-def _check_security_txt(site_url: str, fetcher: SiteFetcher
+def _check_security_txt(site_url: str, fetcher: SiteFetcher,
+                        legacy_job: Job[HttpResponse | ProbeError] | None = None
                         ) -> tuple[dict[str, Any], list[tuple[str, HttpResponse]], str | None]:
+    """The site's /.well-known/security.txt; the older /security.txt only when that is absent
+    (`legacy_job`: its fetch, already under way)."""
     ctx = fetcher.ctx
     url = _origin(site_url) + WELL_KNOWN_SECURITY_TXT
     facts: dict[str, Any] = {"url": url, "status": None, "content_type": None, "present": False,
@@ -496,10 +577,10 @@ def _check_security_txt(site_url: str, fetcher: SiteFetcher
                         and scheme_of(final.url) == "https")
     if facts["present"]:
         facts.update(parse_security_txt(final.text).facts(dt.datetime.now(dt.timezone.utc)))
-    elif ctx.remaining() > 0:
-        try:
-            legacy = fetcher.fetch(_origin(site_url) + "/security.txt").final
-        except ProbeError:
+    elif legacy_job is not None or ctx.remaining() > 0:
+        legacy = legacy_job.result() if legacy_job is not None else _fetch_final(fetcher, _origin(site_url)
+                                                                                 + "/security.txt")
+        if isinstance(legacy, ProbeError):
             facts["fallback_present"] = None
         else:
             cookies.append(("/security.txt", legacy))

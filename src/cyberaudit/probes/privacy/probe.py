@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from cyberaudit.errors import InputError, ProbeError
+from cyberaudit.network import Network
 from cyberaudit.probes.base import FactSpec, ProbeContext, ProbeOutput
 from cyberaudit.probes.http import DEFAULT_MAX_PAGES, Candidate, FetchedPage, PageCrawl
 from cyberaudit.probes.privacy.analysis import analyse
@@ -243,6 +244,9 @@ class PrivacyProbe:
     requires: tuple[str, ...] = ("http",)
     redacts_urls = True  # its own output passes through safe_facts: the engine need not repeat it
     facts = FACTS
+
+    def prepare(self, network: Network) -> None:
+        builtin_database()
 
     def run(self, target: Target, ctx: ProbeContext) -> ProbeOutput:
         try:

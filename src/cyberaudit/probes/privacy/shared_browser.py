@@ -103,6 +103,14 @@ class SharedBrowser:
             future.cancel()
             raise TimeoutError from None
 
+    def alive(self) -> bool:
+        """Usable still: not marked broken, and its Chromium (once started) has not exited. A
+        lingering browser can be ended by another command's clean-up, a crash or the OOM killer."""
+        if self.broken is not None:
+            return False
+        proc = self._chromium.proc if self._chromium is not None else None
+        return proc is None or proc.poll() is None
+
     def kill(self, why: str) -> None:
         """Stop the browser now (it stopped answering); every website using it gets an error."""
         self.broken = why
@@ -141,6 +149,9 @@ def lease(executable: str, args: list[str], deadline: float) -> Iterator[SharedB
     key = (executable, *args)
     with _lock:
         shared = _browsers.get(key)
+        if shared is not None and not shared.alive() and shared.broken is None:
+            # its own linger timer (or last user) still closes it; the next website gets a new one
+            shared.broken = "its Chromium process ended"
         if shared is None or shared.broken is not None:
             shared = SharedBrowser(key, executable, args)
             _browsers[key] = shared

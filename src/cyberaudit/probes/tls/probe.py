@@ -22,7 +22,7 @@ from typing import Any
 from cryptography import x509
 
 from cyberaudit.errors import ProbeError
-from cyberaudit.network import NetworkTimeout, ResolutionFailed
+from cyberaudit.network import Network, NetworkTimeout, ResolutionFailed
 from cyberaudit.probes.base import FactSpec, ProbeContext, ProbeOutput
 from cyberaudit.probes.tls import chain as chainmod
 from cyberaudit.probes.tls import hello, suites
@@ -190,6 +190,10 @@ class TlsProbe:
     scopes: frozenset[TargetKind] = frozenset({"endpoint"})
     requires: tuple[str, ...] = ()
     facts = FACTS
+
+    def prepare(self, network: Network) -> None:
+        chainmod.load_store(network.ca_bundle_path())
+        library_protocols()
 
     def run(self, target: Target, ctx: ProbeContext) -> ProbeOutput:
         spec = target.spec
