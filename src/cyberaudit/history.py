@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from cyberaudit.diff import ResultDiff, diff_results
@@ -25,8 +26,15 @@ class TrendPoint:
 
 @dataclass(frozen=True)
 class HistoryEntry:
+    """One saved result: its file and its place on the trend. The Result itself is read from the
+    file when asked for, so a long history of a large profile is never held in memory at once."""
+
     path: Path
-    result: Result
+    point: TrendPoint
+
+    @cached_property
+    def result(self) -> Result:
+        return load_result(self.path)
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,11 @@ def default_history_dir(profile_path: str | Path) -> Path:
 
 
 def _stamp(result: Result) -> str:
-    when = parse_timestamp(result.generated_at) or dt.datetime.now(dt.timezone.utc)
+    return _stamp_of(result.generated_at)
+
+
+def _stamp_of(generated_at: str) -> str:
+    when = parse_timestamp(generated_at) or dt.datetime.now(dt.timezone.utc)
     return when.strftime("%Y%m%dT%H%M%SZ")
 
 
@@ -95,7 +107,9 @@ def load_history(directory: str | Path, *, profile_path: str | None = None,
         if profile_path is not None and result.profile.path != profile_path:
             continue
         # result-T.json, result-T-2.json, ...: saved in that order within the same second
-        found.append(((_stamp(result), int(m.group(2) or 1)), HistoryEntry(path, result)))
+        point = trend_of([result])[0]
+        found.append(((_stamp(result), int(m.group(2) or 1)), HistoryEntry(path, point)))
+        del result  # only the trend point is kept: the next file is read without this one in memory
     found.sort(key=lambda item: item[0])
     return [entry for _, entry in found]
 
@@ -111,7 +125,7 @@ def context_for(result: Result, earlier: list[HistoryEntry]) -> HistoryContext:
         saved_to=None,
         previous=previous,
         changes=diff_results(previous.result, result) if previous else None,
-        trend=trend_of([e.result for e in earlier] + [result]),
+        trend=tuple(e.point for e in earlier) + trend_of([result]),
     )
 
 
@@ -129,6 +143,6 @@ def context_before(result: Result, directory: str | Path) -> HistoryContext:
     stamp = _stamp(result)
     skipped: list[str] = []
     earlier = [e for e in load_history(directory, profile_path=result.profile.path, skipped=skipped)
-               if _stamp(e.result) < stamp]
+               if _stamp_of(e.point.generated_at) < stamp]
     ctx = context_for(result, earlier)
     return HistoryContext(ctx.saved_to, ctx.previous, ctx.changes, ctx.trend, tuple(skipped))

@@ -88,3 +88,17 @@ def test_results_saved_in_the_same_second_keep_their_order(tmp_path):
     second = save_result(replace(sample_result(), options={"marker": 2}), tmp_path)
     third = save_result(replace(sample_result(), options={"marker": 3}), tmp_path)
     assert [e.path for e in load_history(tmp_path)] == [first, second, third]
+
+
+def test_the_trend_comes_from_every_saved_result_and_only_the_latest_is_read_whole(tmp_path):
+    older = replace(sample_result(), generated_at="2026-10-01T09:00:00Z")
+    save_result(older, tmp_path)
+    save_result(replace(sample_result(), generated_at="2026-11-01T09:00:00Z"), tmp_path)
+    entries = load_history(tmp_path)
+    assert [e.point.generated_at for e in entries] == ["2026-10-01T09:00:00Z", "2026-11-01T09:00:00Z"]
+    assert entries[0].point.score == older.scores.overall.score
+    assert all("result" not in vars(e) for e in entries)  # listed by their trend points alone
+    ctx = record(replace(sample_result(), generated_at="2026-12-01T09:00:00Z"), tmp_path)
+    assert [p.generated_at for p in ctx.trend] == ["2026-10-01T09:00:00Z", "2026-11-01T09:00:00Z",
+                                                   "2026-12-01T09:00:00Z"]
+    assert ctx.previous is not None and ctx.previous.result.generated_at == "2026-11-01T09:00:00Z"

@@ -8,6 +8,7 @@ SIGTERM (143) or SIGHUP (129), after every child process has been ended.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import signal
@@ -298,8 +299,9 @@ def scan(
         n_workers = 1
     else:
         n_workers = workers or default_workers(count_targets(request))
-    err = _stderr()
-    observer = None if quiet else _progress_observer(err)
+    # made when there is something to say: a quiet scan that has nothing to report imports no rich
+    err = functools.cache(_stderr)
+    observer = None if quiet else _progress_observer(err())
     result = run_in_workers(request, n_workers, observer=observer)
     changes = None
     if request.shard is not None:
@@ -313,12 +315,12 @@ def scan(
             ctx = record(result, history or default_history_dir(profile))
         except InputError as exc:
             # the scan itself succeeded: report it, and say why there is no comparison this time
-            err.print(f"warning: history not used: {exc}", markup=False, highlight=False, soft_wrap=True)
+            err().print(f"warning: history not used: {exc}", markup=False, highlight=False, soft_wrap=True)
         else:
             render_options = replace(render_options, changes=ctx.changes, trend=ctx.trend)
             changes = ctx.changes
             for problem in ctx.skipped:
-                err.print(f"warning: history file skipped: {problem}", markup=False, highlight=False,
+                err().print(f"warning: history file skipped: {problem}", markup=False, highlight=False,
                           soft_wrap=True)
     written = _write_outputs(result, outputs, render_options)
     gate = check_gate(result, fail_under=fail_under, fail_on=fail_on.value if fail_on else None,
@@ -331,13 +333,13 @@ def scan(
         if changes is not None:
             _print_changes(changes, out)
         for reason in gate.reasons:
-            err.print(f"gate failed: {reason}", markup=False, highlight=False)
+            err().print(f"gate failed: {reason}", markup=False, highlight=False)
         if gate.passed and (fail_under is not None or fail_on is not None):
-            err.print("gate passed", markup=False)
+            err().print("gate passed", markup=False)
         print_next_step(result, out, written)  # last, so the paths are on screen when the command ends
     else:
         for reason in gate.reasons:
-            err.print(f"gate failed: {reason}", markup=False, highlight=False)
+            err().print(f"gate failed: {reason}", markup=False, highlight=False)
     if not gate.passed:
         raise typer.Exit(EXIT_GATE)
 
