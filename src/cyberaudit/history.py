@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 from cyberaudit.diff import ResultDiff, diff_results
@@ -32,8 +31,9 @@ class HistoryEntry:
     path: Path
     point: TrendPoint
 
-    @cached_property
+    @property
     def result(self) -> Result:
+        """Read from the file on each use: a comparison made, the Result is let go."""
         return load_result(self.path)
 
 

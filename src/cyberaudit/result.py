@@ -264,21 +264,28 @@ def _result_problems(exc: ValidationError, text: str, path: Path) -> list[InputE
     return out
 
 
+def _result_text(path: Path) -> str:
+    raw = read_user_bytes(path, "result file", MAX_RESULT_BYTES)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("not a cyberaudit result: the file is not UTF-8 text", path) from None
+
+
 def load_result(path: str | Path) -> Result:
     """Read a saved Result JSON, bounded in size and depth and checked against the Result's schema."""
     path = Path(path)
-    raw = read_user_bytes(path, "result file", MAX_RESULT_BYTES)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError("not a cyberaudit result: the file is not UTF-8 text", path) from None
+    # the bytes, the text and the parsed data of a large result are each let go once the next is
+    # made: together they were several times the file (the text is read again only for an error)
+    text = _result_text(path)
     data = load_json(text, path, "not a cyberaudit result")
+    del text
     if not isinstance(data, dict):
         raise InputError("not a cyberaudit result: the top level is not a JSON object", path, 1, 1)
     try:
         return result_from_dict(data)
     except _validation_error() as exc:
-        raise_all(_result_problems(exc, text, path))
+        raise_all(_result_problems(exc, _result_text(path), path))
         raise InputError("not a cyberaudit result", path) from None
     except ValueError as exc:
         raise InputError(f"not a cyberaudit result: {exc}", path) from None
