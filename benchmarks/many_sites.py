@@ -92,6 +92,19 @@ def run_child(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int, f
     return wall, _cpu(usage), usage.ru_maxrss, server
 
 
+def site_fixture(tmp: Path) -> tuple[Path, ssl.SSLContext, dict[str, Route], dict[str, Route]]:
+    """A CA made for the run (its PEM written in `tmp`), the sites' server context, and the routes
+    of the HTTPS sites and of their plain-HTTP twins."""
+    ca = certs.make_ca()
+    leaf = certs.issue(ca, ["*.sites.example", "sites.example"])
+    ca_path = tmp / "ca.pem"
+    ca_path.write_bytes(ca.cert_pem)
+    routes = {"/": Route(200, PAGE.format(text="Counselling for adults. " * 40), HEADERS),
+              "/static/app.js": Route(200, "console.log(1)", (("Content-Type", "text/javascript"),))}
+    plain = {"/": Route(301, "", (("Location", "https://sites.example/"),))}
+    return ca_path, server_context(leaf.fullchain_pem, leaf.key_pem), routes, plain
+
+
 def serve(addresses: int, routes: dict[str, Route], tls: ssl.SSLContext | None) -> list[HttpServer]:
     """One server per loopback address, all on one port, in this process."""
     first = HttpServer(routes, tls=tls, host=address_of(0, addresses)).start()
@@ -147,15 +160,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        ca = certs.make_ca()
-        leaf = certs.issue(ca, ["*.sites.example", "sites.example"])
-        ca_path = tmp / "ca.pem"
-        ca_path.write_bytes(ca.cert_pem)
-        routes = {"/": Route(200, PAGE.format(text="Counselling for adults. " * 40), HEADERS),
-                  "/static/app.js": Route(200, "console.log(1)", (("Content-Type", "text/javascript"),))}
-        tls = server_context(leaf.fullchain_pem, leaf.key_pem)
+        ca_path, tls, routes, plain_routes = site_fixture(tmp)
         servers = serve(args.addresses, routes, tls)
-        plains = serve(args.addresses, {"/": Route(301, "", (("Location", "https://sites.example/"),))}, None)
+        plains = serve(args.addresses, plain_routes, None)
         try:
             profile = tmp / "profile.yaml"
             port, plain_port = servers[0].port, plains[0].port

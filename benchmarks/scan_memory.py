@@ -24,11 +24,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from many_sites import HEADERS, PAGE, write_profile  # noqa: E402
+from many_sites import site_fixture, write_profile  # noqa: E402
 
 from cyberaudit.compact import FrozenJson  # noqa: E402
-from cyberaudit.demo import certs  # noqa: E402
-from cyberaudit.demo.http_server import HttpServer, Route, server_context  # noqa: E402
+from cyberaudit.demo.http_server import HttpServer  # noqa: E402
 from cyberaudit.network import NetworkSettings  # noqa: E402
 from cyberaudit.packed import PackedFindings  # noqa: E402
 from cyberaudit.result import Finding, Result  # noqa: E402
@@ -95,14 +94,8 @@ def result_parts(result: Result) -> dict[str, int]:
 def serve_and_scan(sites: int, concurrency: int) -> tuple[Result, int]:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        ca = certs.make_ca()
-        leaf = certs.issue(ca, ["*.sites.example", "sites.example"])
-        ca_path = tmp / "ca.pem"
-        ca_path.write_bytes(ca.cert_pem)
-        routes = {"/": Route(200, PAGE.format(text="Counselling for adults. " * 40), HEADERS),
-                  "/static/app.js": Route(200, "console.log(1)", (("Content-Type", "text/javascript"),))}
-        with HttpServer(routes, tls=server_context(leaf.fullchain_pem, leaf.key_pem)) as https, \
-                HttpServer({"/": Route(301, "", (("Location", "https://sites.example/"),))}) as plain:
+        ca_path, tls, routes, plain_routes = site_fixture(tmp)
+        with HttpServer(routes, tls=tls) as https, HttpServer(plain_routes) as plain:
             profile = tmp / "profile.yaml"
             write_profile(profile, sites, https.port, plain.port)
             request = ScanRequest(profile_path=profile, network=NetworkSettings(ca_bundle=ca_path),
