@@ -85,11 +85,6 @@ def _register_addresses(network: Network, targets: list[Target]) -> None:
             network.add_address(spec.host, spec.port, address)
 
 
-def count_targets(request: ScanRequest) -> int:
-    """How many targets the scan has (for sizing worker pools); input errors raise here."""
-    return len(build_targets(load_profile(request.profile_path, request.profile_text)))
-
-
 def prepare_probes(names: set[str], network: Network) -> None:
     """Let each probe the scan will run load what all its runs need, before the first one starts.
 
@@ -103,10 +98,14 @@ def prepare_probes(names: set[str], network: Network) -> None:
                 prepare(network)
 
 
-def prepare_scan(request: ScanRequest) -> None:
+def load_request_profile(request: ScanRequest) -> LoadedProfile:
+    """The profile the scan reads (its file, or the text made from command-line targets)."""
+    return load_profile(request.profile_path, request.profile_text)
+
+
+def prepare_scan(request: ScanRequest, loaded: LoadedProfile) -> None:
     """Load once what every worker of the scan needs (probe code, rule packs, the probes' data), so
     workers forked afterwards start with it instead of each loading it again."""
-    loaded = load_profile(request.profile_path, request.profile_text)
     load_rules_for(loaded, request.packs)
     network = Network(network_settings_for(loaded, request.network))
     try:
@@ -115,11 +114,15 @@ def prepare_scan(request: ScanRequest) -> None:
         network.close()
 
 
-def run_scan(request: ScanRequest, observer: Observer | None = None) -> Result:
-    """Run one scan and return its Result; invalid input raises InputError before any probe runs."""
+def run_scan(request: ScanRequest, observer: Observer | None = None,
+             loaded: LoadedProfile | None = None) -> Result:
+    """Run one scan and return its Result; invalid input raises InputError before any probe runs.
+
+    `loaded`: the request's profile, when the caller has already loaded it.
+    """
     started = time.monotonic()
     generated_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    loaded = load_profile(request.profile_path, request.profile_text)
+    loaded = loaded or load_request_profile(request)
     rules = load_rules_for(loaded, request.packs)
     settings = resolve_settings(loaded, rules)
     targets = build_targets(loaded)

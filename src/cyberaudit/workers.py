@@ -19,8 +19,9 @@ from cyberaudit.engine import Observer, Task, TaskResult
 from cyberaudit.errors import CyberauditError, InputError
 from cyberaudit.merge import merge_results
 from cyberaudit.politeness import SharedLimits
+from cyberaudit.profile import build_targets
 from cyberaudit.result import ProbeRun, Result
-from cyberaudit.scan import ScanRequest, prepare_scan, run_scan
+from cyberaudit.scan import ScanRequest, load_request_profile, prepare_scan, run_scan
 from cyberaudit.shards import Shard
 from cyberaudit.targets import Target
 
@@ -76,13 +77,19 @@ def _worker(request: ScanRequest, index: int, q: Any) -> None:
         q.put(("crash", index, f"{type(exc).__name__}: {exc}"))
 
 
-def run_in_workers(request: ScanRequest, workers: int, observer: Observer | None = None) -> Result:
-    """Scan `request` as `workers` shards in child processes and merge them; 1 worker scans here."""
+def run_in_workers(request: ScanRequest, workers: int | None, observer: Observer | None = None) -> Result:
+    """Scan `request` as `workers` shards in child processes and merge them; 1 worker scans here.
+
+    None: `default_workers` for the profile's targets (the profile is read once for both).
+    """
+    loaded = load_request_profile(request)
+    if workers is None:
+        workers = default_workers(len(build_targets(loaded)))
     if workers <= 1:
-        return run_scan(request, observer=observer)
+        return run_scan(request, observer=observer, loaded=loaded)
     ctx = process_context()
     if ctx.get_start_method() == "fork":
-        prepare_scan(request)
+        prepare_scan(request, loaded)
     q = ctx.Queue()
     # one scan, one set of limits: the workers share the per-IP slots and the connection rate
     shared = replace(request, network=replace(request.network, shared_limits=SharedLimits(ctx)))

@@ -240,9 +240,9 @@ def scan(
     from cyberaudit.network import NetworkSettings, parse_connect_to, parse_resolve
     from cyberaudit.probes.base import ScanOptions
     from cyberaudit.render import check_writable, format_for
-    from cyberaudit.scan import ScanRequest, count_targets
+    from cyberaudit.scan import ScanRequest
     from cyberaudit.shards import parse_shard
-    from cyberaudit.workers import default_workers, run_in_workers
+    from cyberaudit.workers import run_in_workers
 
     profile_text = None
     if addresses or targets_file:
@@ -296,9 +296,9 @@ def scan(
     if request.shard is not None:
         if workers not in (None, 1):
             raise InputError("--workers and --shard: a shard is scanned by one process; run more shards instead")
-        n_workers = 1
+        n_workers: int | None = 1
     else:
-        n_workers = workers or default_workers(count_targets(request))
+        n_workers = workers  # None: as many as the targets and CPUs make worth it
     # made when there is something to say: a quiet scan that has nothing to report imports no rich
     err = functools.cache(_stderr)
     observer = None if quiet else _progress_observer(err())
