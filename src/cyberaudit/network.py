@@ -378,8 +378,12 @@ class Network:
     def _request(self, method: str, url: str, *, verify: bool, deadline: float | None,
                  tls: TlsMode = "default") -> HttpResponse:
         # one response never takes longer than response_timeout, however slowly its bytes come
-        own = time.monotonic() + self.settings.response_timeout
+        now = time.monotonic()
+        own = now + self.settings.response_timeout
         until = own if deadline is None else min(deadline, own)
+        if until <= now:
+            # a fetch queued behind others past the deadline: asking now would wait a whole read timeout
+            raise NetworkTimeout(f"{url}: no complete response before the deadline")
         # read by the connection's watchdog, which cuts a handshake or header read still going at the deadline
         self._local.deadline = until
         try:
@@ -534,6 +538,20 @@ def site_of(url: str) -> tuple[str, str, int]:
     return scheme, (parts.hostname or "").lower(), port
 
 
+def _until(deadline: float | None, timeout: Any) -> Any:
+    """The socket timeout for a connect and TLS handshake: never past the deadline.
+
+    ssl's handshake counts its timeout over the whole handshake, not per read, and the watchdog
+    cannot shut down a socket that ssl is wrapping; this bound holds where the watchdog cannot.
+    """
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError("the deadline passed before the connection was made")
+    return left if timeout is None or not isinstance(timeout, (int, float)) else min(timeout, left)
+
+
 def _mapped_connection(base: type[HTTPConnection], network: Network) -> type[HTTPConnection]:
     class MappedConnection(base):  # type: ignore[valid-type, misc]
         # Only the socket's destination changes: SNI, Host and certificate checks keep the name.
@@ -550,6 +568,9 @@ def _mapped_connection(base: type[HTTPConnection], network: Network) -> type[HTT
             self._arm()
             try:
                 super().connect()
+                if self._cut_at_deadline:
+                    # cut while ssl swapped the sockets over: neither one was there to shut down
+                    raise ConnectTimeoutError(self, f"connection to {self.host} cut at the deadline")
             except BaseException:
                 self._disarm()
                 self._free_slot()
@@ -610,17 +631,22 @@ def _mapped_connection(base: type[HTTPConnection], network: Network) -> type[HTT
                 addr, port = network.address_for(self._dns_host, self.port)
             except ProbeError as exc:
                 raise NewConnectionError(self, str(exc)) from exc
+            deadline = getattr(network._local, "deadline", None)
             try:
                 if self._slot_release is None:
                     self._take_slot(addr)
+                timeout = _until(deadline, self.timeout)
                 sock = network.politeness.connect(addr, lambda: urllib3.util.connection.create_connection(
-                    (addr, port), self.timeout, source_address=self.source_address,
-                    socket_options=self.socket_options), getattr(network._local, "deadline", None))
+                    (addr, port), timeout, source_address=self.source_address,
+                    socket_options=self.socket_options), deadline)
             except TimeoutError as exc:
                 raise ConnectTimeoutError(self, f"connection to {self.host} timed out") from exc
             except OSError as exc:
                 raise NewConnectionError(self, f"cannot connect to {addr}:{port}: {exc}") from exc
             self._raw_sock = sock
+            if self._cut_at_deadline:  # the watchdog fired before there was a socket to shut down
+                sock.close()
+                raise ConnectTimeoutError(self, f"connection to {self.host} cut at the deadline")
             return sock
 
     return MappedConnection

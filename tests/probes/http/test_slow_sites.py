@@ -16,6 +16,7 @@ LINKED = ["/about", "/team", "/fees", "/blog", "/faq", "/contact-us"]
 HOME = ("<!doctype html><html><head><title>Home</title></head><body>"
         + "".join(f'<a href="{p}">{p[1:]}</a>' for p in LINKED)
         + '<a href="/privacy">Privacy policy</a></body></html>')
+SECURITY_TXT = security_txt()  # one expiry for both scans: made twice, it may differ by a second
 
 
 class Site:
@@ -46,7 +47,7 @@ class Site:
     def routes(self) -> dict[str, Callable[[str, Mapping[str, str]], Route]]:
         sec = "/security.txt" if self.sitemap else "/.well-known/security.txt"
         out = {"/": self._answer(Route(200, HOME, SECURE_HEADERS), 0.3),
-               sec: self._answer(Route(200, security_txt(), (("Content-Type", "text/plain"),)), 0.3)}
+               sec: self._answer(Route(200, SECURITY_TXT, (("Content-Type", "text/plain"),)), 0.3)}
         if self.sitemap:
             xml = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
                    + "".join(f"<url><loc>{p}</loc></url>" for p in ["/", "/about", "/new-client-intake"])
