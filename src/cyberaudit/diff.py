@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from cyberaudit.reach import unreachable_ids
@@ -134,6 +134,11 @@ def _key(f: Finding) -> tuple[str, str]:
     return (f.rule_id, f.target)
 
 
+def _brief(f: Finding) -> Change:
+    """The finding as the newer side of a Change (its status in new_status)."""
+    return Change(f.rule_id, f.target, f.title, f.severity, f.category, None, f.status, f.message)
+
+
 def _rank(c: Change | ExpiringWaiver) -> tuple[int, str, str]:
     sev = SEVERITY_ORDER.index(c.severity) if c.severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
     return (sev, c.rule_id, c.target)
@@ -200,22 +205,23 @@ def diff_results(old: Result, new: Result) -> ResultDiff:
     removed = [t for t in old_targets if t not in set(new_targets)]
     added = [t for t in new_targets if t not in set(old_targets)]
     changed_targets = set(removed) | set(added)
-    before = {_key(f): f for f in old.findings if f.target not in changed_targets}
-    after = {_key(f): f for f in new.findings if f.target not in changed_targets}
+    # a Change's fields only, not whole findings: two results of thousands of targets each, unpacked
+    # with their evidence, were several times either result
+    before = {_key(f): _brief(f) for f in old.findings if f.target not in changed_targets}
+    after = {_key(f): _brief(f) for f in new.findings if f.target not in changed_targets}
     new_failures, fixed, still, other = [], [], [], []
     for key in list(after) + [k for k in before if k not in after]:
         o, n = before.get(key), after.get(key)
         ref = n or o
         assert ref is not None
-        change = Change(ref.rule_id, ref.target, ref.title, ref.severity, ref.category,
-                        o.status if o else None, n.status if n else None, ref.message)
-        was_fail = o is not None and o.status == "fail"
-        is_fail = n is not None and n.status == "fail"
+        change = replace(ref, old_status=o.new_status if o else None, new_status=n.new_status if n else None)
+        was_fail = change.old_status == "fail"
+        is_fail = change.new_status == "fail"
         if is_fail and not was_fail:
             new_failures.append(change)
         elif is_fail:
             still.append(change)
-        elif was_fail and n is not None and n.status == "pass":
+        elif was_fail and change.new_status == "pass":
             fixed.append(change)
         elif change.old_status != change.new_status:
             other.append(change)

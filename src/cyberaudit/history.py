@@ -10,7 +10,7 @@ from pathlib import Path
 from cyberaudit.diff import ResultDiff, diff_results
 from cyberaudit.errors import InputError
 from cyberaudit.outfiles import make_dirs, write_private
-from cyberaudit.result import Result, load_result, parse_timestamp
+from cyberaudit.result import Result, load_result, load_result_head, parse_timestamp
 
 HISTORY_DIRNAME = ".cyberaudit-history"
 _NAME = re.compile(r"^result-(\d{8}T\d{6}Z)(?:-(\d+))?\.json$")
@@ -98,33 +98,47 @@ def load_history(directory: str | Path, *, profile_path: str | None = None,
         if not m:
             continue
         try:
-            result = load_result(path)
+            # only the head: a year of weekly results of a large profile is never read whole
+            head = load_result_head(path)
         except InputError as exc:
-            if skipped is not None:
-                lines = exc.lines()  # a warning stays one line however many problems the file has
-                skipped.append(lines[0] + (f" (and {len(lines) - 1} more)" if len(lines) > 1 else ""))
+            _skip(exc, skipped)
             continue
-        if profile_path is not None and result.profile.path != profile_path:
+        if profile_path is not None and head.profile_path != profile_path:
             continue
         # result-T.json, result-T-2.json, ...: saved in that order within the same second
-        point = trend_of([result])[0]
-        found.append(((_stamp(result), int(m.group(2) or 1)), HistoryEntry(path, point)))
-        del result  # only the trend point is kept: the next file is read without this one in memory
+        point = TrendPoint(head.generated_at, head.overall.score, head.overall.grade)
+        found.append(((_stamp_of(head.generated_at), int(m.group(2) or 1)), HistoryEntry(path, point)))
     found.sort(key=lambda item: item[0])
     return [entry for _, entry in found]
+
+
+def _skip(exc: InputError, skipped: list[str] | None) -> None:
+    if skipped is not None:
+        lines = exc.lines()  # a warning stays one line however many problems the file has
+        skipped.append(lines[0] + (f" (and {len(lines) - 1} more)" if len(lines) > 1 else ""))
 
 
 def trend_of(results: list[Result]) -> tuple[TrendPoint, ...]:
     return tuple(TrendPoint(r.generated_at, r.scores.overall.score, r.scores.overall.grade) for r in results)
 
 
-def context_for(result: Result, earlier: list[HistoryEntry]) -> HistoryContext:
-    """Compare a result with the latest earlier one (entries oldest first, not including `result`)."""
-    previous = earlier[-1] if earlier else None
+def context_for(result: Result, earlier: list[HistoryEntry], skipped: list[str] | None = None) -> HistoryContext:
+    """Compare a result with the latest earlier one (entries oldest first, not including `result`).
+
+    Only the one compared with is read whole; if it is damaged past its head, the one before it is used.
+    """
+    earlier = list(earlier)
+    changes = None
+    while earlier and changes is None:
+        try:
+            changes = diff_results(earlier[-1].result, result)
+        except InputError as exc:
+            _skip(exc, skipped)
+            earlier.pop()
     return HistoryContext(
         saved_to=None,
-        previous=previous,
-        changes=diff_results(previous.result, result) if previous else None,
+        previous=earlier[-1] if earlier else None,
+        changes=changes,
         trend=tuple(e.point for e in earlier) + trend_of([result]),
     )
 
@@ -133,7 +147,7 @@ def record(result: Result, directory: str | Path) -> HistoryContext:
     """Compare with the saved results of the same profile, then save this one beside them."""
     skipped: list[str] = []
     earlier = load_history(directory, profile_path=result.profile.path, skipped=skipped)
-    ctx = context_for(result, earlier)
+    ctx = context_for(result, earlier, skipped)
     saved = save_result(result, directory)
     return HistoryContext(saved, ctx.previous, ctx.changes, ctx.trend, tuple(skipped))
 
@@ -144,5 +158,5 @@ def context_before(result: Result, directory: str | Path) -> HistoryContext:
     skipped: list[str] = []
     earlier = [e for e in load_history(directory, profile_path=result.profile.path, skipped=skipped)
                if _stamp_of(e.point.generated_at) < stamp]
-    ctx = context_for(result, earlier)
+    ctx = context_for(result, earlier, skipped)
     return HistoryContext(ctx.saved_to, ctx.previous, ctx.changes, ctx.trend, tuple(skipped))

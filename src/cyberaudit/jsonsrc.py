@@ -25,7 +25,8 @@ class _HugeNumber(Exception):
         self.text = text
 
 
-def _bounded_int(text: str) -> int:
+def bounded_int(text: str) -> int:
+    """json's parse_int, refusing numbers longer than MAX_INT_DIGITS (their conversion is slow)."""
     if len(text) > MAX_INT_DIGITS:
         raise _HugeNumber(text)
     return int(text)
@@ -36,7 +37,8 @@ def _line_col(text: str, at: int) -> tuple[int, int]:
     return line, at - (text.rfind("\n", 0, at) + 1) + 1
 
 
-def _too_deep(data: Any, limit: int) -> bool:
+def too_deep(data: Any, limit: int) -> bool:
+    """The parsed value nests containers more than `limit` levels deep."""
     stack = [(data, 1)]
     while stack:
         value, depth = stack.pop()
@@ -52,7 +54,7 @@ def _too_deep(data: Any, limit: int) -> bool:
 def load_json(text: str, path: str | Path, what: str) -> Any:
     """Parse JSON text with bounded depth and number size; every problem is an InputError naming `what`."""
     try:
-        data = json.loads(text, parse_int=_bounded_int)
+        data = json.loads(text, parse_int=bounded_int)
     except _HugeNumber as exc:
         at = text.find(exc.text)
         line, col = _line_col(text, at) if at >= 0 else (None, None)
@@ -64,7 +66,7 @@ def load_json(text: str, path: str | Path, what: str) -> Any:
         raise InputError(f"{what}: values nest more than {MAX_JSON_DEPTH} levels deep", path) from None
     except ValueError as exc:  # e.g. a float the parser cannot represent
         raise InputError(f"{what}: not valid JSON: {exc}", path) from None
-    if _too_deep(data, MAX_JSON_DEPTH):
+    if too_deep(data, MAX_JSON_DEPTH):
         raise InputError(f"{what}: values nest more than {MAX_JSON_DEPTH} levels deep", path)
     return data
 

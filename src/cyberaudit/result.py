@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import functools
+import json
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from cyberaudit.compact import ENCODER, field_names
+from cyberaudit.compact import ENCODER, FrozenJson, field_names
 from cyberaudit.errors import MAX_LISTED, InputError, raise_all
-from cyberaudit.jsonsrc import json_positions, load_json
+from cyberaudit.jsonsrc import MAX_JSON_DEPTH, bounded_int, json_positions, load_json, too_deep
+from cyberaudit.jsonstream import read_object
 from cyberaudit.messages import dotted, problem, shown
-from cyberaudit.userfiles import MAX_RESULT_BYTES, read_user_bytes
+from cyberaudit.userfiles import MAX_RESULT_BYTES, read_user_bytes, read_user_chunks
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter, ValidationError
@@ -237,12 +240,23 @@ def _adapter() -> TypeAdapter[Result]:
 
 def result_from_dict(data: dict[str, Any]) -> Result:
     """Rebuild a Result from its JSON form (the inverse of Result.to_dict); ValidationError if it is not one."""
+    _check_major(data)
+    # unknown keys (from a newer minor version) are ignored; every known one must have its type
+    return _adapter().validate_python(data)
+
+
+def _check_major(data: Mapping[str, Any]) -> None:
     major = str(data.get("schema_version", "")).split(".")[0]
     if major != SCHEMA_VERSION.split(".")[0]:
         raise ValueError(f"unsupported result schema_version {shown(data.get('schema_version'))} "
                          f"(this cyberaudit reads {SCHEMA_VERSION})")
-    # unknown keys (from a newer minor version) are ignored; every known one must have its type
-    return _adapter().validate_python(data)
+
+
+@functools.cache
+def _part_adapter(cls: type) -> TypeAdapter[Any]:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(cls)
 
 
 def _validation_error() -> type[Exception]:
@@ -275,6 +289,97 @@ def _result_text(path: Path) -> str:
 def load_result(path: str | Path) -> Result:
     """Read a saved Result JSON, bounded in size and depth and checked against the Result's schema."""
     path = Path(path)
+    try:
+        return _load_streamed(path)
+    except InputError:
+        raise  # the file itself: missing, special, too large
+    except Exception:  # noqa: BLE001 - any problem of the content is told by the whole-file reading below
+        pass
+    return _load_whole(path)
+
+
+@dataclass(frozen=True)
+class ResultHead:
+    """What a list of saved results needs of each one: when, for which profile, and its overall score."""
+
+    generated_at: str
+    profile_path: str
+    overall: ScoreCard
+
+
+def load_result_head(path: str | Path) -> ResultHead:
+    """The head of a saved Result, its findings and targets read as JSON but neither checked nor kept."""
+    path = Path(path)
+    try:
+        head: dict[str, Any] = {}
+        for key, value in _members(path):
+            if isinstance(value, Iterator):
+                for _ in value:
+                    pass
+            else:
+                head[key] = value
+                if key == "schema_version":
+                    _check_major(head)
+        return ResultHead(_part_adapter(str).validate_python(head["generated_at"]),
+                          _part_adapter(ProfileInfo).validate_python(head["profile"]).path,
+                          _part_adapter(ScoreCard).validate_python(head["scores"]["overall"]))
+    except InputError:
+        raise
+    except Exception:  # noqa: BLE001 - told, with its line, by the whole-file reading
+        pass
+    result = _load_whole(path)
+    return ResultHead(result.generated_at, result.profile.path, result.scores.overall)
+
+
+def _members(path: Path) -> Iterator[tuple[str, Any]]:
+    """The file's top-level members; findings and targets as iterators of their items (jsonstream)."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+
+    def pieces() -> Iterator[str]:
+        for chunk in read_user_chunks(path, "result file", MAX_RESULT_BYTES):
+            yield decoder.decode(chunk)
+        yield decoder.decode(b"", final=True)
+
+    raw_decode = json.JSONDecoder(parse_int=bounded_int).raw_decode
+    return read_object(pieces(), frozenset({"findings", "targets"}), raw_decode)
+
+
+def _load_streamed(path: Path) -> Result:
+    """The Result read a finding and a target at a time: only the current one is ever parsed whole.
+
+    Findings are packed as they come (packed.py) and facts kept as compact.FrozenJson, as a scan
+    keeps its own; at 1,000 websites that is about a tenth of the whole file's parsed objects. Any
+    problem raises, and `load_result` then reads the file whole for errors with their lines.
+    """
+    from cyberaudit.packed import PackedFindings  # it builds on this module
+
+    def items(values: Iterator[Any], adapter: TypeAdapter[Any]) -> Iterator[Any]:
+        for value in values:
+            if too_deep(value, MAX_JSON_DEPTH - 2):
+                raise ValueError("nested too deep")
+            yield adapter.validate_python(value)
+
+    data: dict[str, Any] = {}
+    findings: Sequence[Finding] = ()
+    targets: tuple[TargetResult, ...] = ()
+    for key, value in _members(path):
+        if key == "findings" and isinstance(value, Iterator):
+            findings = PackedFindings(items(value, _part_adapter(Finding)))
+            data[key] = []
+        elif key == "targets" and isinstance(value, Iterator):
+            targets = tuple(replace(t, facts=FrozenJson(t.facts))
+                            for t in items(value, _part_adapter(TargetResult)))
+            data[key] = []
+        elif too_deep(value, MAX_JSON_DEPTH - 1):
+            raise ValueError("nested too deep")
+        else:
+            data[key] = value
+        if key == "schema_version":
+            _check_major(data)  # before thousands of findings of another layout are validated
+    return replace(result_from_dict(data), findings=findings, targets=targets)
+
+
+def _load_whole(path: Path) -> Result:
     # the bytes, the text and the parsed data of a large result are each let go once the next is
     # made: together they were several times the file (the text is read again only for an error)
     text = _result_text(path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from cyberaudit.errors import InputError
@@ -31,6 +32,12 @@ def size_text(size: int) -> str:
 
 def read_user_bytes(path: str | Path, what: str, max_bytes: int | None = DEFAULT_MAX_BYTES) -> bytes:
     """The file's bytes; a missing, unreadable, special or oversized file is an InputError naming it."""
+    return b"".join(read_user_chunks(path, what, max_bytes, chunk_size=None))
+
+
+def read_user_chunks(path: str | Path, what: str, max_bytes: int | None = DEFAULT_MAX_BYTES, *,
+                     chunk_size: int | None = 1024 * 1024) -> Iterator[bytes]:
+    """The file's bytes in pieces (all at once with no `chunk_size`), bounded as read_user_bytes is."""
     path = Path(path)
     limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
     try:
@@ -45,13 +52,16 @@ def read_user_bytes(path: str | Path, what: str, max_bytes: int | None = DEFAULT
                              f"for this kind of file", path)
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as fh:
-            data = fh.read(limit + 1)
+            total = 0
+            while data := fh.read(limit + 1 - total if chunk_size is None else min(chunk_size, limit + 1 - total)):
+                total += len(data)
+                if total > limit:
+                    raise InputError(f"{what} is larger than the {size_text(limit)} limit for this kind of file",
+                                     path)
+                yield data
     except FileNotFoundError:
         raise InputError(f"{what} not found", path) from None
     except IsADirectoryError:
         raise InputError(f"{what} is a folder, expected a file", path) from None
     except OSError as exc:
         raise InputError(f"cannot read the {what}: {exc.strerror or exc}", path) from None
-    if len(data) > limit:
-        raise InputError(f"{what} is larger than the {size_text(limit)} limit for this kind of file", path)
-    return data

@@ -102,3 +102,15 @@ def test_the_trend_comes_from_every_saved_result_and_only_the_latest_is_read_who
     assert [p.generated_at for p in ctx.trend] == ["2026-10-01T09:00:00Z", "2026-11-01T09:00:00Z",
                                                    "2026-12-01T09:00:00Z"]
     assert ctx.previous is not None and ctx.previous.result.generated_at == "2026-11-01T09:00:00Z"
+
+
+def test_a_previous_result_damaged_past_its_head_is_named_and_the_one_before_is_compared(tmp_path):
+    older = save_result(replace(sample_result(), generated_at="2026-10-01T09:00:00Z"), tmp_path)
+    damaged = save_result(replace(sample_result(), generated_at="2026-11-01T09:00:00Z"), tmp_path)
+    text = damaged.read_text()
+    damaged.write_text(text.replace('"status": "fail"', '"status": "maybe"', 1))
+    ctx = record(later_result(), tmp_path)
+    assert ctx.previous is not None and ctx.previous.path == older
+    assert ctx.changes is not None and ctx.changes.old_generated_at == "2026-10-01T09:00:00Z"
+    assert any(str(damaged) in s and "status" in s for s in ctx.skipped)
+    assert [p.generated_at for p in ctx.trend] == ["2026-10-01T09:00:00Z", later_result().generated_at]
