@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from cyberaudit.reach import unreachable_ids
@@ -134,9 +134,8 @@ def _key(f: Finding) -> tuple[str, str]:
     return (f.rule_id, f.target)
 
 
-def _brief(f: Finding) -> Change:
-    """The finding as the newer side of a Change (its status in new_status)."""
-    return Change(f.rule_id, f.target, f.title, f.severity, f.category, None, f.status, f.message)
+def _change(f: Finding, old_status: str | None, new_status: str | None) -> Change:
+    return Change(f.rule_id, f.target, f.title, f.severity, f.category, old_status, new_status, f.message)
 
 
 def _rank(c: Change | ExpiringWaiver) -> tuple[int, str, str]:
@@ -172,16 +171,29 @@ def expiring_waivers(result: Result, days: int = EXPIRY_WINDOW_DAYS) -> tuple[Ex
     return tuple(sorted(out, key=_rank))
 
 
-def _target_change(result: Result, target: str, change: str) -> TargetChange:
-    fs = [f for f in result.findings if f.target == target]
-    counts: dict[str, int] = {}
-    for f in fs:
-        counts[f.status] = counts.get(f.status, 0) + 1
-    failed = sorted(((f.severity, f.rule_id) for f in fs if f.status == "fail"),
-                    key=lambda p: (SEVERITY_ORDER.index(p[0]) if p[0] in SEVERITY_ORDER else 9, p[1]))
-    card = result.scores.by_target.get(target)
-    return TargetChange(target, fs[0].target_kind if fs else "", change, counts, tuple(failed),
-                        card.score if card else None, card.grade if card else None)
+def _target_changes(result: Result, ids: list[str], change: str) -> tuple[TargetChange, ...]:
+    """A TargetChange for each of `ids`, from one pass over the result's findings."""
+    if not ids:
+        return ()
+    wanted = set(ids)
+    kinds: dict[str, str] = {}
+    counts: dict[str, dict[str, int]] = {t: {} for t in ids}
+    failed: dict[str, list[tuple[str, str]]] = {t: [] for t in ids}
+    for f in result.findings:
+        if f.target not in wanted:
+            continue
+        kinds.setdefault(f.target, f.target_kind)
+        counts[f.target][f.status] = counts[f.target].get(f.status, 0) + 1
+        if f.status == "fail":
+            failed[f.target].append((f.severity, f.rule_id))
+    out = []
+    for target in ids:
+        card = result.scores.by_target.get(target)
+        ranked = sorted(failed[target],
+                        key=lambda p: (SEVERITY_ORDER.index(p[0]) if p[0] in SEVERITY_ORDER else 9, p[1]))
+        out.append(TargetChange(target, kinds.get(target, ""), change, counts[target], tuple(ranked),
+                                card.score if card else None, card.grade if card else None))
+    return tuple(out)
 
 
 def _score_on(result: Result, targets: set[str]) -> float | None:
@@ -202,34 +214,34 @@ def diff_results(old: Result, new: Result) -> ResultDiff:
     """Compare two results finding by finding (a finding is a rule on a target)."""
     old_targets = list(dict.fromkeys(f.target for f in old.findings))
     new_targets = list(dict.fromkeys(f.target for f in new.findings))
-    removed = [t for t in old_targets if t not in set(new_targets)]
-    added = [t for t in new_targets if t not in set(old_targets)]
+    old_set, new_set = set(old_targets), set(new_targets)
+    removed = [t for t in old_targets if t not in new_set]
+    added = [t for t in new_targets if t not in old_set]
     changed_targets = set(removed) | set(added)
-    # a Change's fields only, not whole findings: two results of thousands of targets each, unpacked
-    # with their evidence, were several times either result
-    before = {_key(f): _brief(f) for f in old.findings if f.target not in changed_targets}
-    after = {_key(f): _brief(f) for f in new.findings if f.target not in changed_targets}
+    # one pass over each side, keeping the older statuses only: two results of thousands of targets
+    # held as whole findings (or a Change for each) were several times either result
+    before = {_key(f): f.status for f in old.findings if f.target not in changed_targets}
     new_failures, fixed, still, other = [], [], [], []
-    for key in list(after) + [k for k in before if k not in after]:
-        o, n = before.get(key), after.get(key)
-        ref = n or o
-        assert ref is not None
-        change = replace(ref, old_status=o.new_status if o else None, new_status=n.new_status if n else None)
-        was_fail = change.old_status == "fail"
-        is_fail = change.new_status == "fail"
+    for f in new.findings:
+        if f.target in changed_targets:
+            continue
+        was = before.pop(_key(f), None)
+        is_fail, was_fail = f.status == "fail", was == "fail"
         if is_fail and not was_fail:
-            new_failures.append(change)
+            new_failures.append(_change(f, was, f.status))
         elif is_fail:
-            still.append(change)
-        elif was_fail and change.new_status == "pass":
-            fixed.append(change)
-        elif change.old_status != change.new_status:
-            other.append(change)
+            still.append(_change(f, was, f.status))
+        elif was_fail and f.status == "pass":
+            fixed.append(_change(f, was, f.status))
+        elif was != f.status:
+            other.append(_change(f, was, f.status))
+    # what the newer result no longer has at all (statuses are never None)
+    other += [_change(f, f.status, None) for f in old.findings
+              if f.target not in changed_targets and before.pop(_key(f), None) is not None]
     cats = list(dict.fromkeys([*new.scores.by_category, *old.scores.by_category]))
     score = _score_change(old.scores.overall, new.scores.overall)
-    targets = tuple([_target_change(old, t, "removed") for t in removed]
-                    + [_target_change(new, t, "added") for t in added])
-    shared = set(old_targets) & set(new_targets)
+    targets = _target_changes(old, removed, "removed") + _target_changes(new, added, "added")
+    shared = old_set & new_set
     return ResultDiff(
         old_generated_at=old.generated_at,
         new_generated_at=new.generated_at,

@@ -71,3 +71,16 @@ def test_text_json_and_markdown_say_the_same():
     md = diff_to_markdown(d)
     assert "## New failures (1)" in md and "## Fixed (2)" in md
     assert "| medium | `HTTP-CSP` |" in md
+
+
+def test_a_rule_gone_from_a_target_and_one_new_on_it_are_other_changes():
+    old, new = sample_result(), later_result()
+    dropped = ("MAIL-DMARC-ENFORCED", MAIL)
+    kept = tuple(f for f in new.findings if (f.rule_id, f.target) != dropped)
+    added = next(f for f in new.findings if f.target == SITE and f.status == "pass")
+    added = added.__class__(**{**{k: getattr(added, k) for k in added.__dataclass_fields__}, "rule_id": "HTTP-NEW"})
+    d = diff_results(old, new.__class__(**{**new.__dict__, "findings": (*kept, added)}))
+    other = {(c.rule_id, c.target): (c.old_status, c.new_status) for c in d.other_changes}
+    assert other[dropped] == ("fail", None)  # no longer checked: neither fixed nor still failing
+    assert other[("HTTP-NEW", SITE)] == (None, "pass")
+    assert dropped not in keys(d.fixed) | keys(d.still_failing) and not d.targets
