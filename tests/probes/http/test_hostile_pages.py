@@ -7,11 +7,14 @@ import socket
 import ssl
 import threading
 import time
+import tracemalloc
+import zlib
 
 import pytest
 
 from cyberaudit.demo import certs
 from cyberaudit.demo.http_server import HttpServer, Route, server_context
+from cyberaudit.network import Network, NetworkSettings
 from cyberaudit.probes.base import ProbeContext, ProbeOutput, ScanOptions
 from cyberaudit.probes.privacy.probe import PROBE as PRIVACY
 from cyberaudit.profile import Practice, Profile, Website
@@ -277,3 +280,29 @@ def test_a_million_nested_tags_end_quickly_in_error_not_a_slow_pass(site):
     assert time.monotonic() - start < 30  # hang protection only
     assert set(verdicts.values()) == {"error"}, verdicts
     assert "nests tags more than" in scan.facts["pages"][0]["partial"]
+
+
+def _gzip_of_zeros(megabytes: int) -> bytes:
+    co = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: the gzip format
+    block = bytes(1024 * 1024)
+    return b"".join([co.compress(block) for _ in range(megabytes)] + [co.flush()])
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "gzip, gzip"])
+def test_a_compression_bomb_is_inflated_only_up_to_the_size_cap(pki, encoding):
+    bomb = _gzip_of_zeros(512)  # about 500 kB on the wire, 512 MB once inflated
+    if encoding == "gzip, gzip":  # inflated twice; a longer chain of codings is refused outright
+        co = zlib.compressobj(9, zlib.DEFLATED, 31)
+        bomb = co.compress(bomb) + co.flush()
+    server = HttpServer(routes={"/": Route(200, bomb, (("Content-Type", "text/html"),
+                                                       ("Content-Encoding", encoding)))}).start()
+    net = Network(NetworkSettings(connect_to={(HOST, 80): ("127.0.0.1", server.port)}))
+    tracemalloc.start()
+    try:
+        page = net.fetch(f"http://{HOST}/", deadline=time.monotonic() + 30).final
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        server.stop()
+    assert page.truncated and len(page.body) == NetworkSettings().max_body_bytes
+    assert peak < 64 * 1024 * 1024  # never the 512 MB at once
