@@ -99,12 +99,12 @@ def load_history(directory: str | Path, *, profile_path: str | None = None,
             continue
         try:
             # only the head: a year of weekly results of a large profile is never read whole
-            head = load_result_head(path)
+            head = load_result_head(path, profile_path)
         except InputError as exc:
             _skip(exc, skipped)
             continue
-        if profile_path is not None and head.profile_path != profile_path:
-            continue
+        if head is None:
+            continue  # another profile's
         # result-T.json, result-T-2.json, ...: saved in that order within the same second
         point = TrendPoint(head.generated_at, head.overall.score, head.overall.grade)
         found.append(((_stamp_of(head.generated_at), int(m.group(2) or 1)), HistoryEntry(path, point)))

@@ -307,8 +307,11 @@ class ResultHead:
     overall: ScoreCard
 
 
-def load_result_head(path: str | Path) -> ResultHead:
-    """The head of a saved Result, its findings and targets read as JSON but neither checked nor kept."""
+def load_result_head(path: str | Path, profile_path: str | None = None) -> ResultHead | None:
+    """The head of a saved Result, its findings and targets read as JSON but neither checked nor kept.
+
+    With `profile_path`, None for another profile's result, known as soon as its profile is read.
+    """
     path = Path(path)
     try:
         head: dict[str, Any] = {}
@@ -316,10 +319,13 @@ def load_result_head(path: str | Path) -> ResultHead:
             if isinstance(value, Iterator):
                 for _ in value:
                     pass
-            else:
-                head[key] = value
-                if key == "schema_version":
-                    _check_major(head)
+                continue
+            head[key] = value
+            if key == "schema_version":
+                _check_major(head)
+            elif (key == "profile" and profile_path is not None
+                  and _part_adapter(ProfileInfo).validate_python(value).path != profile_path):
+                return None  # a folder shared by many clients' profiles: the others' are not read on
         return ResultHead(_part_adapter(str).validate_python(head["generated_at"]),
                           _part_adapter(ProfileInfo).validate_python(head["profile"]).path,
                           _part_adapter(ScoreCard).validate_python(head["scores"]["overall"]))
@@ -328,6 +334,8 @@ def load_result_head(path: str | Path) -> ResultHead:
     except Exception:  # noqa: BLE001 - told, with its line, by the whole-file reading
         pass
     result = _load_whole(path)
+    if profile_path is not None and result.profile.path != profile_path:
+        return None
     return ResultHead(result.generated_at, result.profile.path, result.scores.overall)
 
 

@@ -63,3 +63,12 @@ def test_a_file_cut_short_is_an_error_not_a_shorter_result(big, tmp_path):
     for read in (load_result, load_result_head):
         with pytest.raises(InputError, match="not valid JSON"):
             read(cut)
+
+
+def test_another_profiles_result_is_known_from_its_head_without_reading_on(big, tmp_path):
+    result, path = big
+    text = path.read_text(encoding="utf-8")
+    cut = tmp_path / "other.json"
+    cut.write_text(text[: len(text) // 2], encoding="utf-8")  # nothing after the profile is read
+    assert load_result_head(cut, "/elsewhere/other.yaml") is None
+    assert load_result_head(path, result.profile.path).overall == result.scores.overall
