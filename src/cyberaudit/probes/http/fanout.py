@@ -7,10 +7,13 @@ back in the order asked for either way, so the facts never depend on which answe
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Generic, Protocol, TypeVar
 
+from cyberaudit import alarms
 from cyberaudit.network import FetchResult
 
 T = TypeVar("T")
@@ -59,9 +62,17 @@ class Fanout:
 
     def __init__(self, parallel: bool, width: int = WIDTH) -> None:
         self.width = width
-        self.parallel = parallel
-        # background checks (redirect, security.txt, sitemap) beside a batch of pages
-        self._pool = ThreadPoolExecutor(max_workers=width + 2, thread_name_prefix="http") if parallel else None
+        self.parallel = False
+        self._pool: ThreadPoolExecutor | None = None
+        if parallel:
+            self.widen()
+
+    def widen(self) -> None:
+        """Run the calls started from now on on the pool (calls already made inline stay so)."""
+        if self._pool is None:
+            # background checks (redirect, security.txt, sitemap) beside a batch of pages
+            self._pool = ThreadPoolExecutor(max_workers=self.width + 2, thread_name_prefix="http")
+            self.parallel = True
 
     def later(self, fn: Callable[..., T], *args: Any) -> Job[T]:
         """Start fn now on the pool, or run it inline when its result is asked for."""
@@ -86,3 +97,32 @@ class Fanout:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class EarlyStart(Generic[T]):
+    """Widens `fan` and calls `start` once, `after` seconds from now, unless settled before then.
+
+    The site's first answer settles it: a site that has not answered in SLOW_MS has its checks that
+    need no page (redirect, security.txt, sitemap) started while its first page is still coming.
+    """
+
+    def __init__(self, fan: Fanout, start: Callable[[], T], after: float = SLOW_MS / 1000) -> None:
+        self._fan, self._start = fan, start
+        self._lock = threading.Lock()
+        self._settled = False
+        self._value: T | None = None
+        self._alarm = alarms.call_at(time.monotonic() + after, self._fire)
+
+    def _fire(self) -> None:
+        with self._lock:  # settle() waits for a start under way, so it never sees half of one
+            if not self._settled:
+                self._settled = True
+                self._fan.widen()
+                self._value = self._start()
+
+    def settle(self) -> T | None:
+        """Stop a start not yet made; what a start already made returned, else None."""
+        self._alarm.cancel()
+        with self._lock:
+            self._settled = True
+            return self._value

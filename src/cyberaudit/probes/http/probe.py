@@ -29,7 +29,7 @@ from cyberaudit.probes.http.cookies import parse_set_cookie
 from cyberaudit.probes.http.crawl import DEFAULT_MAX_PAGES, Frontier, candidates, page_name, sitemap_urls
 from cyberaudit.probes.http.decoding import DecodedPage, decode_html
 from cyberaudit.probes.http.facts import FACTS
-from cyberaudit.probes.http.fanout import Fanout, Job, is_slow
+from cyberaudit.probes.http.fanout import EarlyStart, Fanout, Job, is_slow
 from cyberaudit.probes.http.htmldoc import HtmlDocument, parse_html
 from cyberaudit.probes.http.pages import PARTIAL, FetchedPage, own_responses, same_practice_site
 from cyberaudit.probes.http.securitytxt import parse_security_txt
@@ -78,6 +78,25 @@ class _Fetched:
         return "; ".join(reasons) or None
 
 
+@dataclass(frozen=True)
+class _Checks:
+    """The site's checks that need none of its pages, started together."""
+
+    redirect: Job[tuple[dict[str, Any], list[tuple[str, HttpResponse]], str | None]]
+    security_txt: Job[tuple[dict[str, Any], list[tuple[str, HttpResponse]], str | None]]
+    sitemap: Job[HttpResponse | None] | None
+
+    @staticmethod
+    def start(site: Website, base: str, http_url: str, fetcher: SiteFetcher, ctx: ProbeContext,
+              fetched: list[_Fetched], fan: Fanout) -> _Checks:
+        redirect = fan.later(_check_redirect, http_url, site.url, ctx)
+        # on a slow site the older /security.txt is asked for at once too; read only if needed
+        legacy = fan.later(_fetch_final, fetcher, _origin(base) + "/security.txt") if fan.parallel else None
+        limit = site.max_pages if site.max_pages is not None else DEFAULT_MAX_PAGES
+        return _Checks(redirect, fan.later(_check_security_txt, base, fetcher, legacy),
+                       fan.later(_fetch_sitemap, base, fetcher) if limit > len(fetched) else None)
+
+
 class HttpProbe:
     name = "http"
     title = "Web security: HTTPS redirect, security headers, cookies, mixed content, forms, security.txt"
@@ -109,25 +128,27 @@ class HttpProbe:
                 base = attempt.url
         first = attempt.result if attempt is not None and attempt.available else None
         fetched = self._plan_pages(site, base, first)
-        try:
-            self._fetch_main(fetched[0], fetcher, site.url, ctx)
-        except ProbeError as exc:
-            also = f"; HTTPS: {attempt.reason}" if attempt is not None and attempt.reason else ""
-            raise ProbeError(f"{exc}{also}") from None
-        # the main page settled how the site's origin is fetched (SiteFetcher): the rest may go at once
-        with Fanout(parallel=is_slow(fetched[0].result)) as fan:
-            return self._checks(site, base, http_url, attempt, fetcher, ctx, fetched, fan, out)
+        with Fanout(parallel=False) as fan:
+            early = EarlyStart(fan, lambda: _Checks.start(site, base, http_url, fetcher, ctx, fetched, fan)) \
+                if first is None else None
+            try:
+                self._fetch_main(fetched[0], fetcher, site.url, ctx)
+            except ProbeError as exc:
+                also = f"; HTTPS: {attempt.reason}" if attempt is not None and attempt.reason else ""
+                raise ProbeError(f"{exc}{also}") from None
+            finally:
+                checks = early.settle() if early is not None else None
+            # the main page settled how the site's origin is fetched (SiteFetcher): the rest may go at once
+            if is_slow(fetched[0].result):
+                fan.widen()
+            checks = checks or _Checks.start(site, base, http_url, fetcher, ctx, fetched, fan)
+            return self._checks(site, base, http_url, attempt, fetcher, ctx, fetched, fan, out, checks)
 
     def _checks(self, site: Website, base: str, http_url: str, attempt: HttpsAttempt | None,
                 fetcher: SiteFetcher, ctx: ProbeContext, fetched: list[_Fetched], fan: Fanout,
-                out: ProbeOutput) -> ProbeOutput:
+                out: ProbeOutput, checks: _Checks) -> ProbeOutput:
         """Everything after the main page: the other pages, the crawl, the redirect and security.txt."""
-        redirect_job = fan.later(_check_redirect, http_url, site.url, ctx)
-        # on a slow site the older /security.txt is asked for at once too; read only if needed
-        legacy_sec = fan.later(_fetch_final, fetcher, _origin(base) + "/security.txt") if fan.parallel else None
-        sec_job = fan.later(_check_security_txt, base, fetcher, legacy_sec)
-        limit = site.max_pages if site.max_pages is not None else DEFAULT_MAX_PAGES
-        sitemap_job = fan.later(_fetch_sitemap, base, fetcher) if limit > len(fetched) else None
+        redirect_job, sec_job, sitemap_job = checks.redirect, checks.security_txt, checks.sitemap
         self._fetch_rest(fetched, fetcher, site.url, ctx, fan)
         crawled, crawl_fact = self._crawl(site, base, fetcher, ctx, fetched, fan, sitemap_job)
         fetched += crawled
