@@ -81,6 +81,24 @@ class _Text:
             raise StreamError(f"expected {char!r}", self.line())
         self.pos += 1
 
+    def opened(self, start: str, end: str) -> bool:
+        """Read `start`; False when `end` follows at once (an empty object or array)."""
+        self.take(start)
+        if self.peek() == end:
+            self.pos += 1
+            return False
+        return True
+
+    def next_or_end(self, end: str, what: str) -> bool:
+        """After a member or item: True at a comma, False at `end`."""
+        char = self.peek()
+        self.pos += 1
+        if char == end:
+            return False
+        if char != ",":
+            raise StreamError(f"expected ',' or {end!r} after {what}", self.line())
+        return True
+
     def value(self) -> Any:
         self.peek()
         while True:
@@ -105,11 +123,8 @@ def read_object(pieces: Iterable[str], arrays: frozenset[str],
     up before the next member is asked for. `decode` is a JSONDecoder's raw_decode.
     """
     text = _Text(pieces, decode or json.JSONDecoder().raw_decode)
-    text.take("{")
-    if text.peek() == "}":
-        text.pos += 1
-        return
-    while True:
+    more = text.opened("{", "}")
+    while more:
         if text.peek() != '"':
             raise StreamError("expected a member name", text.line())
         key = text.value()
@@ -118,26 +133,13 @@ def read_object(pieces: Iterable[str], arrays: frozenset[str],
             yield key, _items(text)
         else:
             yield key, text.value()
-        nxt = text.peek()
-        text.pos += 1
-        if nxt == "}":
-            break
-        if nxt != ",":
-            raise StreamError("expected ',' or '}' after a member", text.line())
+        more = text.next_or_end("}", "a member")
     if text.peek() != "":
         raise StreamError("text after the end of the object", text.line())
 
 
 def _items(text: _Text) -> Iterator[Any]:
-    text.take("[")
-    if text.peek() == "]":
-        text.pos += 1
-        return
-    while True:
+    more = text.opened("[", "]")
+    while more:
         yield text.value()
-        nxt = text.peek()
-        text.pos += 1
-        if nxt == "]":
-            return
-        if nxt != ",":
-            raise StreamError("expected ',' or ']' after an item", text.line())
+        more = text.next_or_end("]", "an item")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -149,6 +150,29 @@ def shared_servers(pki: Pki) -> Iterator[SharedServers]:
     yield SharedServers(tls, plain)
     tls.stop()
     plain.stop()
+
+
+class Listener:
+    """A TCP server on 127.0.0.1 that hands each connection to `handle`, on a thread of its own."""
+
+    def __init__(self, handle: Callable[[socket.socket], None], backlog: int = 8) -> None:
+        self._handle = handle
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(backlog)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return  # closed
+            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+
+    def close(self) -> None:
+        self.sock.close()
 
 
 @dataclass

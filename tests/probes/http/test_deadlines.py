@@ -11,29 +11,20 @@ import pytest
 from cyberaudit.demo.http_server import HttpServer, Route, server_context
 from cyberaudit.network import Network, NetworkSettings, NetworkTimeout
 
-from .conftest import HOST, SITE, good_routes
+from .conftest import HOST, SITE, Listener, good_routes
 
 
-class HandshakeDrip:
+class HandshakeDrip(Listener):
     """Relays a real TLS server, passing its bytes on 64 at a time every 0.2 s: reads never time out."""
 
     def __init__(self, backend_port: int) -> None:
         self.backend_port = backend_port
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
+        super().__init__(self._relay)
 
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.sock.accept()
-            except OSError:
-                return
-            server = socket.create_connection(("127.0.0.1", self.backend_port))
-            threading.Thread(target=self._pipe, args=(client, server, 0), daemon=True).start()
-            threading.Thread(target=self._pipe, args=(server, client, 0.2), daemon=True).start()
+    def _relay(self, client: socket.socket) -> None:
+        server = socket.create_connection(("127.0.0.1", self.backend_port))
+        threading.Thread(target=self._pipe, args=(client, server, 0), daemon=True).start()
+        self._pipe(server, client, 0.2)
 
     @staticmethod
     def _pipe(src: socket.socket, dst: socket.socket, pause: float) -> None:
@@ -46,9 +37,6 @@ class HandshakeDrip:
         finally:
             for s in (src, dst):
                 s.close()
-
-    def close(self) -> None:
-        self.sock.close()
 
 
 def test_a_handshake_never_answered_ends_at_the_deadline_not_the_read_timeout(site):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import socket
 import ssl
-import threading
 import time
 import tracemalloc
 import zlib
@@ -21,7 +20,7 @@ from cyberaudit.profile import Practice, Profile, Website
 from cyberaudit.targets import Target
 from tests.probes.privacy.world import outcomes
 
-from .conftest import HOST, SECURE_HEADERS, SITE, Scan, good_routes
+from .conftest import HOST, SECURE_HEADERS, SITE, Listener, Scan, good_routes
 
 OTHER = "elsewhere.example"
 HEADER_RULES = ("HTTP-CSP", "HTTP-FRAME-OPTIONS", "HTTP-CONTENT-TYPE-OPTIONS", "HTTP-REFERRER-POLICY")
@@ -206,24 +205,12 @@ def test_an_inline_tracker_in_a_script_never_closed_is_found(site):
 
 # -- 4. time: a dripping body, a page of a million nested tags ---------------------------------------
 
-class DripServer:
+class DripServer(Listener):
     """TLS server: headers at once, then a body a few bytes every 0.3 s (no read ever times out)."""
 
     def __init__(self, tls: ssl.SSLContext) -> None:
         self.tls = tls
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._drip, args=(conn,), daemon=True).start()
+        super().__init__(self._drip)
 
     def _drip(self, conn: socket.socket) -> None:
         try:
@@ -238,9 +225,6 @@ class DripServer:
             pass
         finally:
             conn.close()
-
-    def close(self) -> None:
-        self.sock.close()
 
 
 def test_a_dripping_body_stops_at_the_response_cap_not_the_probe_deadline(site, pki):

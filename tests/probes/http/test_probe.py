@@ -11,7 +11,7 @@ from cyberaudit.demo.http_server import Route
 from cyberaudit.probes import get_probe
 from cyberaudit.probes.http.pages import FetchedPage
 
-from .conftest import GOOD_HOME, HOST, RULES, SECURE_HEADERS, closed_port, good_routes
+from .conftest import GOOD_HOME, HOST, RULES, SECURE_HEADERS, Listener, closed_port, good_routes
 
 
 def test_registered_under_its_name():
@@ -235,28 +235,12 @@ def test_gzip_page_is_decoded(site):
     assert scan.facts["insecure_forms"][0]["action"] == "http://x.example/f"
 
 
-class DripServer:
+class DripServer(Listener):
     """Answers every request a byte at a time (0.2 s apart): each read succeeds, the answer never ends."""
 
     def __init__(self, head: bytes, tls=None) -> None:
-        import threading
-
         self.head, self.tls = head, tls
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        import threading
-
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._drip, args=(conn,), daemon=True).start()
+        super().__init__(self._drip)
 
     def _drip(self, conn: socket.socket) -> None:
         try:
@@ -272,9 +256,6 @@ class DripServer:
             pass
         finally:
             conn.close()
-
-    def close(self) -> None:
-        self.sock.close()
 
 
 def test_trickling_body_stops_at_the_deadline(site):
